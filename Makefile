@@ -1,0 +1,34 @@
+# rawsts: the two commands a newcomer needs are `make demo` and `make test`.
+
+GO ?= go
+BIN := bin/rawsts
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: all build test test-main test-bench demo bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/rawsts
+
+test: test-main test-bench
+
+test-main:
+	$(GO) vet ./...
+	$(GO) test -race ./...
+
+test-bench:
+	@if [ -f bench/go.mod ]; then \
+		cd bench && $(GO) vet ./... && $(GO) test -race ./... ; \
+	fi
+
+# demo runs the main job offline: rawsts assume against a local STS emulator.
+demo:
+	$(GO) run ./cmd/rawsts demo
+
+bench:
+	cd bench && $(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin
