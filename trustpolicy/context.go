@@ -1,0 +1,121 @@
+package trustpolicy
+
+import (
+	"sort"
+	"strings"
+)
+
+// ActionAssumeRoleWithWebIdentity is the action STS authorizes against a trust policy when a
+// web identity token is exchanged; sts:TagSession and sts:SetSourceIdentity are authorized
+// too when the token carries session tags or a source identity.
+const (
+	ActionAssumeRoleWithWebIdentity = "sts:AssumeRoleWithWebIdentity"
+	ActionTagSession                = "sts:TagSession"
+	ActionSetSourceIdentity         = "sts:SetSourceIdentity"
+)
+
+// Context is the request context a trust policy is evaluated against. The zero value is an
+// empty context; use Set to add condition keys.
+//
+// Condition key names compare case-insensitively (IAM User Guide, "IAM JSON policy elements:
+// Condition": key names are not case-sensitive); values are kept exactly.
+type Context struct {
+	// Principal is the federated principal making the request: an IAM OIDC provider ARN
+	// (arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com) or a
+	// built-in provider name (accounts.google.com, cognito-identity.amazonaws.com,
+	// graph.facebook.com, www.amazon.com). Empty means unknown.
+	Principal string
+	// Action is the action being authorized, such as sts:AssumeRoleWithWebIdentity. Empty
+	// means unknown.
+	Action string
+
+	keys    map[string]ctxKey // by lower-case name
+	unknown map[string]string // lower-case name → name, marked by the caller
+}
+
+type ctxKey struct {
+	name   string
+	values []string
+}
+
+// Set sets a condition key's values, replacing earlier ones. Several values make a
+// multivalued key (amr, aws:TagKeys). Setting no values removes the key: IAM treats a key
+// with no values as absent.
+func (c *Context) Set(key string, values ...string) {
+	lk := strings.ToLower(key)
+	if len(values) == 0 {
+		delete(c.keys, lk)
+		return
+	}
+	if c.keys == nil {
+		c.keys = map[string]ctxKey{}
+	}
+	c.keys[lk] = ctxKey{name: key, values: append([]string(nil), values...)}
+	delete(c.unknown, lk)
+}
+
+// SetUnknown marks a key whose value cannot be known here; conditions on it evaluate to
+// Unknown. It removes any value the key had.
+func (c *Context) SetUnknown(key string) {
+	lk := strings.ToLower(key)
+	delete(c.keys, lk)
+	if c.unknown == nil {
+		c.unknown = map[string]string{}
+	}
+	c.unknown[lk] = key
+}
+
+// Lookup returns a key's values and whether the key is present.
+func (c *Context) Lookup(key string) ([]string, bool) {
+	k, ok := c.keys[strings.ToLower(key)]
+	return k.values, ok
+}
+
+// IsUnknown reports whether a key evaluates to Unknown: it was marked with SetUnknown, or it
+// is absent and [LocallyUnknownKey] says a local evaluation cannot know it.
+func (c *Context) IsUnknown(key string) bool {
+	lk := strings.ToLower(key)
+	if _, ok := c.unknown[lk]; ok {
+		return true
+	}
+	if _, ok := c.keys[lk]; ok {
+		return false
+	}
+	return LocallyUnknownKey(key)
+}
+
+// Keys returns the names of the keys that have values, sorted case-insensitively.
+func (c *Context) Keys() []string {
+	out := make([]string, 0, len(c.keys))
+	for _, k := range c.keys {
+		out = append(out, k.name)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i]) < strings.ToLower(out[j]) })
+	return out
+}
+
+// LocallyUnknownKey reports whether key is one that STS knows at request time but a local
+// evaluation from a token does not: the network origin of the request (aws:SourceIp,
+// aws:SourceVpc, aws:SourceVpce, aws:VpcSourceIp), AWS Organizations membership
+// (aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:ResourceOrgID, aws:ResourceOrgPaths,
+// aws:SourceOrgID, aws:SourceOrgPaths), the resource (aws:ResourceAccount, aws:ResourceTag/…,
+// aws:RequestedRegion), the caller's client (aws:UserAgent, aws:Referer), service-to-service
+// calls (aws:CalledVia, aws:CalledViaFirst, aws:CalledViaLast, aws:ViaAWSService,
+// aws:SourceArn, aws:SourceAccount, aws:PrincipalIsAWSService) and aws:PrincipalAccount.
+// A caller that does know one of these sets it on the Context, which overrides this list.
+func LocallyUnknownKey(key string) bool {
+	lk := strings.ToLower(key)
+	if strings.HasPrefix(lk, "aws:resourcetag/") {
+		return true
+	}
+	switch lk {
+	case "aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip",
+		"aws:principalorgid", "aws:principalorgpaths", "aws:resourceorgid", "aws:resourceorgpaths",
+		"aws:sourceorgid", "aws:sourceorgpaths", "aws:resourceaccount", "aws:requestedregion",
+		"aws:useragent", "aws:referer", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast",
+		"aws:viaawsservice", "aws:sourcearn", "aws:sourceaccount", "aws:principalisawsservice",
+		"aws:principalaccount":
+		return true
+	}
+	return false
+}

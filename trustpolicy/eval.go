@@ -1,0 +1,280 @@
+package trustpolicy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Outcome is a three-valued match result.
+type Outcome int
+
+const (
+	// NoMatch: the element or clause does not match the request.
+	NoMatch Outcome = iota
+	// Match: it matches.
+	Match
+	// Unknown: the answer depends on a key the local context cannot know.
+	Unknown
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Match:
+		return "match"
+	case Unknown:
+		return "unknown"
+	}
+	return "no match"
+}
+
+// and3 is three-valued AND: NoMatch wins, then Unknown.
+func and3(a, b Outcome) Outcome {
+	if a == NoMatch || b == NoMatch {
+		return NoMatch
+	}
+	if a == Unknown || b == Unknown {
+		return Unknown
+	}
+	return Match
+}
+
+// Decision is the verdict of a trust policy on a request.
+type Decision int
+
+const (
+	// ImplicitDeny: no statement allowed the request and none denied it.
+	ImplicitDeny Decision = iota
+	// Allow: an Allow statement matched and no Deny statement did.
+	Allow
+	// ExplicitDeny: a Deny statement matched.
+	ExplicitDeny
+	// Indeterminate: the verdict depends on keys the local context cannot know;
+	// Result.DependsOn names them.
+	Indeterminate
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Allow:
+		return "allow"
+	case ExplicitDeny:
+		return "explicit deny"
+	case Indeterminate:
+		return "indeterminate"
+	}
+	return "implicit deny"
+}
+
+// Result is the verdict with its explanation, statement by statement.
+type Result struct {
+	Decision   Decision
+	Statements []StatementResult
+	// DependsOn lists the unknown keys (and "Principal" or "Action" when the context left
+	// them empty) that statements with an Unknown outcome depend on, sorted.
+	DependsOn []string
+}
+
+// StatementResult explains one statement.
+type StatementResult struct {
+	Index      int // position in Policy.Statements
+	Sid        string
+	Effect     string
+	Principal  Check // the Principal or NotPrincipal element
+	Action     Check // the Action or NotAction element
+	Conditions []ClauseResult
+	Outcome    Outcome // the AND of the principal, the action and every clause
+}
+
+// Check is the outcome of a Principal or Action element with the reason.
+type Check struct {
+	Outcome Outcome
+	Reason  string
+}
+
+// ClauseResult explains one condition key under one operator.
+type ClauseResult struct {
+	Operator      string
+	Key           string
+	PolicyValues  []string // after policy-variable substitution
+	ContextValues []string // nil when the key is absent
+	Outcome       Outcome
+	Reason        string
+	unknownKey    string
+}
+
+// Evaluate decides whether the policy allows the request described by c, following the IAM
+// User Guide's "Policy evaluation logic" as it applies to one resource-based policy: a
+// matching Deny statement wins; otherwise a matching Allow statement allows; otherwise the
+// request is implicitly denied. Three-valued: if a statement's outcome is Unknown and could
+// change the verdict, the decision is Indeterminate.
+//
+// Every statement and every clause is evaluated (no short-circuit) so the Result explains
+// all of them.
+func Evaluate(p *Policy, c *Context) Result {
+	if c == nil {
+		c = &Context{}
+	}
+	var res Result
+	vars := p != nil && p.Version == "2012-10-17"
+	var allow, deny Outcome = NoMatch, NoMatch
+	depends := map[string]bool{}
+	if p != nil {
+		for i := range p.Statements {
+			sr := evalStatement(&p.Statements[i], i, c, vars)
+			res.Statements = append(res.Statements, sr)
+			if sr.Outcome == NoMatch {
+				continue
+			}
+			if sr.Effect == "Deny" {
+				deny = or3(deny, sr.Outcome)
+			} else {
+				allow = or3(allow, sr.Outcome)
+			}
+			if sr.Outcome == Unknown {
+				for _, k := range sr.unknowns() {
+					depends[k] = true
+				}
+			}
+		}
+	}
+	switch {
+	case deny == Match:
+		res.Decision = ExplicitDeny
+	case allow == NoMatch:
+		res.Decision = ImplicitDeny
+	case deny == Unknown || allow == Unknown:
+		res.Decision = Indeterminate
+	default:
+		res.Decision = Allow
+	}
+	if res.Decision == Indeterminate {
+		for k := range depends {
+			res.DependsOn = append(res.DependsOn, k)
+		}
+		sort.Strings(res.DependsOn)
+	}
+	return res
+}
+
+func or3(a, b Outcome) Outcome {
+	if a == Match || b == Match {
+		return Match
+	}
+	if a == Unknown || b == Unknown {
+		return Unknown
+	}
+	return NoMatch
+}
+
+func (sr *StatementResult) unknowns() []string {
+	var out []string
+	if sr.Principal.Outcome == Unknown {
+		out = append(out, "Principal")
+	}
+	if sr.Action.Outcome == Unknown {
+		out = append(out, "Action")
+	}
+	for _, cl := range sr.Conditions {
+		if cl.Outcome == Unknown {
+			out = append(out, cl.unknownKey)
+		}
+	}
+	return out
+}
+
+func evalStatement(s *Statement, i int, c *Context, vars bool) StatementResult {
+	sr := StatementResult{Index: i, Sid: s.Sid, Effect: s.Effect}
+	sr.Principal = checkPrincipal(s, c.Principal)
+	sr.Action = checkAction(s, c.Action)
+	sr.Outcome = and3(sr.Principal.Outcome, sr.Action.Outcome)
+	for _, cond := range s.Conditions {
+		cl := evalClause(cond, c, vars)
+		sr.Conditions = append(sr.Conditions, cl)
+		sr.Outcome = and3(sr.Outcome, cl.Outcome)
+	}
+	return sr
+}
+
+func checkPrincipal(s *Statement, principal string) Check {
+	p, not := s.Principal, false
+	if p == nil {
+		p, not = s.NotPrincipal, true
+	}
+	if p == nil {
+		return Check{NoMatch, "the statement has no Principal"}
+	}
+	everyone := p.All || contains(p.AWS, "*")
+	if principal == "" && !everyone {
+		return Check{Unknown, "the request's principal is not known"}
+	}
+	listed := everyone || contains(p.Federated, principal)
+	switch {
+	case not && listed:
+		return Check{NoMatch, fmt.Sprintf("%s is excluded by NotPrincipal", orEveryone(principal))}
+	case not:
+		return Check{Match, fmt.Sprintf("%s is not in NotPrincipal", principal)}
+	case everyone:
+		return Check{Match, `Principal is "*" (everyone)`}
+	case listed:
+		return Check{Match, fmt.Sprintf("%s is listed in Principal.Federated", principal)}
+	case len(p.Federated) == 0:
+		return Check{NoMatch, fmt.Sprintf("Principal has no Federated entry; the request comes from %s", principal)}
+	}
+	return Check{NoMatch, fmt.Sprintf("the request comes from %s; Principal.Federated lists %s", principal, quoteList(p.Federated))}
+}
+
+func orEveryone(s string) string {
+	if s == "" {
+		return "every principal"
+	}
+	return s
+}
+
+// checkAction matches the action against Action or NotAction. Action names compare
+// case-insensitively and may use * and ? wildcards ("IAM JSON policy elements: Action").
+func checkAction(s *Statement, action string) Check {
+	list, not := s.Action, false
+	if s.Action == nil {
+		list, not = s.NotAction, true
+	}
+	if action == "" {
+		return Check{Unknown, "the request's action is not known"}
+	}
+	var hit string
+	for _, a := range list {
+		if literal(strings.ToLower(a)).like([]rune(strings.ToLower(action))) {
+			hit = a
+			break
+		}
+	}
+	switch {
+	case not && hit != "":
+		return Check{NoMatch, fmt.Sprintf("%s is excluded by NotAction %q", action, hit)}
+	case not:
+		return Check{Match, fmt.Sprintf("%s is not in NotAction", action)}
+	case hit != "":
+		return Check{Match, fmt.Sprintf("%s matches Action %q", action, hit)}
+	}
+	return Check{NoMatch, fmt.Sprintf("%s is not in Action %s", action, quoteList(list))}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}

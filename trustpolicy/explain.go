@@ -1,0 +1,62 @@
+package trustpolicy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// String renders the result for a person: the decision, then each statement with its
+// principal, action and condition clauses, each marked ok / FAIL / ?? with its reason.
+func (r Result) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "decision: %s", r.Decision)
+	switch r.Decision {
+	case ImplicitDeny:
+		b.WriteString(" (no statement allows the request)")
+	case Indeterminate:
+		fmt.Fprintf(&b, " (depends on %s)", strings.Join(r.DependsOn, ", "))
+	}
+	b.WriteByte('\n')
+	for _, s := range r.Statements {
+		b.WriteString(s.String())
+	}
+	return b.String()
+}
+
+// String renders one statement's explanation, one line per element or clause.
+func (s StatementResult) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Statement[%d]", s.Index)
+	if s.Sid != "" {
+		fmt.Fprintf(&b, " %q", s.Sid)
+	}
+	fmt.Fprintf(&b, " (%s): %s\n", s.Effect, s.Outcome)
+	fmt.Fprintf(&b, "  %s Principal: %s\n", mark(s.Principal.Outcome), s.Principal.Reason)
+	fmt.Fprintf(&b, "  %s Action: %s\n", mark(s.Action.Outcome), s.Action.Reason)
+	for _, c := range s.Conditions {
+		fmt.Fprintf(&b, "  %s %s %s: %s\n", mark(c.Outcome), c.Operator, c.Key, c.Reason)
+	}
+	return b.String()
+}
+
+func mark(o Outcome) string {
+	switch o {
+	case Match:
+		return "ok  "
+	case Unknown:
+		return "??  "
+	}
+	return "FAIL"
+}
+
+// Failed returns the clauses of the statement that did not match, the ones a diagnosis
+// reports.
+func (s StatementResult) Failed() []ClauseResult {
+	var out []ClauseResult
+	for _, c := range s.Conditions {
+		if c.Outcome == NoMatch {
+			out = append(out, c)
+		}
+	}
+	return out
+}

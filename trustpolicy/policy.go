@@ -1,0 +1,379 @@
+package trustpolicy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Policy is a parsed trust policy document.
+type Policy struct {
+	// Version is the policy language version, "2012-10-17" or "2008-10-17"; empty when the
+	// document has none. Policy variables are substituted only under "2012-10-17".
+	Version string
+	// ID is the optional Id element.
+	ID string
+	// Statements holds the statements in document order (a single Statement object becomes
+	// a one-element list).
+	Statements []Statement
+	// Duplicates lists the paths of JSON keys that appeared more than once in one object,
+	// such as "Statement[0].Condition.StringLike". The last value is the one kept (as
+	// encoding/json does; what IAM does is not documented); [Lint] reports each one.
+	Duplicates []string
+	// Role is set when the document came from `aws iam get-role` output.
+	Role *Role
+}
+
+// Role is what Parse reports from `aws iam get-role` output besides the trust policy.
+type Role struct {
+	Arn                string
+	RoleName           string
+	MaxSessionDuration int // seconds; 0 when absent
+}
+
+// Statement is one statement of a policy.
+type Statement struct {
+	Sid    string
+	Effect string // "Allow" or "Deny"
+	// Exactly one of Principal and NotPrincipal is non-nil.
+	Principal    *Principal
+	NotPrincipal *Principal
+	// Exactly one of Action and NotAction is non-nil.
+	Action    []string
+	NotAction []string
+	// Resource and NotResource are kept but not evaluated; trust policies have none.
+	Resource    []string
+	NotResource []string
+	// Conditions holds one entry per operator and key, in document order.
+	Conditions []Condition
+}
+
+// Principal is a Principal or NotPrincipal element.
+type Principal struct {
+	// All is true for the bare string "*" (everyone).
+	All           bool
+	AWS           []string
+	Federated     []string
+	Service       []string
+	CanonicalUser []string
+}
+
+// Condition is one key of one operator block: "StringLike": {"KEY": ["v1", "v2"]}.
+type Condition struct {
+	Operator string // as written, e.g. "ForAnyValue:StringLike"
+	Key      string // as written; keys compare case-insensitively
+	// Values are the policy's values; numbers and booleans keep their JSON text.
+	Values []string
+}
+
+// ParseError is a document that is not a trust policy. Path points at the offending element,
+// for example "Statement[1].Condition.StringLike".
+type ParseError struct {
+	Path string
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Path == "" {
+		return "trustpolicy: " + e.Msg
+	}
+	return "trustpolicy: " + e.Path + ": " + e.Msg
+}
+
+// ErrEmpty is returned by Parse for an empty or all-blank input.
+var ErrEmpty = errors.New("trustpolicy: empty document")
+
+// Parse reads a trust policy in any of the forms people paste: the JSON document itself; the
+// document URL-encoded as the IAM API returns it (starting "%7B"); or `aws iam get-role`
+// output, {"Role": {..., "AssumeRolePolicyDocument": ...}}, where the document is an object or
+// an (encoded) string. Role.Arn and Role.MaxSessionDuration are reported when present. Errors
+// are *ParseError naming the element, or ErrEmpty.
+func Parse(data []byte) (*Policy, error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, ErrEmpty
+	}
+	if hasFoldPrefix(data, "%7b") {
+		s, err := url.PathUnescape(string(data))
+		if err != nil {
+			return nil, &ParseError{Msg: "URL-encoded document does not decode: " + err.Error()}
+		}
+		data = []byte(s)
+	}
+	root, dups, err := decodeJSON(data)
+	if err != nil {
+		return nil, &ParseError{Msg: err.Error()}
+	}
+	if root.kind != jObject {
+		return nil, &ParseError{Msg: "document is a " + root.kind.String() + ", want an object"}
+	}
+	var p *Policy
+	switch {
+	case root.get("Role") != nil && root.get("Statement") == nil:
+		p, err = parseRole(root.get("Role"), "Role")
+	case root.get("AssumeRolePolicyDocument") != nil:
+		p, err = parseRole(root, "")
+	default:
+		p, err = parseDocument(root)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Duplicates = append(dups, p.Duplicates...)
+	return p, nil
+}
+
+func hasFoldPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
+}
+
+// parseRole reads a get-role Role object. Paths in errors about the document itself are
+// relative to the document, as a person reading the trust policy expects.
+func parseRole(r *jnode, path string) (*Policy, error) {
+	if r.kind != jObject {
+		return nil, &ParseError{Path: path, Msg: "is a " + r.kind.String() + ", want an object"}
+	}
+	role := &Role{}
+	if v := r.get("Arn"); v != nil && v.kind == jString {
+		role.Arn = v.text
+	}
+	if v := r.get("RoleName"); v != nil && v.kind == jString {
+		role.RoleName = v.text
+	}
+	if v := r.get("MaxSessionDuration"); v != nil {
+		n, err := strconv.Atoi(v.text)
+		if v.kind != jNumber || err != nil {
+			return nil, &ParseError{Path: join(path, "MaxSessionDuration"), Msg: "want an integer number of seconds"}
+		}
+		role.MaxSessionDuration = n
+	}
+	doc := r.get("AssumeRolePolicyDocument")
+	var p *Policy
+	var err error
+	switch {
+	case doc == nil:
+		return nil, &ParseError{Path: path, Msg: "no AssumeRolePolicyDocument"}
+	case doc.kind == jString:
+		p, err = Parse([]byte(doc.text))
+		if err == nil && p.Role != nil {
+			err = &ParseError{Path: join(path, "AssumeRolePolicyDocument"), Msg: "holds another role"}
+		}
+	default:
+		p, err = parseDocument(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Role = role
+	return p, nil
+}
+
+func parseDocument(n *jnode) (*Policy, error) {
+	if n.kind != jObject {
+		return nil, &ParseError{Msg: "policy document is a " + n.kind.String() + ", want an object"}
+	}
+	p := &Policy{}
+	for i, key := range n.keys {
+		v := n.vals[i]
+		switch key {
+		case "Version":
+			if v.kind != jString || (v.text != "2012-10-17" && v.text != "2008-10-17") {
+				return nil, &ParseError{Path: key, Msg: fmt.Sprintf("want \"2012-10-17\" or \"2008-10-17\", got %s", describe(v))}
+			}
+			p.Version = v.text
+		case "Id":
+			if v.kind != jString {
+				return nil, &ParseError{Path: key, Msg: "want a string, got " + describe(v)}
+			}
+			p.ID = v.text
+		case "Statement":
+			switch v.kind {
+			case jObject:
+				s, err := parseStatement(v, "Statement")
+				if err != nil {
+					return nil, err
+				}
+				p.Statements = []Statement{s}
+			case jArray:
+				p.Statements = []Statement{}
+				for j, e := range v.elems {
+					s, err := parseStatement(e, fmt.Sprintf("Statement[%d]", j))
+					if err != nil {
+						return nil, err
+					}
+					p.Statements = append(p.Statements, s)
+				}
+			default:
+				return nil, &ParseError{Path: key, Msg: "want an object or a list of objects, got " + describe(v)}
+			}
+		default:
+			return nil, &ParseError{Path: key, Msg: "unknown top-level element (elements are case-sensitive: Version, Id, Statement)"}
+		}
+	}
+	if p.Statements == nil {
+		return nil, &ParseError{Path: "Statement", Msg: "missing"}
+	}
+	return p, nil
+}
+
+func parseStatement(n *jnode, path string) (Statement, error) {
+	var s Statement
+	if n.kind != jObject {
+		return s, &ParseError{Path: path, Msg: "want an object, got " + describe(n)}
+	}
+	var err error
+	for i, key := range n.keys {
+		v, at := n.vals[i], join(path, key)
+		switch key {
+		case "Sid":
+			if v.kind != jString {
+				return s, &ParseError{Path: at, Msg: "want a string, got " + describe(v)}
+			}
+			s.Sid = v.text
+		case "Effect":
+			if v.kind != jString || (v.text != "Allow" && v.text != "Deny") {
+				return s, &ParseError{Path: at, Msg: "want \"Allow\" or \"Deny\", got " + describe(v)}
+			}
+			s.Effect = v.text
+		case "Principal":
+			s.Principal, err = parsePrincipal(v, at)
+		case "NotPrincipal":
+			s.NotPrincipal, err = parsePrincipal(v, at)
+		case "Action":
+			s.Action, err = stringList(v, at)
+		case "NotAction":
+			s.NotAction, err = stringList(v, at)
+		case "Resource":
+			s.Resource, err = stringList(v, at)
+		case "NotResource":
+			s.NotResource, err = stringList(v, at)
+		case "Condition":
+			s.Conditions, err = parseConditions(v, at)
+		default:
+			err = &ParseError{Path: at, Msg: "unknown statement element (elements are case-sensitive)"}
+		}
+		if err != nil {
+			return s, err
+		}
+	}
+	switch {
+	case s.Effect == "":
+		return s, &ParseError{Path: path, Msg: "missing Effect"}
+	case s.Principal != nil && s.NotPrincipal != nil:
+		return s, &ParseError{Path: path, Msg: "has both Principal and NotPrincipal"}
+	case s.Principal == nil && s.NotPrincipal == nil:
+		return s, &ParseError{Path: path, Msg: "missing Principal (a trust policy statement names who may assume the role)"}
+	case s.Action != nil && s.NotAction != nil:
+		return s, &ParseError{Path: path, Msg: "has both Action and NotAction"}
+	case s.Action == nil && s.NotAction == nil:
+		return s, &ParseError{Path: path, Msg: "missing Action"}
+	}
+	return s, nil
+}
+
+func parsePrincipal(n *jnode, path string) (*Principal, error) {
+	if n.kind == jString {
+		if n.text != "*" {
+			return nil, &ParseError{Path: path, Msg: fmt.Sprintf("a string principal must be \"*\", got %q; use {\"Federated\": ...}", n.text)}
+		}
+		return &Principal{All: true}, nil
+	}
+	if n.kind != jObject {
+		return nil, &ParseError{Path: path, Msg: "want \"*\" or an object, got " + describe(n)}
+	}
+	p := &Principal{}
+	for i, key := range n.keys {
+		list, err := stringList(n.vals[i], join(path, key))
+		if err != nil {
+			return nil, err
+		}
+		switch key {
+		case "AWS":
+			p.AWS = list
+		case "Federated":
+			p.Federated = list
+		case "Service":
+			p.Service = list
+		case "CanonicalUser":
+			p.CanonicalUser = list
+		default:
+			return nil, &ParseError{Path: join(path, key), Msg: "unknown principal type (want AWS, Federated, Service or CanonicalUser)"}
+		}
+	}
+	return p, nil
+}
+
+// stringList reads a string or a list of strings; the result is never nil.
+func stringList(n *jnode, path string) ([]string, error) {
+	switch n.kind {
+	case jString:
+		return []string{n.text}, nil
+	case jArray:
+		out := make([]string, 0, len(n.elems))
+		for i, e := range n.elems {
+			if e.kind != jString {
+				return nil, &ParseError{Path: fmt.Sprintf("%s[%d]", path, i), Msg: "want a string, got " + describe(e)}
+			}
+			out = append(out, e.text)
+		}
+		return out, nil
+	}
+	return nil, &ParseError{Path: path, Msg: "want a string or a list of strings, got " + describe(n)}
+}
+
+func parseConditions(n *jnode, path string) ([]Condition, error) {
+	if n.kind != jObject {
+		return nil, &ParseError{Path: path, Msg: "want an object of operators, got " + describe(n)}
+	}
+	out := []Condition{}
+	for i, op := range n.keys {
+		block, at := n.vals[i], join(path, op)
+		if block.kind != jObject {
+			return nil, &ParseError{Path: at, Msg: "want an object of condition keys, got " + describe(block)}
+		}
+		for j, key := range block.keys {
+			vals, err := conditionValues(block.vals[j], join(at, key))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Condition{Operator: op, Key: key, Values: vals})
+		}
+	}
+	return out, nil
+}
+
+func conditionValues(n *jnode, path string) ([]string, error) {
+	scalar := func(e *jnode) bool { return e.kind == jString || e.kind == jNumber || e.kind == jBool }
+	if scalar(n) {
+		return []string{n.text}, nil
+	}
+	if n.kind != jArray {
+		return nil, &ParseError{Path: path, Msg: "want a string, number, boolean or a list of them, got " + describe(n)}
+	}
+	out := make([]string, 0, len(n.elems))
+	for i, e := range n.elems {
+		if !scalar(e) {
+			return nil, &ParseError{Path: fmt.Sprintf("%s[%d]", path, i), Msg: "want a string, number or boolean, got " + describe(e)}
+		}
+		out = append(out, e.text)
+	}
+	return out, nil
+}
+
+// describe names a JSON value for an error message without echoing long input.
+func describe(n *jnode) string {
+	switch n.kind {
+	case jString:
+		s := n.text
+		if len(s) > 40 {
+			s = s[:40] + "…"
+		}
+		return strconv.Quote(s)
+	case jNumber, jBool:
+		return n.text
+	}
+	return "a " + n.kind.String()
+}
