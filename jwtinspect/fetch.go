@@ -1,0 +1,127 @@
+package jwtinspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// MaxBodySize caps every discovery and JWKS response: 1 MiB. Larger bodies are an error, not
+// truncated.
+const MaxBodySize = 1 << 20
+
+func (v *Verifier) client() *http.Client {
+	c := http.DefaultClient
+	if v.HTTPClient != nil {
+		c = v.HTTPClient
+	}
+	cc := *c
+	next := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := checkURL(req.URL); err != nil {
+			return fmt.Errorf("refusing redirect: %w", err)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cc
+}
+
+func (v *Verifier) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+func (v *Verifier) timeout() time.Duration {
+	if v.Timeout > 0 {
+		return v.Timeout
+	}
+	return DefaultTimeout
+}
+
+// checkURL allows https anywhere and plain http only to loopback hosts (test servers).
+func checkURL(u *url.URL) error {
+	switch {
+	case u.Host == "":
+		return fmt.Errorf("%q has no host", u.Redacted())
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	}
+	return fmt.Errorf("%s is not https; STS fetches only https URLs", u.Redacted())
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// fetch GETs rawURL within the timeout and reads at most MaxBodySize bytes. A fetch that takes
+// over half the timeout adds a slow-fetch finding to res.
+func (v *Verifier) fetch(ctx context.Context, rawURL string, res *Verification) ([]byte, Fetch, error) {
+	f := Fetch{URL: rawURL}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, f, fmt.Errorf("%q is not a URL", rawURL)
+	}
+	if err := checkURL(u); err != nil {
+		return nil, f, err
+	}
+	limit := v.timeout()
+	ctx2, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx2, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, f, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	start := v.now()
+	body, status, err := get(v.client(), req)
+	f.Duration, f.Status, f.Bytes = v.now().Sub(start), status, len(body)
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(ctx2.Err(), context.DeadlineExceeded) {
+			return nil, f, fmt.Errorf("GET %s did not finish within %s; STS gives up after about 5 s and reports Couldn't retrieve verification key: %w", rawURL, limit, err)
+		}
+		return nil, f, fmt.Errorf("GET %s: %w", rawURL, err)
+	}
+	if status != http.StatusOK {
+		return nil, f, fmt.Errorf("GET %s: HTTP %d %s; STS needs 200 from a publicly reachable URL", rawURL, status, http.StatusText(status))
+	}
+	if f.Duration > limit/2 {
+		res.Findings = append(res.Findings, finding(CodeSlowFetch, "GET %s took %s of STS's %s budget; a slower answer makes STS fail with Couldn't retrieve verification key.", rawURL, f.Duration.Round(time.Millisecond), limit))
+	}
+	return body, f, nil
+}
+
+func get(c *http.Client, req *http.Request) ([]byte, int, error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
+	if err != nil {
+		return nil, resp.StatusCode, err
+	}
+	if len(b) > MaxBodySize {
+		return nil, resp.StatusCode, fmt.Errorf("the response is larger than %d bytes", MaxBodySize)
+	}
+	return b, resp.StatusCode, nil
+}

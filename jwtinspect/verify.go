@@ -1,0 +1,239 @@
+package jwtinspect
+
+import (
+	"context"
+	"crypto"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The steps of [Verifier.Verify], in order, as [StepError.Step] names them.
+const (
+	StepDiscovery = "discovery" // fetching or reading ISS/.well-known/openid-configuration
+	StepIssuer    = "issuer"    // the discovery document's issuer is not the token's iss
+	StepJWKS      = "jwks"      // fetching or reading the key set at jwks_uri
+	StepKid       = "kid"       // no key in the set has the token's kid
+	StepKey       = "key"       // the JWK cannot be turned into a public key
+	StepAlg       = "alg"       // the token's alg is not one STS accepts, or does not fit the key
+	StepSignature = "signature" // the signature does not verify with the key
+)
+
+// DefaultTimeout is the time allowed for each fetch: STS gives an identity provider about
+// five seconds to answer.
+const DefaultTimeout = 5 * time.Second
+
+// StepError is the error [Verifier.Verify] returns: the step that failed and why.
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return "jwtinspect: verify: " + e.Step + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Verifier checks a token's signature the way STS does: OIDC discovery, the JWKS, the key by
+// kid, and the signature restricted to the algorithms STS accepts. It reads only what the
+// issuer publishes; it needs no AWS credentials. Its zero value is ready to use.
+type Verifier struct {
+	// HTTPClient makes the discovery and JWKS requests. Nil means http.DefaultClient. Its
+	// redirects are followed only to https URLs (or http on a loopback host).
+	// [Verifier.Thumbprint] also uses the TLS settings (RootCAs) of its *http.Transport.
+	HTTPClient *http.Client
+	// Timeout bounds each fetch; zero means DefaultTimeout, as STS allows.
+	Timeout time.Duration
+	// Now reads the clock for fetch durations; nil means time.Now.
+	Now func() time.Time
+}
+
+// Fetch describes one HTTP GET made by the Verifier.
+type Fetch struct {
+	URL      string        `json:"url"`
+	Status   int           `json:"status,omitempty"`
+	Duration time.Duration `json:"duration"`
+	Bytes    int           `json:"bytes"`
+}
+
+// Verification is what [Verifier.Verify] found. On error it holds what was learned before the
+// failing step.
+type Verification struct {
+	Issuer    string `json:"issuer"`
+	Discovery Fetch  `json:"discovery"`
+	JWKS      Fetch  `json:"jwks"`
+	// KeyIDs lists the kid of every key in the JWKS, in order.
+	KeyIDs []string `json:"key_ids"`
+	// KeyID, KeyType ("RSA", "EC P-256") and KeyBits describe the key that verified.
+	KeyID   string `json:"key_id,omitempty"`
+	KeyType string `json:"key_type,omitempty"`
+	KeyBits int    `json:"key_bits,omitempty"`
+	// Algorithm is the token's alg.
+	Algorithm string `json:"algorithm"`
+	// Findings are warnings that do not stop verification: slow fetches, discovery fields
+	// STS expects, a missing kid, a short RSA key.
+	Findings []Finding `json:"findings,omitempty"`
+}
+
+// discoveryFields are the discovery-document members STS is known to expect besides jwks_uri.
+var discoveryFields = []string{"response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"}
+
+// Verify fetches the issuer's discovery document and key set and checks tok's signature with
+// the key named by its kid. It does not check times, aud or the other claims: [Lint] does.
+// A failure is a *[StepError]; the returned Verification is never nil.
+func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error) {
+	res := &Verification{}
+	if tok == nil {
+		return res, &StepError{StepDiscovery, errors.New("no token")}
+	}
+	res.Issuer, res.Algorithm = tok.Claims.Issuer, tok.Header.Alg
+	jwksURL, err := v.discover(ctx, tok.Claims.Issuer, res)
+	if err != nil {
+		return res, err
+	}
+
+	body, f, err := v.fetch(ctx, jwksURL, res)
+	res.JWKS = f
+	if err != nil {
+		return res, &StepError{StepJWKS, err}
+	}
+	var set JWKS
+	if err := json.Unmarshal(body, &set); err != nil {
+		return res, &StepError{StepJWKS, fmt.Errorf("%s is not a JSON Web Key Set: %s", jwksURL, describeJSONError(err))}
+	}
+	if len(set.Keys) == 0 {
+		return res, &StepError{StepJWKS, fmt.Errorf("%s has no keys", jwksURL)}
+	}
+	for _, k := range set.Keys {
+		res.KeyIDs = append(res.KeyIDs, k.Kid)
+	}
+
+	kid := tok.Header.Kid
+	var candidates []JWK
+	for _, k := range set.Keys {
+		if kid == "" || k.Kid == kid {
+			candidates = append(candidates, k)
+		}
+	}
+	if kid == "" {
+		res.Findings = append(res.Findings, finding(CodeNoKid, "The token header has no kid, so every key in the JWKS was tried; STS picks the key by kid, so have the issuer set it."))
+	}
+	if len(candidates) == 0 {
+		return res, &StepError{StepKid, fmt.Errorf("no key with kid %q in %s (kids present: %s); the issuer may have rotated its keys, or the JWKS is stale or cached",
+			kid, jwksURL, quoteList(res.KeyIDs))}
+	}
+
+	var keys []JWK
+	var pubs []crypto.PublicKey
+	var keyErr error
+	for _, k := range candidates {
+		pub, err := k.PublicKey()
+		if err != nil {
+			keyErr = err
+			continue
+		}
+		keys, pubs = append(keys, k), append(pubs, pub)
+	}
+	if len(pubs) == 0 {
+		return res, &StepError{StepKey, keyErr}
+	}
+
+	alg := tok.Header.Alg
+	if !contains(stsAlgorithms, alg) {
+		return res, &StepError{StepAlg, fmt.Errorf("the token's alg %q is not one STS accepts (%s)", alg, strings.Join(stsAlgorithms, ", "))}
+	}
+	var fitKeys []JWK
+	var fitPubs []crypto.PublicKey
+	var algErr error
+	for i, pub := range pubs {
+		if err := algFits(alg, pub); err != nil {
+			algErr = err
+			continue
+		}
+		if keys[i].Alg != "" && keys[i].Alg != alg {
+			algErr = fmt.Errorf("key %q is published for alg %s, but the token uses %s", keys[i].Kid, keys[i].Alg, alg)
+			continue
+		}
+		fitKeys, fitPubs = append(fitKeys, keys[i]), append(fitPubs, pub)
+	}
+	if len(fitPubs) == 0 {
+		return res, &StepError{StepAlg, algErr}
+	}
+
+	parser := jwt.NewParser(jwt.WithValidMethods(stsAlgorithms), jwt.WithoutClaimsValidation())
+	var sigErr error
+	for i, pub := range fitPubs {
+		_, err := parser.Parse(tok.Raw, func(*jwt.Token) (any, error) { return pub, nil })
+		if err != nil {
+			sigErr = err
+			continue
+		}
+		res.KeyID = fitKeys[i].Kid
+		res.KeyType, res.KeyBits = describeKey(pub)
+		if strings.HasPrefix(res.KeyType, "RSA") && res.KeyBits < 2048 {
+			res.Findings = append(res.Findings, finding(CodeWeakKey, "Key %q is RSA with only %d bits; use at least 2048.", res.KeyID, res.KeyBits))
+		}
+		return res, nil
+	}
+	return res, &StepError{StepSignature, fmt.Errorf("the signature does not verify with key %q from %s (%w); the token was signed by another key or altered",
+		fitKeys[len(fitKeys)-1].Kid, jwksURL, sigErr)}
+}
+
+// discover fetches and checks the discovery document, returning jwks_uri.
+func (v *Verifier) discover(ctx context.Context, iss string, res *Verification) (string, error) {
+	if iss == "" {
+		return "", &StepError{StepDiscovery, errors.New("the token has no iss, so there is no discovery document to fetch")}
+	}
+	u := DiscoveryURL(iss)
+	body, f, err := v.fetch(ctx, u, res)
+	res.Discovery = f
+	if err != nil {
+		return "", &StepError{StepDiscovery, err}
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return "", &StepError{StepDiscovery, fmt.Errorf("%s is not a JSON object: %s", u, describeJSONError(err))}
+	}
+	var issuer, jwksURI string
+	if err := json.Unmarshal(doc["issuer"], &issuer); err != nil || issuer == "" {
+		return "", &StepError{StepIssuer, fmt.Errorf("%s has no issuer string", u)}
+	}
+	if issuer != iss {
+		return "", &StepError{StepIssuer, fmt.Errorf("%s says issuer %q, but the token's iss is %q; STS needs them to be identical", u, issuer, iss)}
+	}
+	if err := json.Unmarshal(doc["jwks_uri"], &jwksURI); err != nil || jwksURI == "" {
+		return "", &StepError{StepDiscovery, fmt.Errorf("%s has no jwks_uri string, so STS cannot find the keys", u)}
+	}
+	var missing []string
+	for _, name := range discoveryFields {
+		if _, ok := doc[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		res.Findings = append(res.Findings, finding(CodeDiscoveryFieldMissing,
+			"The discovery document lacks %s; STS may refuse the provider with \"Couldn't retrieve verification key\", so add them.", strings.Join(missing, ", ")))
+	}
+	return jwksURI, nil
+}
+
+// DiscoveryURL returns the OIDC discovery URL for an issuer: the issuer without a trailing
+// slash, followed by /.well-known/openid-configuration.
+func DiscoveryURL(issuer string) string {
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	sort.Strings(q)
+	return strings.Join(q, ", ")
+}
