@@ -1,0 +1,164 @@
+package awsquery
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"syscall"
+
+	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/retry"
+)
+
+// ContentType is the Content-Type of every Query-protocol request.
+const ContentType = "application/x-www-form-urlencoded; charset=utf-8"
+
+// DefaultUserAgent is the User-Agent sent when [Client.UserAgent] is empty.
+const DefaultUserAgent = "rawsts"
+
+// secretParams are form fields whose values must never come back in an error message, even
+// when the service echoes them in a validation error.
+var secretParams = []string{"WebIdentityToken", "SAMLAssertion", "TokenCode"}
+
+// jwtLike matches a compact JWS/JWT, which an error message might quote.
+var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+
+// Client sends Query-protocol calls to one service. The zero value is not usable: set at
+// least Service and Version.
+type Client struct {
+	// Service names the service in error texts ("sts", "iam").
+	Service string
+	// Version is the API version sent with every call, e.g. "2011-06-15".
+	Version string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// UserAgent is the User-Agent header; "" means DefaultUserAgent.
+	UserAgent string
+	// Retry is the retry policy; the zero value means three attempts with full jitter.
+	Retry retry.Policy
+	// Sign, when set, is called on every attempt's request just before it is sent, with the
+	// exact body, so it can add Authorization and X-Amz-* headers. Unsigned calls
+	// (AssumeRoleWithWebIdentity) leave it nil.
+	Sign func(req *http.Request, body []byte) error
+}
+
+// Do POSTs action with params (Action and Version are added to a copy) to endpoint, retrying
+// transient failures, and decodes the reply. Errors are a [*APIError], a [*ResponseError], the
+// context's error, or a transport error, each prefixed with the service name.
+func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Values) (*Result, error) {
+	if _, err := httpx.CheckEndpoint(endpoint); err != nil {
+		return nil, fmt.Errorf("%s%w", prefix(c.Service), err)
+	}
+	form := make(url.Values, len(params)+2)
+	for k, v := range params {
+		form[k] = v
+	}
+	form.Set("Action", action)
+	form.Set("Version", c.Version)
+	body := []byte(form.Encode())
+
+	var res *Result
+	err := retry.Do(ctx, c.Retry, func(attempt int) (bool, error) {
+		r, err := c.once(ctx, endpoint, action, body)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, err
+			}
+			return Retryable(err), err
+		}
+		res = r
+		return false, nil
+	})
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Message = redactMessage(apiErr.Message, form)
+		}
+		if err == ctx.Err() {
+			err = fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+// once makes one attempt.
+func (c *Client) once(ctx context.Context, endpoint, action string, body []byte) (*Result, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("%s%w", prefix(c.Service), err)
+	}
+	req.Header.Set("Content-Type", ContentType)
+	ua := c.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	req.Header.Set("User-Agent", ua)
+	if c.Sign != nil {
+		if err := c.Sign(req, body); err != nil {
+			return nil, fmt.Errorf("%ssigning %s: %w", prefix(c.Service), action, err)
+		}
+	}
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		// *url.Error carries the method and URL; the URL has no secrets (the form is the body).
+		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
+	}
+	data, err := httpx.ReadBody(resp)
+	if err != nil {
+		return nil, &ResponseError{
+			Service:     c.Service,
+			StatusCode:  resp.StatusCode,
+			ContentType: resp.Header.Get("Content-Type"),
+			Snippet:     Snippet(resp.Header.Get("Content-Type"), data),
+			Err:         err,
+		}
+	}
+	return Decode(c.Service, action, resp.StatusCode, resp.Header, data)
+}
+
+// Retryable reports whether err, from one attempt, is worth another: a 5xx reply, a
+// throttling code, IDPCommunicationError, or a connection reset or closed before any
+// response. AccessDenied, InvalidIdentityToken, ExpiredTokenException, validation errors,
+// other 4xx replies and local errors are not.
+func Retryable(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.Code {
+		case "Throttling", "ThrottlingException", "TooManyRequestsException", "IDPCommunicationError":
+			return true
+		}
+		return apiErr.StatusCode >= 500
+	}
+	var respErr *ResponseError
+	if errors.As(err, &respErr) {
+		return respErr.StatusCode >= 500 && !errors.Is(err, httpx.ErrBodyTooLarge)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// redactMessage removes from a service message any secret value the request carried and
+// anything shaped like a JWT.
+func redactMessage(msg string, form url.Values) string {
+	for _, name := range secretParams {
+		for _, v := range form[name] {
+			if len(v) >= 4 {
+				msg = strings.ReplaceAll(msg, v, httpx.Redacted(len(v)))
+			}
+		}
+	}
+	return jwtLike.ReplaceAllStringFunc(msg, func(s string) string { return httpx.Redacted(len(s)) })
+}

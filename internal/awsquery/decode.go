@@ -1,0 +1,293 @@
+package awsquery
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/rawsts/rawsts/internal/httpx"
+)
+
+// Result is a decoded success reply: the {Action}Result element, the request id and the HTTP
+// metadata. Its embedded [Node] reads the result's fields.
+type Result struct {
+	// Node is the {Action}Result element. A document without one gives an empty Node whose
+	// required readers report the missing element.
+	Node
+	// RequestID is ResponseMetadata/RequestId, or the x-amzn-RequestId header when the
+	// document has none.
+	RequestID string
+	// StatusCode is the HTTP status of the reply.
+	StatusCode int
+	// Header holds the reply's headers.
+	Header http.Header
+}
+
+// reply is what a Node needs to build a ResponseError about the body it came from.
+type reply struct {
+	service     string
+	statusCode  int
+	contentType string
+	body        []byte
+}
+
+func (r *reply) responseError(err error) *ResponseError {
+	return &ResponseError{
+		Service:     r.service,
+		StatusCode:  r.statusCode,
+		ContentType: r.contentType,
+		Snippet:     Snippet(r.contentType, r.body),
+		Err:         err,
+	}
+}
+
+// unclosedSecret finds an opening secret element whose closing tag never comes (a truncated
+// body), which httpx.Redact cannot see.
+var unclosedSecret = regexp.MustCompile(`<(SecretAccessKey|SessionToken|SAMLAssertion|WebIdentityToken)>`)
+
+// Snippet returns the first [SnippetSize] bytes of body, redacted, for a [ResponseError]. A
+// secret element cut off by truncation is redacted too.
+func Snippet(contentType string, body []byte) string {
+	for _, loc := range unclosedSecret.FindAllSubmatchIndex(body, -1) {
+		name := body[loc[2]:loc[3]]
+		if !bytes.Contains(body[loc[1]:], []byte("</"+string(name)+">")) {
+			cut := make([]byte, 0, loc[1]+32)
+			cut = append(cut, body[:loc[1]]...)
+			cut = append(cut, httpx.Redacted(len(body)-loc[1])...)
+			body = cut
+			break
+		}
+	}
+	return httpx.Snippet(contentType, body, SnippetSize)
+}
+
+// Decode decodes the reply to action: an {Action}Response document becomes a [*Result]; an
+// ErrorResponse (with or without namespace, or the older Response/Errors/Error shape) becomes
+// an [*APIError]; anything else (not XML, empty, truncated, another root, a success document
+// with an error status) becomes a [*ResponseError]. service prefixes error texts ("sts").
+// Every error Decode returns is one of those two types.
+func Decode(service, action string, statusCode int, header http.Header, body []byte) (*Result, error) {
+	rp := &reply{service: service, statusCode: statusCode, contentType: header.Get("Content-Type"), body: body}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, rp.responseError(nil)
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(body); err != nil {
+		return nil, rp.responseError(fmt.Errorf("malformed XML: %w", err))
+	}
+	root := doc.Root()
+	if root == nil {
+		return nil, rp.responseError(errors.New("no XML element"))
+	}
+	switch root.Tag {
+	case "ErrorResponse":
+		return nil, decodeError(rp, header, root.SelectElement("Error"), child(root, "RequestId"))
+	case "Response":
+		if errs := root.SelectElement("Errors"); errs != nil {
+			rid := child(root, "RequestID")
+			if rid == nil {
+				rid = child(root, "RequestId")
+			}
+			return nil, decodeError(rp, header, errs.SelectElement("Error"), rid)
+		}
+	case action + "Response":
+		if statusCode < 200 || statusCode > 299 {
+			return nil, rp.responseError(fmt.Errorf("%s with an error status", root.Tag))
+		}
+		res := &Result{
+			Node:       Node{el: child(root, action+"Result"), path: action + "Result", reply: rp},
+			RequestID:  text(child(child(root, "ResponseMetadata"), "RequestId")),
+			StatusCode: statusCode,
+			Header:     header,
+		}
+		if res.RequestID == "" {
+			res.RequestID = header.Get("X-Amzn-Requestid")
+		}
+		return res, nil
+	}
+	return nil, rp.responseError(fmt.Errorf("root element <%s>, want <%sResponse> or <ErrorResponse>", root.Tag, action))
+}
+
+func decodeError(rp *reply, header http.Header, errEl, requestID *etree.Element) error {
+	code := text(child(errEl, "Code"))
+	if code == "" {
+		return rp.responseError(errors.New("error document without Error/Code"))
+	}
+	e := &APIError{
+		Service:    rp.service,
+		Type:       text(child(errEl, "Type")),
+		Code:       code,
+		Message:    text(child(errEl, "Message")),
+		RequestID:  text(requestID),
+		StatusCode: rp.statusCode,
+	}
+	if e.RequestID == "" {
+		e.RequestID = header.Get("X-Amzn-Requestid")
+	}
+	return e
+}
+
+// child returns the first child element of e with the local name tag, whatever its
+// namespace prefix; nil when e is nil or has none.
+func child(e *etree.Element, tag string) *etree.Element {
+	if e == nil {
+		return nil
+	}
+	for _, c := range e.ChildElements() {
+		if c.Tag == tag {
+			return c
+		}
+	}
+	return nil
+}
+
+// text returns the trimmed character data of e, "" for nil.
+func text(e *etree.Element) string {
+	if e == nil {
+		return ""
+	}
+	return strings.TrimSpace(e.Text())
+}
+
+// Node is an element of a decoded success reply, with readers for its descendants. The
+// name given to a reader is a slash-separated path of local element names relative to the
+// node, e.g. "Credentials/AccessKeyId"; namespaces are ignored. Readers of required values
+// return a [*ResponseError] naming the full path when the element is missing or empty.
+type Node struct {
+	el    *etree.Element
+	path  string
+	reply *reply
+}
+
+// Exists reports whether the element is present in the document.
+func (n Node) Exists() bool { return n.el != nil }
+
+// Path returns the element's path from the result element, e.g.
+// "AssumeRoleResult/Credentials".
+func (n Node) Path() string { return n.path }
+
+// Child returns the descendant at path; it may not exist (see [Node.Exists]).
+func (n Node) Child(path string) Node {
+	el := n.el
+	for _, name := range strings.Split(path, "/") {
+		el = child(el, name)
+	}
+	return Node{el: el, path: n.path + "/" + path, reply: n.reply}
+}
+
+// Members returns the "member" children of the node, the items of a Query-protocol list.
+func (n Node) Members() []Node {
+	if n.el == nil {
+		return nil
+	}
+	var out []Node
+	for i, c := range n.el.ChildElements() {
+		if c.Tag == "member" {
+			out = append(out, Node{el: c, path: fmt.Sprintf("%s/member[%d]", n.path, i+1), reply: n.reply})
+		}
+	}
+	return out
+}
+
+// Text returns the trimmed text of the node itself, "" when it does not exist.
+func (n Node) Text() string { return text(n.el) }
+
+// String returns the trimmed text at path; missing or empty is a [*ResponseError].
+func (n Node) String(path string) (string, error) {
+	c := n.Child(path)
+	if s := c.Text(); s != "" {
+		return s, nil
+	}
+	return "", c.missing()
+}
+
+// OptString returns the trimmed text at path, "" when absent.
+func (n Node) OptString(path string) string { return n.Child(path).Text() }
+
+// Int returns the decimal integer at path; missing or not an integer is a [*ResponseError].
+func (n Node) Int(path string) (int, error) {
+	c := n.Child(path)
+	if !c.Exists() || c.Text() == "" {
+		return 0, c.missing()
+	}
+	return c.int()
+}
+
+// OptInt returns the decimal integer at path, nil when absent; present but not an integer is
+// a [*ResponseError].
+func (n Node) OptInt(path string) (*int, error) {
+	c := n.Child(path)
+	if !c.Exists() || c.Text() == "" {
+		return nil, nil
+	}
+	v, err := c.int()
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Time returns the RFC 3339 time at path (fractional seconds optional) in UTC; missing or
+// malformed is a [*ResponseError].
+func (n Node) Time(path string) (time.Time, error) {
+	c := n.Child(path)
+	if !c.Exists() || c.Text() == "" {
+		return time.Time{}, c.missing()
+	}
+	return c.time()
+}
+
+// OptTime returns the RFC 3339 time at path in UTC, the zero time when absent; present but
+// malformed is a [*ResponseError].
+func (n Node) OptTime(path string) (time.Time, error) {
+	c := n.Child(path)
+	if !c.Exists() || c.Text() == "" {
+		return time.Time{}, nil
+	}
+	return c.time()
+}
+
+func (n Node) int() (int, error) {
+	v, err := strconv.Atoi(n.Text())
+	if err != nil {
+		return 0, n.invalid("an integer")
+	}
+	return v, nil
+}
+
+func (n Node) time() (time.Time, error) {
+	// time.RFC3339 also accepts a fractional second when parsing.
+	t, err := time.Parse(time.RFC3339, n.Text())
+	if err != nil {
+		return time.Time{}, n.invalid("an RFC 3339 time")
+	}
+	return t.UTC(), nil
+}
+
+func (n Node) missing() error {
+	err := fmt.Errorf("missing element %s", n.path)
+	if n.el != nil {
+		err = fmt.Errorf("empty element %s", n.path)
+	}
+	if n.reply == nil {
+		return &ResponseError{Err: err}
+	}
+	return n.reply.responseError(err)
+}
+
+// invalid reports a present element whose text is not what it should be; the value itself is
+// not quoted (it might be a secret), only its length.
+func (n Node) invalid(want string) error {
+	err := fmt.Errorf("element %s is not %s (%d chars)", n.path, want, len(n.Text()))
+	if n.reply == nil {
+		return &ResponseError{Err: err}
+	}
+	return n.reply.responseError(err)
+}

@@ -1,0 +1,227 @@
+package awsquery
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const stsNS = `xmlns="https://sts.amazonaws.com/doc/2011-06-15/"`
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   *APIError
+	}{
+		{
+			name:   "namespaced ErrorResponse",
+			status: 403,
+			body:   `<ErrorResponse ` + stsNS + `><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+			want:   &APIError{Service: "sts", Type: "Sender", Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithWebIdentity", RequestID: "r-1", StatusCode: 403},
+		},
+		{
+			name:   "no namespace, whitespace, extra members",
+			status: 400,
+			body:   "<ErrorResponse>\n <Error>\n  <Type>Sender</Type>\n  <Code>\n   ComplexError\n  </Code>\n  <Nested><Foo>bar</Foo></Nested>\n </Error>\n <RequestId>foo-id</RequestId>\n</ErrorResponse>\n",
+			want:   &APIError{Service: "sts", Type: "Sender", Code: "ComplexError", RequestID: "foo-id", StatusCode: 400},
+		},
+		{
+			name:   "prefixed namespace",
+			status: 400,
+			body:   `<q:ErrorResponse xmlns:q="urn:x"><q:Error><q:Code>Throttling</q:Code><q:Message>Rate exceeded</q:Message></q:Error><q:RequestId>r-2</q:RequestId></q:ErrorResponse>`,
+			want:   &APIError{Service: "sts", Code: "Throttling", Message: "Rate exceeded", RequestID: "r-2", StatusCode: 400},
+		},
+		{
+			name:   "older Response/Errors shape",
+			status: 400,
+			body:   `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>InvalidParameterValue</Code><Message>bad</Message></Error></Errors><RequestID>r-3</RequestID></Response>`,
+			want:   &APIError{Service: "sts", Code: "InvalidParameterValue", Message: "bad", RequestID: "r-3", StatusCode: 400},
+		},
+		{
+			name:   "custom code with a 402, mapped by code",
+			status: 402,
+			body:   `<ErrorResponse><Error><Type>Sender</Type><Code>Customized</Code><Message>Hi</Message></Error><RequestId>foo-id</RequestId></ErrorResponse>`,
+			want:   &APIError{Service: "sts", Type: "Sender", Code: "Customized", Message: "Hi", RequestID: "foo-id", StatusCode: 402},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode("sts", "AssumeRoleWithWebIdentity", tt.status, http.Header{}, []byte(tt.body))
+			var got *APIError
+			if !errors.As(err, &got) {
+				t.Fatalf("Decode(%q) = %v; want *APIError", tt.body, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Decode(%q) mismatch (-want +got):\n%s", tt.body, diff)
+			}
+		})
+	}
+}
+
+func TestAPIErrorText(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *APIError
+		want string
+	}{
+		{"full", &APIError{Service: "sts", Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithWebIdentity", RequestID: "r-1", StatusCode: 403},
+			"sts: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity (RequestId r-1, HTTP 403)"},
+		{"iam, no message, no id", &APIError{Service: "iam", Code: "NoSuchEntity", StatusCode: 404}, "iam: NoSuchEntity (HTTP 404)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeResponseErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   string // substring of Error()
+	}{
+		{"empty 502", 502, "", "sts: HTTP 502 reply is not an STS response: empty body"},
+		{"html 502", 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "sts: HTTP 502 reply is not an STS response (root element <html>"},
+		{"not XML", 200, "{\"ok\":true}", "(no XML element)"},
+		{"truncated", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>", "malformed XML"},
+		{"wrong root", 200, "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>", "root element <AssumeRoleResponse>"},
+		{"success document with 500", 500, "<AssumeRoleWithWebIdentityResponse/>", "with an error status"},
+		{"error without code", 400, "<ErrorResponse><Error><Message>x</Message></Error></ErrorResponse>", "without Error/Code"},
+		{"Response without Errors", 400, "<Response><Foo/></Response>", "root element <Response>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode("sts", "AssumeRoleWithWebIdentity", tt.status, http.Header{"Content-Type": {"text/html"}}, []byte(tt.body))
+			var re *ResponseError
+			if !errors.As(err, &re) {
+				t.Fatalf("Decode(%q) = %v; want *ResponseError", tt.body, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Decode(%q) = %q; want it to contain %q", tt.body, err, tt.want)
+			}
+			if re.StatusCode != tt.status || re.ContentType != "text/html" {
+				t.Errorf("Decode(%q): StatusCode, ContentType = %d, %q; want %d, text/html", tt.body, re.StatusCode, re.ContentType, tt.status)
+			}
+		})
+	}
+}
+
+func TestSnippetRedactsSecrets(t *testing.T) {
+	tests := []struct {
+		name, body, secret string
+	}{
+		{"closed", "<X><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey></X>", "wJalrXUtnFEMI"},
+		{"truncated", "<X><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>wJalrXUtnF", "wJalrXUtnF"},
+		{"token truncated", "<X><SessionToken>AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5", "AQoDYXdz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Snippet("text/xml", []byte(tt.body))
+			if strings.Contains(got, tt.secret) || !strings.Contains(got, "redacted") {
+				t.Errorf("Snippet(%q) = %q; want the secret redacted", tt.body, got)
+			}
+		})
+	}
+	long := strings.Repeat("x", 1000)
+	if got := Snippet("text/plain", []byte(long)); len(got) > SnippetSize+len("…") {
+		t.Errorf("Snippet(1000 bytes) has %d bytes; want at most %d", len(got), SnippetSize)
+	}
+}
+
+const sampleSuccess = `<AssumeRoleWithWebIdentityResponse ` + stsNS + `>
+  <AssumeRoleWithWebIdentityResult>
+    <Credentials>
+      <SessionToken>
+        AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE
+      </SessionToken>
+      <Expiration>2011-07-11T19:55:29.611Z</Expiration>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+    </Credentials>
+    <PackedPolicySize>6</PackedPolicySize>
+    <Bad>six</Bad>
+    <PolicyArns><member><arn>a1</arn></member><member><arn>a2</arn></member></PolicyArns>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`
+
+func TestResultReaders(t *testing.T) {
+	res, err := Decode("sts", "AssumeRoleWithWebIdentity", 200, http.Header{}, []byte(sampleSuccess))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RequestID != "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE" {
+		t.Errorf("RequestID = %q", res.RequestID)
+	}
+	if s, err := res.String("Credentials/SessionToken"); err != nil || s != "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE" {
+		t.Errorf("String(SessionToken) = %q, %v", s, err)
+	}
+	if tm, err := res.Time("Credentials/Expiration"); err != nil || !tm.Equal(time.Date(2011, 7, 11, 19, 55, 29, 611e6, time.UTC)) {
+		t.Errorf("Time(Expiration) = %v, %v", tm, err)
+	}
+	if n, err := res.OptInt("PackedPolicySize"); err != nil || n == nil || *n != 6 {
+		t.Errorf("OptInt(PackedPolicySize) = %v, %v; want 6", n, err)
+	}
+	if n, err := res.OptInt("Nothing"); err != nil || n != nil {
+		t.Errorf("OptInt(Nothing) = %v, %v; want nil, nil", n, err)
+	}
+	if got := res.OptString("Nothing/Deeper"); got != "" {
+		t.Errorf("OptString(absent) = %q", got)
+	}
+	var members []string
+	for _, m := range res.Child("PolicyArns").Members() {
+		members = append(members, m.OptString("arn"))
+	}
+	if diff := cmp.Diff([]string{"a1", "a2"}, members); diff != "" {
+		t.Errorf("Members mismatch (-want +got):\n%s", diff)
+	}
+
+	errTests := []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"missing string", func() error { _, err := res.String("Credentials/SecretAccessKey"); return err }, "missing element AssumeRoleWithWebIdentityResult/Credentials/SecretAccessKey"},
+		{"bad int", func() error { _, err := res.Int("Bad"); return err }, "element AssumeRoleWithWebIdentityResult/Bad is not an integer (3 chars)"},
+		{"bad time", func() error { _, err := res.Time("Credentials/AccessKeyId"); return err }, "is not an RFC 3339 time"},
+		{"missing time", func() error { _, err := res.Time("Expiration"); return err }, "missing element"},
+		{"empty string", func() error { _, err := res.Child("PolicyArns").String("member"); return err }, "empty element AssumeRoleWithWebIdentityResult/PolicyArns/member"},
+	}
+	for _, tt := range errTests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			var re *ResponseError
+			if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s = %v; want *ResponseError containing %q", tt.name, err, tt.want)
+			}
+			if strings.Contains(err.Error(), "wJalr") {
+				t.Errorf("%s leaks a secret: %v", tt.name, err)
+			}
+		})
+	}
+}
+
+func TestDecodeNoResultElement(t *testing.T) {
+	res, err := Decode("sts", "GetCallerIdentity", 200, http.Header{"X-Amzn-Requestid": {"hdr-id"}}, []byte("<GetCallerIdentityResponse/>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Exists() {
+		t.Errorf("Exists() = true; want false")
+	}
+	if res.RequestID != "hdr-id" {
+		t.Errorf("RequestID = %q; want the header's hdr-id", res.RequestID)
+	}
+	if _, err := res.String("Account"); err == nil || !strings.Contains(err.Error(), "missing element GetCallerIdentityResult/Account") {
+		t.Errorf("String(Account) = %v", err)
+	}
+}
