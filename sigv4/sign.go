@@ -1,0 +1,318 @@
+package sigv4
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Credentials are the AWS keys a request is signed with. SessionToken is set for temporary
+// credentials (those STS returns) and empty for long-term IAM user keys.
+type Credentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+}
+
+// EmptyPayloadHash is the hex SHA-256 of an empty body, the payload hash of a request
+// without one.
+const EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// UnsignedPayload is the payload hash S3 accepts in place of the body's hash, used by
+// presigned S3 URLs.
+const UnsignedPayload = "UNSIGNED-PAYLOAD"
+
+// Algorithm is the SigV4 algorithm name that starts the string to sign and the
+// Authorization header.
+const Algorithm = "AWS4-HMAC-SHA256"
+
+// TimeFormat is the layout of X-Amz-Date: 20150830T123600Z.
+const TimeFormat = "20060102T150405Z"
+
+// MaxPresignExpiry is the longest X-Amz-Expires AWS accepts: seven days.
+const MaxPresignExpiry = 7 * 24 * time.Hour
+
+// HashPayload returns the lower-case hex SHA-256 of body.
+func HashPayload(body []byte) string {
+	sum := sha256.Sum256(body)
+	var out [64]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
+}
+
+// HashReadSeeker returns the lower-case hex SHA-256 of what r holds from its current
+// position on, then seeks r back to that position.
+func HashReadSeeker(r io.ReadSeeker) (string, error) {
+	start, err := r.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return "", fmt.Errorf("sigv4: hashing body: %w", err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", fmt.Errorf("sigv4: hashing body: %w", err)
+	}
+	if _, err := r.Seek(start, io.SeekStart); err != nil {
+		return "", fmt.Errorf("sigv4: rewinding body: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Signer signs requests. Its exported fields are options; the zero value is ready to use.
+// A Signer caches derived signing keys per (secret, date, region, service) and is safe for
+// concurrent use once its options are set. Do not copy a Signer after first use.
+type Signer struct {
+	// DisableURIPathEscaping encodes the URI path once (S3's rule) instead of encoding the
+	// already escaped wire path again. Service "s3" always behaves so.
+	DisableURIPathEscaping bool
+
+	// DisableURIPathNormalization keeps "." and ".." segments and empty segments in the
+	// path (S3's rule). Service "s3" always behaves so.
+	DisableURIPathNormalization bool
+
+	// AddPayloadHashHeader sets and signs X-Amz-Content-Sha256 in header signing for
+	// every service. Service "s3" always gets it.
+	AddPayloadHashHeader bool
+
+	// UnsignedSessionToken adds X-Amz-Security-Token after the signature is computed
+	// instead of signing it, for the few services that want it so. STS and Cognito sign it:
+	// leave this false for them.
+	UnsignedSessionToken bool
+
+	mu   sync.Mutex
+	keys map[keyID][32]byte
+}
+
+// Signature is the outcome of signing, step by step. Its strings may contain the session
+// token: do not log them.
+type Signature struct {
+	CanonicalRequest, StringToSign string
+	Signature                      string // lower-case hex
+	SignedHeaders                  string // "host;x-amz-date"
+	Scope                          string // "20150830/us-east-1/service/aws4_request"
+	Authorization                  string // the full header value (empty when presigning)
+}
+
+// SignHTTP signs r in header form: it sets X-Amz-Date, X-Amz-Security-Token (when creds
+// has one; signed unless UnsignedSessionToken), X-Amz-Content-Sha256 for service "s3" (or
+// with AddPayloadHashHeader), and Authorization. Host comes from r.Host, else r.URL.Host.
+//
+// payloadHash is the hex SHA-256 of the body ([HashPayload], [HashReadSeeker]) or
+// [UnsignedPayload]. When it is empty, a request without a body gets [EmptyPayloadHash]
+// and one whose GetBody is set is hashed through GetBody; any other body is an error.
+func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, service, region string, t time.Time) (*Signature, error) {
+	if err := checkInputs(r, creds, service, region); err != nil {
+		return nil, err
+	}
+	payloadHash, err := defaultPayloadHash(r, payloadHash, false)
+	if err != nil {
+		return nil, err
+	}
+	var amz [16]byte
+	date := string(appendAmzDate(amz[:0], t))
+	addHash := service == "s3" || s.AddPayloadHashHeader
+	signToken := creds.SessionToken != "" && !s.UnsignedSessionToken
+
+	var arr [16]headerEntry
+	h, size := collectHeaders(arr[:0], r, creds.SessionToken != "", addHash)
+	h = append(h, headerEntry{name: "x-amz-date", value: date})
+	if signToken {
+		h = append(h, headerEntry{name: "x-amz-security-token", value: creds.SessionToken})
+		size += len(creds.SessionToken)
+	}
+	if addHash {
+		h = append(h, headerEntry{name: "x-amz-content-sha256", value: payloadHash})
+	}
+	sortHeaders(h)
+
+	sig := s.build(r, creds, h, size, r.URL.RawQuery, payloadHash, service, region, date, true)
+
+	if r.Header == nil {
+		r.Header = make(http.Header, 4)
+	}
+	r.Header["X-Amz-Date"] = []string{date}
+	if creds.SessionToken != "" {
+		r.Header["X-Amz-Security-Token"] = []string{creds.SessionToken}
+	}
+	if addHash {
+		r.Header["X-Amz-Content-Sha256"] = []string{payloadHash}
+	}
+	r.Header["Authorization"] = []string{sig.Authorization}
+	return sig, nil
+}
+
+// build writes the four steps into one buffer and slices the results out of one string.
+// h must be sorted; query is the raw query to canonicalise.
+func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size int, query, payloadHash, service, region, date string, authz bool) *Signature {
+	path := wirePath(r.URL)
+	s3 := service == "s3"
+	est := 512 + 3*len(path) + 2*len(query) + 2*size + 2*len(creds.AccessKeyID) + 3*(len(region)+len(service))
+	buf := make([]byte, 0, est)
+
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	buf = append(buf, method...)
+	buf = append(buf, '\n')
+	buf = appendCanonicalURI(buf, path, s3 || s.DisableURIPathEscaping, !(s3 || s.DisableURIPathNormalization))
+	buf = append(buf, '\n')
+	buf = appendCanonicalQuery(buf, query, "")
+	buf = append(buf, '\n')
+	buf, shStart, shEnd := appendCanonicalHeaders(buf, h)
+	buf = append(buf, '\n')
+	buf = append(buf, payloadHash...)
+	crEnd := len(buf)
+	crSum := sha256.Sum256(buf)
+
+	buf = append(buf, Algorithm+"\n"...)
+	buf = append(buf, date...)
+	buf = append(buf, '\n')
+	scStart := len(buf)
+	buf = appendScope(buf, date[:8], region, service)
+	scEnd := len(buf)
+	buf = append(buf, '\n')
+	buf = hex.AppendEncode(buf, crSum[:])
+	stsEnd := len(buf)
+
+	hh := sha256.New()
+	key := s.signingKey(hh, creds.SecretAccessKey, date[:8], region, service)
+	mac := hmacBytes(hh, key[:], buf[crEnd:stsEnd])
+	buf = hex.AppendEncode(buf, mac[:])
+	sigEnd := len(buf)
+
+	if authz {
+		buf = append(buf, Algorithm+" Credential="...)
+		buf = append(buf, creds.AccessKeyID...)
+		buf = append(buf, '/')
+		buf = append(buf, buf[scStart:scEnd]...)
+		buf = append(buf, ", SignedHeaders="...)
+		buf = append(buf, buf[shStart:shEnd]...)
+		buf = append(buf, ", Signature="...)
+		buf = append(buf, buf[stsEnd:sigEnd]...)
+	}
+	all := string(buf)
+	return &Signature{
+		CanonicalRequest: all[:crEnd],
+		StringToSign:     all[crEnd:stsEnd],
+		Signature:        all[stsEnd:sigEnd],
+		SignedHeaders:    all[shStart:shEnd],
+		Scope:            all[scStart:scEnd],
+		Authorization:    all[sigEnd:],
+	}
+}
+
+// collectHeaders appends the request's signable headers: host, content-length (from
+// r.ContentLength when the header map lacks it) and every header not in the unsigned list.
+// X-Amz-Date and Authorization are always skipped (the signer sets them); so are
+// X-Amz-Security-Token when the signer sets it (hasToken) and X-Amz-Content-Sha256 when
+// the signer sets it (hasHash). It returns the entries and their total size in bytes.
+func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([]headerEntry, int) {
+	host := r.Host
+	if host == "" {
+		host = r.URL.Host
+	}
+	h = append(h, headerEntry{name: "host", value: host})
+	size := len(host) + 8
+	hasLength := false
+	for k, v := range r.Header {
+		switch {
+		case unsignedHeader(k), equalFold(k, "Host"), equalFold(k, "X-Amz-Date"),
+			hasToken && equalFold(k, "X-Amz-Security-Token"),
+			hasHash && equalFold(k, "X-Amz-Content-Sha256"):
+			continue
+		case equalFold(k, "Content-Length"):
+			hasLength = true
+		}
+		h = append(h, headerEntry{name: k, values: v})
+		size += len(k) + 2
+		for _, x := range v {
+			size += len(x) + 1
+		}
+	}
+	if !hasLength && r.ContentLength > 0 {
+		var n [20]byte
+		h = append(h, headerEntry{name: "content-length", value: string(strconv.AppendInt(n[:0], r.ContentLength, 10))})
+		size += 36
+	}
+	return h, size
+}
+
+// appendScope appends date/region/service/aws4_request.
+func appendScope(dst []byte, date, region, service string) []byte {
+	dst = append(dst, date...)
+	dst = append(dst, '/')
+	dst = append(dst, region...)
+	dst = append(dst, '/')
+	dst = append(dst, service...)
+	return append(dst, "/aws4_request"...)
+}
+
+// appendAmzDate appends t in UTC as 20060102T150405Z without going through fmt.
+func appendAmzDate(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	hh, mm, ss := t.Clock()
+	dst = append(dst, byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	dst = append(dst, byte('0'+int(mo)/10), byte('0'+int(mo)%10), byte('0'+d/10), byte('0'+d%10), 'T')
+	dst = append(dst, byte('0'+hh/10), byte('0'+hh%10), byte('0'+mm/10), byte('0'+mm%10))
+	return append(dst, byte('0'+ss/10), byte('0'+ss%10), 'Z')
+}
+
+// checkInputs rejects what cannot be signed.
+func checkInputs(r *http.Request, creds Credentials, service, region string) error {
+	switch {
+	case r == nil || r.URL == nil:
+		return errors.New("sigv4: nil request or URL")
+	case r.Host == "" && r.URL.Host == "":
+		return errors.New("sigv4: request has no host (set r.Host or r.URL.Host)")
+	case creds.AccessKeyID == "" || creds.SecretAccessKey == "":
+		return errors.New("sigv4: credentials need an access key ID and a secret access key")
+	case service == "" || region == "":
+		return errors.New("sigv4: service and region must not be empty")
+	}
+	return nil
+}
+
+// defaultPayloadHash fills in an empty payload hash: UNSIGNED-PAYLOAD for presigning,
+// the empty hash without a body, the hash of GetBody's copy with one.
+func defaultPayloadHash(r *http.Request, payloadHash string, presign bool) (string, error) {
+	if payloadHash != "" {
+		return payloadHash, nil
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return EmptyPayloadHash, nil
+	}
+	if presign {
+		return UnsignedPayload, nil
+	}
+	if r.GetBody == nil {
+		return "", errors.New("sigv4: payload hash is empty and the body cannot be re-read (no GetBody)")
+	}
+	body, err := r.GetBody()
+	if err != nil {
+		return "", fmt.Errorf("sigv4: reading body for its hash: %w", err)
+	}
+	defer body.Close()
+	hh := sha256.New()
+	if _, err := io.Copy(hh, body); err != nil {
+		return "", fmt.Errorf("sigv4: reading body for its hash: %w", err)
+	}
+	return hex.EncodeToString(hh.Sum(nil)), nil
+}
+
+// equalFold is an ASCII case-insensitive comparison.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
