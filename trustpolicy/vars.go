@@ -92,7 +92,7 @@ const (
 
 // substitute replaces policy variables in a condition value ("IAM policy elements: Variables
 // and tags"): ${key} takes the value of a single-valued context key (names case-insensitive);
-// ${key, 'default'} falls back to the quoted default (” inside it is one quote); ${*}, ${?}
+// ${key, 'default'} falls back to the quoted default (a doubled single quote inside it stands for one); ${*}, ${?}
 // and ${$} stand for the literal characters. The replacement is done once: text a variable
 // yields is never scanned again. key reports the variable that failed or was unknown.
 func substitute(v string, c *Context) (p pattern, status varStatus, key string) {
