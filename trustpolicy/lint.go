@@ -24,21 +24,21 @@ func (s Severity) String() string {
 
 // Lint codes. They are stable: tools may match on them.
 const (
-	CodeWildcardNeedsLike    = "wildcard-needs-like"
-	CodeKeyHasScheme         = "key-has-scheme"
-	CodeKeyIsARN             = "key-is-arn"
-	CodeAudSubSwapped        = "aud-sub-swapped"
-	CodeMissingSub           = "missing-sub"
-	CodeForAllValuesAllow    = "forallvalues-allow"
-	CodeMultiProvider        = "multi-provider-conditions"
-	CodeProviderKeyMismatch  = "provider-key-mismatch"
-	CodeProviderAccount      = "provider-account-mismatch"
-	CodeMissingAssumeAction  = "missing-assume-action"
-	CodeMissingTagSession    = "missing-tag-session"
-	CodeMissingSourceIdent   = "missing-source-identity"
-	CodeUnknownOperator      = "unknown-operator"
-	CodeDuplicateKey         = "duplicate-key"
-	CodeSetOpOnSingleValued  = "set-operator-single-valued"
+	CodeWildcardNeedsLike   = "wildcard-needs-like"
+	CodeKeyHasScheme        = "key-has-scheme"
+	CodeKeyIsARN            = "key-is-arn"
+	CodeAudSubSwapped       = "aud-sub-swapped"
+	CodeMissingSub          = "missing-sub"
+	CodeForAllValuesAllow   = "forallvalues-allow"
+	CodeMultiProvider       = "multi-provider-conditions"
+	CodeProviderKeyMismatch = "provider-key-mismatch"
+	CodeProviderAccount     = "provider-account-mismatch"
+	CodeMissingAssumeAction = "missing-assume-action"
+	CodeMissingTagSession   = "missing-tag-session"
+	CodeMissingSourceIdent  = "missing-source-identity"
+	CodeUnknownOperator     = "unknown-operator"
+	CodeDuplicateKey        = "duplicate-key"
+	CodeSetOpOnSingleValued = "set-operator-single-valued"
 )
 
 // Finding is one lint result.
