@@ -1,0 +1,194 @@
+package cognitoauth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/retry"
+)
+
+// Client talks to one app client of one Cognito user pool. The zero value is not usable: set
+// UserPoolID and ClientID. A Client is safe for concurrent use when its fields are not changed.
+type Client struct {
+	// UserPoolID is the pool, such as "eu-west-2_eYpv1mFHB". The part before "_" is the
+	// region, the part after it the pool name that SRP hashes.
+	UserPoolID string
+	// ClientID is the app client id.
+	ClientID string
+	// ClientSecret is the app client's secret, if it has one; then every request carries a
+	// SECRET_HASH (see [SecretHash]). It is a secret.
+	ClientSecret string
+
+	// Region overrides the region taken from UserPoolID.
+	Region string
+	// Endpoint overrides https://cognito-idp.REGION.amazonaws.com/. It must be https, or http to
+	// a loopback host (a test server, an emulator). See [EndpointFromEnv].
+	Endpoint string
+
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// MaxAttempts is the number of attempts per request, the first included; zero means 3.
+	// Only TooManyRequestsException, InternalErrorException, 5xx replies and connection
+	// resets are retried.
+	MaxAttempts int
+	// Backoff is the wait after failed attempt n; nil means exponential backoff with full
+	// jitter (internal/retry). Tests set func(int) time.Duration { return 0 }.
+	Backoff func(attempt int) time.Duration
+
+	// Now is the clock for SRP's TIMESTAMP and for signing; nil means time.Now.
+	Now func() time.Time
+	// Rand is the source of SRP's secret a; nil means crypto/rand.
+	Rand io.Reader
+
+	// Credentials sign the Admin calls (AdminInitiateAuth, AdminRespondToAuthChallenge) with
+	// SigV4, service cognito-idp. The caller needs cognito-idp:AdminInitiateAuth on the pool.
+	Credentials *awsCredentials
+
+	// UserAgent, if set, is sent as the User-Agent header.
+	UserAgent string
+}
+
+// EndpointFromEnv returns the endpoint override the AWS SDKs honour, given an environment
+// lookup such as os.Getenv: AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, then AWS_ENDPOINT_URL,
+// or "" for none.
+func EndpointFromEnv(getenv func(string) string) string {
+	if v := getenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"); v != "" {
+		return v
+	}
+	return getenv("AWS_ENDPOINT_URL")
+}
+
+const (
+	targetPrefix  = "AWSCognitoIdentityProviderService."
+	jsonType      = "application/x-amz-json-1.1"
+	signingName   = "cognito-idp"
+	maxStepsLogin = 10
+)
+
+var (
+	poolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// region returns the signing region: Region, else the prefix of UserPoolID.
+func (c *Client) region() (string, error) {
+	r := c.Region
+	if r == "" {
+		if !poolIDPattern.MatchString(c.UserPoolID) {
+			return "", &InvalidInputError{Field: "UserPoolID", Rule: `must look like REGION_ID, such as "eu-west-2_eYpv1mFHB" (or set Region)`}
+		}
+		r, _, _ = strings.Cut(c.UserPoolID, "_")
+	}
+	if !regionPattern.MatchString(r) {
+		return "", &InvalidInputError{Field: "Region", Rule: fmt.Sprintf("%q is not a region name", r)}
+	}
+	return r, nil
+}
+
+// endpoint returns the URL requests go to, checked.
+func (c *Client) endpoint(region string) (*url.URL, error) {
+	raw := c.Endpoint
+	if raw == "" {
+		raw = "https://cognito-idp." + region + ".amazonaws.com/"
+	}
+	u, err := httpx.CheckEndpoint(raw)
+	if err != nil {
+		return nil, &InvalidInputError{Field: "Endpoint", Rule: err.Error()}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u, nil
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTPClient != nil {
+		return c.HTTPClient
+	}
+	return http.DefaultClient
+}
+
+// call POSTs in as JSON to operation op and decodes the reply into out, retrying transient
+// failures. Signed calls are signed anew on every attempt.
+func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) error {
+	region, err := c.region()
+	if err != nil {
+		return err
+	}
+	u, err := c.endpoint(region)
+	if err != nil {
+		return err
+	}
+	if signed && c.Credentials == nil {
+		return &InvalidInputError{Field: "Credentials", Rule: "are required to sign " + op}
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("cognitoauth: encoding %s: %w", op, err)
+	}
+	policy := retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff}
+	return retry.Do(ctx, policy, func(int) (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
+		}
+		req.Header.Set("Content-Type", jsonType)
+		req.Header.Set("X-Amz-Target", targetPrefix+op)
+		if c.UserAgent != "" {
+			req.Header.Set("User-Agent", c.UserAgent)
+		}
+		if signed {
+			if err := signRequest(req, body, *c.Credentials, region, c.now()); err != nil {
+				return false, err
+			}
+		}
+		resp, err := c.httpClient().Do(req)
+		if err != nil {
+			// A reset before any reply is worth another try; nothing else local is.
+			return ctx.Err() == nil && errors.Is(err, syscall.ECONNRESET), fmt.Errorf("cognitoauth: %s: %w", op, err)
+		}
+		data, err := httpx.ReadBody(resp)
+		if err != nil {
+			return false, fmt.Errorf("cognitoauth: %s: reading reply: %w", op, err)
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			err := decodeError(resp.StatusCode, resp.Header, data)
+			return retryable(resp.StatusCode, err), err
+		}
+		if err := json.Unmarshal(data, out); err != nil {
+			return false, &ResponseError{StatusCode: resp.StatusCode, Snippet: httpx.Snippet(jsonType, data, snippetLen),
+				Err: fmt.Errorf("%s reply is not JSON: %w", op, err)}
+		}
+		return false, nil
+	})
+}
+
+// retryable reports whether a failed reply may be tried again.
+func retryable(status int, err error) bool {
+	if status >= 500 {
+		return true
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Type == "TooManyRequestsException" || ae.Type == "InternalErrorException"
+	}
+	return false
+}
