@@ -16,6 +16,7 @@ import (
 
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/retry"
+	"github.com/rawsts/rawsts/sigv4"
 )
 
 // Client talks to one app client of one Cognito user pool. The zero value is not usable: set
@@ -53,7 +54,7 @@ type Client struct {
 
 	// Credentials sign the Admin calls (AdminInitiateAuth, AdminRespondToAuthChallenge) with
 	// SigV4, service cognito-idp. The caller needs cognito-idp:AdminInitiateAuth on the pool.
-	Credentials *awsCredentials
+	Credentials *sigv4.Credentials
 
 	// UserAgent, if set, is sent as the User-Agent header.
 	UserAgent string

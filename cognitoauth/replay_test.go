@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/fixture"
+	"github.com/rawsts/rawsts/sigv4"
 )
 
 // answers is a Challenger that answers from a table keyed by challenge name and records
@@ -117,7 +118,7 @@ func TestReplay(t *testing.T) {
 				c.ClientSecret = vaSecret
 			}
 			if setup.admin {
-				c.Credentials = &awsCredentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+				c.Credentials = &sigv4.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
 			}
 			ch := &answers{byName: setup.answers}
 			in := setup.in
