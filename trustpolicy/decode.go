@@ -78,7 +78,7 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("unexpected end of JSON")
 		}
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+		return nil, jsonErr(d.dec, err)
 	}
 	switch t := tok.(type) {
 	case nil:
@@ -100,14 +100,16 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 				}
 				n.elems = append(n.elems, e)
 			}
-			_, err := d.dec.Token() // ']'
-			return n, err
+			if _, err := d.dec.Token(); err != nil { // ']'
+				return nil, jsonErr(d.dec, err)
+			}
+			return n, nil
 		case '{':
 			n := &jnode{kind: jObject}
 			for d.dec.More() {
 				kt, err := d.dec.Token()
 				if err != nil {
-					return nil, fmt.Errorf("invalid JSON: %w", err)
+					return nil, jsonErr(d.dec, err)
 				}
 				key, _ := kt.(string)
 				v, err := d.value(join(path, key), depth+1)
@@ -122,11 +124,21 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 				n.keys = append(n.keys, key)
 				n.vals = append(n.vals, v)
 			}
-			_, err := d.dec.Token() // '}'
-			return n, err
+			if _, err := d.dec.Token(); err != nil { // '}'
+				return nil, jsonErr(d.dec, err)
+			}
+			return n, nil
 		}
 	}
 	return nil, fmt.Errorf("invalid JSON token %v", tok)
+}
+
+// jsonErr words a decoding error with the byte offset where decoding stopped.
+func jsonErr(dec *json.Decoder, err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("invalid JSON: unexpected end of input")
+	}
+	return fmt.Errorf("invalid JSON near byte %d: %w", dec.InputOffset(), err)
 }
 
 // join appends an object key to a path: "Statement[0]" + "Condition".
