@@ -11,6 +11,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -164,6 +166,7 @@ func (p *pki) serve(t testing.TB, h http.Handler, chain ...*x509.Certificate) *h
 		cert.Certificate = append(cert.Certificate, c.Raw)
 	}
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes refused on purpose
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv
