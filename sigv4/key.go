@@ -1,8 +1,8 @@
 package sigv4
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
-	"hash"
 )
 
 // keyCacheLimit bounds the derived-key cache. A signer sees a handful of (secret, date,
@@ -16,7 +16,7 @@ type keyID struct {
 }
 
 // signingKey returns kSigning for the tuple, from the cache when it is there.
-func (s *Signer) signingKey(h hash.Hash, secret, date, region, service string) [32]byte {
+func (s *Signer) signingKey(secret, date, region, service string) [32]byte {
 	id := keyID{secret, date, region, service}
 	s.mu.Lock()
 	k, ok := s.keys[id]
@@ -24,7 +24,7 @@ func (s *Signer) signingKey(h hash.Hash, secret, date, region, service string) [
 	if ok {
 		return k
 	}
-	k = deriveKey(h, secret, date, region, service)
+	k = deriveKey(secret, date, region, service)
 	s.mu.Lock()
 	if s.keys == nil || len(s.keys) >= keyCacheLimit {
 		s.keys = make(map[keyID][32]byte)
@@ -35,74 +35,50 @@ func (s *Signer) signingKey(h hash.Hash, secret, date, region, service string) [
 }
 
 // deriveKey computes the HMAC chain "AWS4"+secret → date → region → service → aws4_request.
-func deriveKey(h hash.Hash, secret, date, region, service string) [32]byte {
-	var key [64]byte
-	var k [32]byte
-	kk := append(append(key[:0], "AWS4"...), secret...)
-	k = hmacSum(h, kk, date)
-	k = hmacSum(h, k[:], region)
-	k = hmacSum(h, k[:], service)
-	return hmacSum(h, k[:], "aws4_request")
-}
-
-// hmacSum returns HMAC-SHA256(key, msg) computed with h (a sha256 hash, reset here), so
-// that one hash serves a whole signature without crypto/hmac's allocations.
-func hmacSum(h hash.Hash, key []byte, msg string) [32]byte {
-	var pad [sha256.BlockSize]byte
+func deriveKey(secret, date, region, service string) [32]byte {
+	k := hmac.New(sha256.New, []byte("AWS4"+secret))
 	var sum [32]byte
-	if len(key) > sha256.BlockSize {
-		h.Reset()
-		h.Write(key)
-		key = h.Sum(sum[:0])
+	step := func(msg string) {
+		k.Write([]byte(msg))
+		k.Sum(sum[:0])
 	}
-	copy(pad[:], key)
-	for i := range pad {
-		pad[i] ^= 0x36
+	step(date)
+	for _, msg := range [...]string{region, service, "aws4_request"} {
+		k = hmac.New(sha256.New, sum[:])
+		step(msg)
 	}
-	h.Reset()
-	h.Write(pad[:])
-	writeString(h, msg)
-	inner := h.Sum(sum[:0])
-	for i := range pad {
-		pad[i] ^= 0x36 ^ 0x5c
-	}
-	h.Reset()
-	h.Write(pad[:])
-	h.Write(inner)
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
+	return sum
 }
 
-// hmacBytes is hmacSum for a message already in a byte slice.
-func hmacBytes(h hash.Hash, key []byte, msg []byte) [32]byte {
-	var pad [sha256.BlockSize]byte
-	var sum [32]byte
-	copy(pad[:], key)
-	for i := range pad {
-		pad[i] ^= 0x36
+// macSum returns HMAC-SHA256(key, msg) without crypto/hmac's allocations: the inner block
+// is laid out in buf's spare capacity (then wiped) when it fits, on the stack otherwise.
+// msg may be part of buf; buf's contents up to len(buf) are left as they were.
+func macSum(buf []byte, key *[32]byte, msg []byte) [32]byte {
+	const block = sha256.BlockSize
+	var inner []byte
+	if cap(buf)-len(buf) >= block+len(msg) {
+		inner = buf[len(buf) : len(buf)+block+len(msg)]
+	} else {
+		inner = make([]byte, block+len(msg))
 	}
-	h.Reset()
-	h.Write(pad[:])
-	h.Write(msg)
-	inner := h.Sum(sum[:0])
-	for i := range pad {
-		pad[i] ^= 0x36 ^ 0x5c
+	for i := 0; i < block; i++ {
+		inner[i] = 0x36
+		if i < len(key) {
+			inner[i] ^= key[i]
+		}
 	}
-	h.Reset()
-	h.Write(pad[:])
-	h.Write(inner)
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
-}
-
-// writeString feeds s to h in small chunks through a stack buffer, avoiding a []byte copy.
-func writeString(h hash.Hash, s string) {
-	var buf [128]byte
-	for len(s) > 0 {
-		n := copy(buf[:], s)
-		h.Write(buf[:n])
-		s = s[n:]
+	copy(inner[block:], msg)
+	sum := sha256.Sum256(inner)
+	clear(inner[:block])
+	var outer [block + sha256.Size]byte
+	for i := 0; i < block; i++ {
+		outer[i] = 0x5c
+		if i < len(key) {
+			outer[i] ^= key[i]
+		}
 	}
+	copy(outer[block:], sum[:])
+	sum = sha256.Sum256(outer[:])
+	clear(outer[:block])
+	return sum
 }

@@ -76,7 +76,7 @@ func (s *Signer) PresignHTTP(r *http.Request, creds Credentials, payloadHash, se
 		q = appendEscape(q, creds.SessionToken, false)
 	}
 
-	sig := s.build(r, creds, h, size, string(q), payloadHash, service, region, date, false)
+	sig := s.build(r, creds, h, size, string(q), "", payloadHash, service, region, date, false)
 
 	// The canonical query is the third line of the canonical request.
 	_, rest, _ := strings.Cut(sig.CanonicalRequest, "\n")

@@ -128,7 +128,7 @@ func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, servi
 	}
 	sortHeaders(h)
 
-	sig := s.build(r, creds, h, size, r.URL.RawQuery, payloadHash, service, region, date, true)
+	sig := s.build(r, creds, h, size, r.URL.RawQuery, "", payloadHash, service, region, date, true)
 
 	if r.Header == nil {
 		r.Header = make(http.Header, 4)
@@ -145,11 +145,11 @@ func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, servi
 }
 
 // build writes the four steps into one buffer and slices the results out of one string.
-// h must be sorted; query is the raw query to canonicalise.
-func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size int, query, payloadHash, service, region, date string, authz bool) *Signature {
+// h must be sorted; query is the raw query to canonicalise, without the pairs named skip.
+func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size int, query, skip, payloadHash, service, region, date string, authz bool) *Signature {
 	path := wirePath(r.URL)
 	s3 := service == "s3"
-	est := 512 + 3*len(path) + 2*len(query) + 2*size + 2*len(creds.AccessKeyID) + 3*(len(region)+len(service))
+	est := 768 + 3*len(path) + 2*len(query) + 2*size + 2*len(creds.AccessKeyID) + 3*(len(region)+len(service))
 	buf := make([]byte, 0, est)
 
 	method := r.Method
@@ -160,7 +160,7 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	buf = append(buf, '\n')
 	buf = appendCanonicalURI(buf, path, s3 || s.DisableURIPathEscaping, !(s3 || s.DisableURIPathNormalization))
 	buf = append(buf, '\n')
-	buf = appendCanonicalQuery(buf, query, "")
+	buf = appendCanonicalQuery(buf, query, skip)
 	buf = append(buf, '\n')
 	buf, shStart, shEnd := appendCanonicalHeaders(buf, h)
 	buf = append(buf, '\n')
@@ -178,9 +178,8 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	buf = hex.AppendEncode(buf, crSum[:])
 	stsEnd := len(buf)
 
-	hh := sha256.New()
-	key := s.signingKey(hh, creds.SecretAccessKey, date[:8], region, service)
-	mac := hmacBytes(hh, key[:], buf[crEnd:stsEnd])
+	key := s.signingKey(creds.SecretAccessKey, date[:8], region, service)
+	mac := macSum(buf, &key, buf[crEnd:stsEnd])
 	buf = hex.AppendEncode(buf, mac[:])
 	sigEnd := len(buf)
 
