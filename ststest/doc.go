@@ -1,0 +1,21 @@
+// Package ststest runs a local AWS STS on a loopback port, for tests and demos, the way
+// net/http/httptest runs an HTTP server. A [Server] answers the STS Query protocol at its root
+// and plays an OpenID Connect issuer under /oidc ([Issuer]) that mints ID tokens the emulated
+// STS accepts; a later form also plays Amazon Cognito user pools. Each protocol lives in its
+// own file behind one mux.
+//
+// By default the server emulates AssumeRoleWithWebIdentity: it checks the form with the same
+// validation the client runs before sending ([sts.AssumeRoleWithWebIdentityInput.Validate]),
+// so the emulator and the client cannot disagree about what is valid, decodes the token's
+// claims and answers the documented response shape with AWS's EXAMPLE keys. Tests can instead
+// supply their own STS handler ([WithHandler]) or replay recorded exchanges from
+// testdata/fixtures/sts ([WithFixtureFiles]).
+//
+// The emulated STS does not verify token signatures yet, nor check expiry, audience or a trust
+// policy: any well-formed JWT is accepted. A later version checks the token against the issuer
+// and a trust policy, reusing jwtinspect and trustpolicy.
+//
+// ststest is not a security boundary and not a complete AWS: the credentials it returns are
+// AWS's documented EXAMPLE keys and open nothing, only the operations named here exist, and the
+// server listens on 127.0.0.1 over plain HTTP. Do not use it outside tests, examples and demos.
+package ststest

@@ -1,0 +1,77 @@
+package ststest
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+const (
+	namespace  = "https://sts.amazonaws.com/doc/2011-06-15/"
+	apiVersion = "2011-06-15"
+)
+
+// The documented STS response shapes (PROTOCOL.md 1.2 and 1.7), as encoding/xml writes them.
+
+type assumeRoleWithWebIdentityResponse struct {
+	XMLName   xml.Name                        `xml:"AssumeRoleWithWebIdentityResponse"`
+	Xmlns     string                          `xml:"xmlns,attr"`
+	Result    assumeRoleWithWebIdentityResult `xml:"AssumeRoleWithWebIdentityResult"`
+	RequestID string                          `xml:"ResponseMetadata>RequestId"`
+}
+
+type assumeRoleWithWebIdentityResult struct {
+	Credentials                 *credentials     `xml:"Credentials"`
+	SubjectFromWebIdentityToken string           `xml:"SubjectFromWebIdentityToken,omitempty"`
+	AssumedRoleUser             *assumedRoleUser `xml:"AssumedRoleUser"`
+	PackedPolicySize            *int             `xml:"PackedPolicySize,omitempty"`
+	Provider                    string           `xml:"Provider,omitempty"`
+	Audience                    string           `xml:"Audience,omitempty"`
+	SourceIdentity              string           `xml:"SourceIdentity,omitempty"`
+}
+
+type credentials struct {
+	AccessKeyID     string `xml:"AccessKeyId"`
+	SecretAccessKey string `xml:"SecretAccessKey"`
+	SessionToken    string `xml:"SessionToken"`
+	Expiration      string `xml:"Expiration"`
+}
+
+type assumedRoleUser struct {
+	Arn           string `xml:"Arn"`
+	AssumedRoleID string `xml:"AssumedRoleId"`
+}
+
+type errorResponse struct {
+	XMLName   xml.Name `xml:"ErrorResponse"`
+	Xmlns     string   `xml:"xmlns,attr"`
+	Type      string   `xml:"Error>Type"`
+	Code      string   `xml:"Error>Code"`
+	Message   string   `xml:"Error>Message"`
+	RequestID string   `xml:"RequestId"`
+}
+
+// writeError answers an STS ErrorResponse: RequestId beside Error, namespace present, as real
+// STS sends it.
+func writeError(w http.ResponseWriter, status int, typ, code, msg, reqID string, now time.Time) {
+	writeXML(w, status, reqID, now, &errorResponse{
+		Xmlns: namespace, Type: typ, Code: code, Message: msg, RequestID: reqID,
+	})
+}
+
+// writeXML writes v with the headers STS sends: text/xml, X-Amzn-Requestid, Date and the length.
+func writeXML(w http.ResponseWriter, status int, reqID string, now time.Time, v any) {
+	b, err := xml.Marshal(v)
+	if err != nil { // only our own fixed types are marshalled
+		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/xml")
+	h.Set("X-Amzn-Requestid", reqID)
+	h.Set("Date", now.UTC().Format(http.TimeFormat))
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}
