@@ -29,6 +29,9 @@ func decodeAssumeRoleWithWebIdentity(res *awsquery.Result) (*AssumeRoleWithWebId
 // GetSessionToken results share it.
 func decodeCredentials(result awsquery.Node) (Credentials, error) {
 	var c Credentials
+	if err := result.Child("Credentials").Require(); err != nil {
+		return c, err
+	}
 	var err error
 	if c.AccessKeyID, err = result.String("Credentials/AccessKeyId"); err != nil {
 		return c, err

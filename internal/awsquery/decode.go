@@ -196,6 +196,15 @@ func (n Node) Members() []Node {
 	return out
 }
 
+// Require returns nil when the node exists and a [*ResponseError] naming its path when it
+// does not, for structures whose presence matters more than any one member's.
+func (n Node) Require() error {
+	if n.el != nil {
+		return nil
+	}
+	return n.missing()
+}
+
 // Text returns the trimmed text of the node itself, "" when it does not exist.
 func (n Node) Text() string { return text(n.el) }
 

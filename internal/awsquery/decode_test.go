@@ -225,3 +225,17 @@ func TestDecodeNoResultElement(t *testing.T) {
 		t.Errorf("String(Account) = %v", err)
 	}
 }
+
+func TestRequire(t *testing.T) {
+	res, err := Decode("sts", "AssumeRoleWithWebIdentity", 200, http.Header{}, []byte(sampleSuccess))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Child("Credentials").Require(); err != nil {
+		t.Errorf("Require(Credentials) = %v; want nil", err)
+	}
+	err = res.Child("AssumedRoleUser").Require()
+	if want := "missing element AssumeRoleWithWebIdentityResult/AssumedRoleUser"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Require(AssumedRoleUser) = %v; want %q", err, want)
+	}
+}
