@@ -296,3 +296,30 @@ func checkMap(t *testing.T, got, want map[string]string) {
 		}
 	}
 }
+
+// FuzzPasswordVerifier feeds arbitrary challenge parameters to PasswordVerifier: it must
+// either answer with the four fields (the secret block passed through unchanged, a 32-byte
+// signature) or fail with one of the two documented sentinels.
+func FuzzPasswordVerifier(f *testing.F) {
+	f.Add(vaLargeB, vaSalt, vaBlock, vaSub)                                   // vector A
+	f.Add("499602d2", "499602d2", "c2VjcmV0c3NlY3Jlc3Rzc2VjcmV0cw==", "test") // vector B
+	f.Add("0", vaSalt, vaBlock, vaSub)                                        // B = 0
+	f.Add(nHex, "00", "", "")                                                 // B = N, empty block
+	f.Fuzz(func(t *testing.T, b, salt, block, user string) {
+		s, err := newSRP("eYpv1mFHB", big.NewInt(0xabcdef))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.PasswordVerifier(map[string]string{"SRP_B": b, "SALT": salt, "SECRET_BLOCK": block, "USER_ID_FOR_SRP": user}, "pw", vaNow)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedChallenge) && !errors.Is(err, ErrUnsafeSRP) {
+				t.Fatalf("PasswordVerifier error %v is not a documented sentinel", err)
+			}
+			return
+		}
+		sig, derr := base64.StdEncoding.DecodeString(got["PASSWORD_CLAIM_SIGNATURE"])
+		if derr != nil || len(sig) != 32 || got["PASSWORD_CLAIM_SECRET_BLOCK"] != block || got["USERNAME"] != user || got["TIMESTAMP"] != vaTime {
+			t.Fatalf("PasswordVerifier = %v; want the four fields", got)
+		}
+	})
+}
