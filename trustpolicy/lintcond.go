@@ -14,7 +14,7 @@ func lintConditions(s *Statement, at string, hosts []string) []Finding {
 	used := map[string]bool{} // lower-case hosts the condition keys name
 	for _, c := range s.Conditions {
 		loc := at + ".Condition." + c.Operator + "." + c.Key
-		lkey := strings.ToLower(c.Key)
+		key, lkey := c.Key, strings.ToLower(c.Key)
 		op, ok := parseOperator(c.Operator)
 		if !ok {
 			add(Error, CodeUnknownOperator, at+".Condition."+c.Operator,
@@ -23,22 +23,20 @@ func lintConditions(s *Statement, at string, hosts []string) []Finding {
 		}
 		switch {
 		case strings.HasPrefix(lkey, "https://") || strings.HasPrefix(lkey, "http://"):
-			fixed := IssuerHost(c.Key)
+			key = IssuerHost(c.Key)
 			add(Error, CodeKeyHasScheme, loc,
 				"condition keys name the provider without its scheme; this key never exists in the request, so the condition fails",
-				fmt.Sprintf("write the key as %q", fixed))
-			continue
+				fmt.Sprintf("write the key as %q", key))
 		case strings.HasPrefix(lkey, "arn:"):
-			fixed := c.Key
 			if _, host, ok := splitProviderARN(c.Key[:max(strings.LastIndexByte(c.Key, ':'), 0)]); ok {
-				fixed = host + c.Key[strings.LastIndexByte(c.Key, ':'):]
+				key = host + c.Key[strings.LastIndexByte(c.Key, ':'):]
 			}
 			add(Error, CodeKeyIsARN, loc,
 				"condition keys start with the provider URL, not the provider ARN; this key never exists in the request",
-				fmt.Sprintf("write the key as %q", fixed))
-			continue
+				fmt.Sprintf("write the key as %q", key))
 		}
-		prefix, claim := splitKey(c.Key)
+		// The remaining checks read the key as it was meant.
+		prefix, claim := splitKey(key)
 		if ok && op.base.fam == famString && (op.base.cmp == cmpEq || op.base.cmp == cmpFold) {
 			for _, v := range c.Values {
 				if hasWildcard(v) {
@@ -72,12 +70,12 @@ func lintConditions(s *Statement, at string, hosts []string) []Finding {
 		if ok && op.qualifier == "ForAllValues" && s.Effect == "Allow" {
 			add(Warning, CodeForAllValuesAllow, loc,
 				"ForAllValues matches when the key is absent, so this Allow also passes for tokens without the claim",
-				fmt.Sprintf("use ForAnyValue:%s, or add \"Null\": {%q: \"false\"}", op.base.name, c.Key))
+				fmt.Sprintf("use %s, or add \"Null\": {%q: \"false\"}", operator{qualifier: "ForAnyValue", ifExists: op.ifExists}.withBase(op.base.name), key))
 		}
-		if ok && op.qualifier != "" && !multivaluedKey(c.Key) {
+		if ok && op.qualifier != "" && !multivaluedKey(key) {
 			add(Warning, CodeSetOpOnSingleValued, loc,
-				fmt.Sprintf("%s is single-valued; a set operator on it can be more permissive than intended", c.Key),
-				fmt.Sprintf("use plain %s", op.base.name))
+				fmt.Sprintf("%s is single-valued; a set operator on it can be more permissive than intended", key),
+				fmt.Sprintf("use %s", operator{ifExists: op.ifExists}.withBase(op.base.name)))
 		}
 		if prefix != "" && prefix != "aws" && prefix != "sts" && len(hosts) > 0 {
 			if h := matchHost(hosts, prefix); h != "" {
