@@ -21,9 +21,14 @@ const (
 
 // InitiateAuthInput is the body of InitiateAuth. Empty ClientID means the Client's.
 type InitiateAuthInput struct {
-	AuthFlow       Flow              `json:"AuthFlow"`
+	// AuthFlow is the flow, such as FlowSRP.
+	AuthFlow Flow `json:"AuthFlow"`
+	// AuthParameters are the flow's inputs: USERNAME, SRP_A, PASSWORD, REFRESH_TOKEN,
+	// SECRET_HASH … Several are secrets.
 	AuthParameters map[string]string `json:"AuthParameters,omitempty"`
-	ClientID       string            `json:"ClientId"`
+	// ClientID is the app client id.
+	ClientID string `json:"ClientId"`
+	// ClientMetadata goes to the pool's Lambda triggers.
 	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
 }
 
@@ -31,50 +36,71 @@ type InitiateAuthInput struct {
 // pool. Empty UserPoolID means the Client's.
 type AdminInitiateAuthInput struct {
 	InitiateAuthInput
+	// UserPoolID is the pool, such as "eu-west-2_eYpv1mFHB".
 	UserPoolID string `json:"UserPoolId"`
 }
 
 // RespondToAuthChallengeInput is the body of RespondToAuthChallenge. Session is the one the
 // previous reply carried. Empty ClientID means the Client's.
 type RespondToAuthChallengeInput struct {
-	ChallengeName      string            `json:"ChallengeName"`
+	// ChallengeName is the challenge answered, as the previous reply named it.
+	ChallengeName string `json:"ChallengeName"`
+	// ChallengeResponses are the answers, USERNAME and SECRET_HASH included. Several are
+	// secrets.
 	ChallengeResponses map[string]string `json:"ChallengeResponses,omitempty"`
-	ClientID           string            `json:"ClientId"`
-	ClientMetadata     map[string]string `json:"ClientMetadata,omitempty"`
-	Session            string            `json:"Session,omitempty"`
+	// ClientID is the app client id.
+	ClientID string `json:"ClientId"`
+	// ClientMetadata goes to the pool's Lambda triggers.
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+	// Session is the previous reply's Session. It is a secret.
+	Session string `json:"Session,omitempty"`
 }
 
 // AdminRespondToAuthChallengeInput is the body of AdminRespondToAuthChallenge.
 type AdminRespondToAuthChallengeInput struct {
 	RespondToAuthChallengeInput
+	// UserPoolID is the pool, such as "eu-west-2_eYpv1mFHB".
 	UserPoolID string `json:"UserPoolId"`
 }
 
 // AuthOutput is the reply of all four calls: either a challenge (ChallengeName, Session,
 // ChallengeParameters) or tokens (AuthenticationResult).
 type AuthOutput struct {
-	ChallengeName        string                `json:"ChallengeName,omitempty"`
-	ChallengeParameters  map[string]string     `json:"ChallengeParameters,omitempty"`
-	Session              string                `json:"Session,omitempty"`
+	// ChallengeName is the next challenge, or "" when AuthenticationResult is set.
+	ChallengeName string `json:"ChallengeName,omitempty"`
+	// ChallengeParameters are the challenge's data (SRP_B, SALT, USERNAME …).
+	ChallengeParameters map[string]string `json:"ChallengeParameters,omitempty"`
+	// Session continues the login in the next RespondToAuthChallenge. It is a secret.
+	Session string `json:"Session,omitempty"`
+	// AuthenticationResult holds the tokens once the login is done.
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
-	AvailableChallenges  []string              `json:"AvailableChallenges,omitempty"`
+	// AvailableChallenges lists the choices of a USER_AUTH login (InitiateAuth only).
+	AvailableChallenges []string `json:"AvailableChallenges,omitempty"`
 }
 
 // AuthenticationResult holds the tokens of a finished login.
 type AuthenticationResult struct {
-	AccessToken       string             `json:"AccessToken,omitempty"`
-	ExpiresIn         int                `json:"ExpiresIn,omitempty"`
-	IdToken           string             `json:"IdToken,omitempty"`
-	RefreshToken      string             `json:"RefreshToken,omitempty"`
-	TokenType         string             `json:"TokenType,omitempty"`
+	// AccessToken is the access token (no aud claim; STS refuses it).
+	AccessToken string `json:"AccessToken,omitempty"`
+	// ExpiresIn is the tokens' lifetime in seconds.
+	ExpiresIn int `json:"ExpiresIn,omitempty"`
+	// IdToken is the OIDC ID token, the one to give STS.
+	IdToken string `json:"IdToken,omitempty"`
+	// RefreshToken is absent after REFRESH_TOKEN_AUTH unless rotation is on.
+	RefreshToken string `json:"RefreshToken,omitempty"`
+	// TokenType is "Bearer".
+	TokenType string `json:"TokenType,omitempty"`
+	// NewDeviceMetadata is set when the pool tracks devices.
 	NewDeviceMetadata *NewDeviceMetadata `json:"NewDeviceMetadata,omitempty"`
 }
 
 // NewDeviceMetadata names the device Cognito started tracking (device flows are not
 // implemented here; the field is decoded so nothing is lost).
 type NewDeviceMetadata struct {
+	// DeviceGroupKey is the device's group key.
 	DeviceGroupKey string `json:"DeviceGroupKey,omitempty"`
-	DeviceKey      string `json:"DeviceKey,omitempty"`
+	// DeviceKey is the device's key, such as "eu-west-2_627477ae-…".
+	DeviceKey string `json:"DeviceKey,omitempty"`
 }
 
 // InitiateAuth starts a login (unsigned). It sends in as given: the caller adds SRP_A,

@@ -66,8 +66,10 @@ func (e *APIError) Error() string {
 // 502, a 200 whose body is not the expected JSON. Snippet holds the first bytes of the body,
 // with secrets redacted.
 type ResponseError struct {
+	// StatusCode is the HTTP status of the reply.
 	StatusCode int
-	Snippet    string
+	// Snippet is the start of the body, secrets redacted ("" for an empty body).
+	Snippet string
 	// Err is what went wrong decoding the body, if anything.
 	Err error
 }
