@@ -239,6 +239,12 @@ func checkAction(s *Statement, action string) Check {
 		list, not = s.NotAction, true
 	}
 	if action == "" {
+		switch {
+		case not && len(list) == 0:
+			return Check{Match, "NotAction is empty, so every action matches"}
+		case !not && contains(list, "*"):
+			return Check{Match, `Action is "*" (every action)`}
+		}
 		return Check{Unknown, "the request's action is not known"}
 	}
 	var hit string

@@ -1,0 +1,124 @@
+package trustpolicy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// seedPolicies adds every testdata/policies/*.json file, plus inline forms the files lack.
+func seedPolicies(f *testing.F) [][]byte {
+	files, err := filepath.Glob(filepath.Join("testdata", "policies", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var seeds [][]byte
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, b)
+	}
+	seeds = append(seeds,
+		[]byte(githubPolicy),
+		// URL-encoded, as GetRole returns it.
+		[]byte("%7B%22Statement%22%3A%7B%22Effect%22%3A%22Deny%22%2C%22Principal%22%3A%22*%22%2C%22Action%22%3A%22*%22%7D%7D"),
+		// Duplicate operator blocks.
+		[]byte(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":[],"Condition":{"StringLike":{"k":[]},"StringLike":{"k":[1,true,"x"]}}}]}`),
+		// Nesting and escapes.
+		[]byte(`{"Statement":[{"Effect":"Allow","Principal":{},"Action":"\u003c*\u003e","Condition":{"StringEquals":{"":"\ud83d\ude00"}}}]}`),
+	)
+	return seeds
+}
+
+// ignoreNonDocument drops the fields MarshalJSON does not write.
+var ignoreNonDocument = cmpopts.IgnoreFields(Policy{}, "Duplicates", "Role")
+
+// FuzzParse checks that Parse never panics and that every policy it accepts survives a
+// round trip: MarshalJSON's output parses to an equal policy and marshals to the same bytes.
+func FuzzParse(f *testing.F) {
+	for _, s := range seedPolicies(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Parse(data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "trustpolicy: ") {
+				t.Fatalf("Parse(%q) error %q lacks the package prefix", data, err)
+			}
+			return
+		}
+		out, err := p.MarshalJSON()
+		if err != nil {
+			t.Fatalf("MarshalJSON() = %v", err)
+		}
+		q, err := Parse(out)
+		if err != nil {
+			t.Fatalf("Parse(MarshalJSON(Parse(%q))) = %v; marshalled %s", data, err, out)
+		}
+		if diff := cmp.Diff(p, q, ignoreNonDocument); diff != "" {
+			t.Fatalf("round trip of %q changed the policy (-first +second):\n%s", data, diff)
+		}
+		again, _ := q.MarshalJSON()
+		if string(again) != string(out) {
+			t.Fatalf("MarshalJSON is not stable: %s then %s", out, again)
+		}
+	})
+}
+
+// FuzzEvaluate checks that Evaluate never panics and that adding a matching explicit Deny
+// (unconditional, or conditioned on a key the context holds) always yields ExplicitDeny
+// ("Policy evaluation logic": an explicit deny overrides any allow).
+func FuzzEvaluate(f *testing.F) {
+	for _, s := range seedPolicies(f) {
+		f.Add(s, ghProvider, ActionAssumeRoleWithWebIdentity, "token.actions.githubusercontent.com:sub", "repo:octo-org/octo-repo:ref:refs/heads/main")
+	}
+	f.Add([]byte(githubPolicy), "", "", "aws:SourceIp", "203.0.113.7")
+	f.Fuzz(func(t *testing.T, data []byte, principal, action, key, value string) {
+		p, err := Parse(data)
+		if err != nil {
+			return
+		}
+		c := &Context{Principal: principal, Action: action}
+		if key != "" {
+			c.Set(key, value, value+"-2")
+		}
+		_ = Evaluate(p, c).String()
+
+		deny := Statement{Effect: "Deny", Principal: &Principal{All: true}, NotAction: []string{}}
+		withDeny := *p
+		withDeny.Statements = append(append([]Statement(nil), p.Statements...), deny)
+		if r := Evaluate(&withDeny, c); r.Decision != ExplicitDeny {
+			t.Fatalf("Evaluate(%q + unconditional Deny) = %v; want explicit deny\n%s", data, r.Decision, r)
+		}
+		if key == "" || strings.Contains(value, "${") {
+			return
+		}
+		deny.Conditions = []Condition{{Operator: "StringEquals", Key: strings.ToUpper(key), Values: []string{"other", value}}}
+		withDeny.Statements[len(withDeny.Statements)-1] = deny
+		if r := Evaluate(&withDeny, c); r.Decision != ExplicitDeny {
+			t.Fatalf("Evaluate(%q + Deny on %s=%q) = %v; want explicit deny\n%s", data, key, value, r.Decision, r)
+		}
+	})
+}
+
+func TestSeedPoliciesParse(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "policies", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no seed policies")
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(b); err != nil {
+			t.Errorf("Parse(%s) = %v", name, err)
+		}
+	}
+}
