@@ -99,7 +99,7 @@ func FuzzEvaluate(f *testing.F) {
 		if key == "" || strings.Contains(value, "${") {
 			return
 		}
-		deny.Conditions = []Condition{{Operator: "StringEquals", Key: strings.ToUpper(key), Values: []string{"other", value}}}
+		deny.Conditions = []Condition{{Operator: "StringEquals", Key: flipASCIICase(key), Values: []string{"other", value}}}
 		withDeny.Statements[len(withDeny.Statements)-1] = deny
 		if r := Evaluate(&withDeny, c); r.Decision != ExplicitDeny {
 			t.Fatalf("Evaluate(%q + Deny on %s=%q) = %v; want explicit deny\n%s", data, key, value, r.Decision, r)
@@ -121,4 +121,16 @@ func TestSeedPoliciesParse(t *testing.T) {
 			t.Errorf("Parse(%s) = %v", name, err)
 		}
 	}
+}
+
+// flipASCIICase swaps the case of ASCII letters: condition key names are case-insensitive
+// ("IAM JSON policy elements: Condition").
+func flipASCIICase(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			b[i] = c ^ 0x20
+		}
+	}
+	return string(b)
 }
