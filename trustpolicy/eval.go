@@ -18,6 +18,7 @@ const (
 	Unknown
 )
 
+// String returns "match", "no match" or "unknown".
 func (o Outcome) String() string {
 	switch o {
 	case Match:
@@ -54,6 +55,7 @@ const (
 	Indeterminate
 )
 
+// String returns "allow", "explicit deny", "implicit deny" or "indeterminate".
 func (d Decision) String() string {
 	switch d {
 	case Allow:

@@ -15,6 +15,7 @@ const (
 	Error
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == Error {
 		return "error"
@@ -50,6 +51,7 @@ type Finding struct {
 	Fix      string
 }
 
+// String renders the finding on one line: location, severity, code, message and fix.
 func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s [%s]: %s; fix: %s", f.Location, f.Severity, f.Code, f.Message, f.Fix)
 }

@@ -76,6 +76,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error returns "trustpolicy: PATH: MESSAGE".
 func (e *ParseError) Error() string {
 	if e.Path == "" {
 		return "trustpolicy: " + e.Msg
