@@ -23,9 +23,10 @@ test-bench:
 		cd bench && $(GO) vet ./... && $(GO) test -race ./... ; \
 	fi
 
-# demo runs the main job offline: rawsts assume against a local STS emulator.
+# demo runs the main job offline: rawsts assume against the local emulator, which the script
+# starts and stops.
 demo:
-	$(GO) run ./cmd/rawsts demo
+	./scripts/demo.sh
 
 bench:
 	cd bench && $(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rawsts/rawsts/sts"
+)
+
+var cmdAssume = &command{
+	name:    "assume-role-with-web-identity",
+	aliases: []string{"assume"},
+	summary: "exchange an OIDC token for temporary credentials (AssumeRoleWithWebIdentity)",
+	run:     runAssume,
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+type assumeOptions struct {
+	roleArn, sessionName     string
+	token, tokenFile         string
+	policy, providerID       string
+	policyArns               stringList
+	duration                 int
+	region, endpoint         string
+	output, profile          string
+	printCurl, showSecrets   bool
+	trace, strict            bool
+	timeout                  time.Duration
+}
+
+func runAssume(ctx context.Context, s *streams, args []string) int {
+	const name = "assume-role-with-web-identity"
+	var o assumeOptions
+	fs := newFlagSet(s, name)
+	fs.StringVar(&o.roleArn, "role-arn", "", "")
+	fs.StringVar(&o.sessionName, "role-session-name", "", "")
+	fs.StringVar(&o.token, "web-identity-token", "", "")
+	fs.StringVar(&o.tokenFile, "web-identity-token-file", "", "")
+	fs.IntVar(&o.duration, "duration-seconds", 0, "")
+	fs.StringVar(&o.policy, "policy", "", "")
+	fs.Var(&o.policyArns, "policy-arn", "")
+	fs.StringVar(&o.providerID, "provider-id", "", "")
+	addSTSFlags(fs, &o.region, &o.endpoint, &o.trace, &o.timeout)
+	addOutputFlags(fs, &o.output, &o.profile)
+	fs.BoolVar(&o.printCurl, "print-curl", false, "")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "")
+	fs.BoolVar(&o.strict, "strict", false, "")
+	pos, code, ok := parseFlags(s, fs, name, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return usageError(s, name, "unexpected argument %s (the token goes in --web-identity-token or --web-identity-token-file)", describeArg(pos[0]))
+	}
+	if err := checkOutputFormat(o.output); err != nil {
+		return usageError(s, name, "%v", err)
+	}
+
+	in, code := o.input(s, name)
+	if in == nil {
+		return code
+	}
+	client, code := newSTSClient(s, o.region, o.endpoint, o.trace, o.timeout)
+	if client == nil {
+		return code
+	}
+	if o.printCurl {
+		ep, err := client.ResolveEndpoint()
+		if err != nil {
+			errorf(s, "%v", err)
+			return exitUsage
+		}
+		fmt.Fprint(s.stdout, curlCommand(ep.URL, in, o.showSecrets))
+		return exitOK
+	}
+
+	out, err := client.AssumeRoleWithWebIdentity(ctx, in)
+	if err != nil {
+		return reportSTSError(s, err)
+	}
+	text, err := formatCredentials(o.output, o.profile, assumeResult(out))
+	if err != nil {
+		errorf(s, "%v", err)
+		return exitUsage
+	}
+	fmt.Fprint(s.stdout, text)
+	return exitOK
+}
+
+// input gathers the AssumeRoleWithWebIdentity input from flags, the environment and files, and
+// validates it; it returns nil and an exit code when something is wrong.
+func (o *assumeOptions) input(s *streams, name string) (*sts.AssumeRoleWithWebIdentityInput, int) {
+	if o.roleArn == "" {
+		o.roleArn = s.getenv("AWS_ROLE_ARN")
+	}
+	if o.roleArn == "" {
+		return nil, usageError(s, name, "no role: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME or set AWS_ROLE_ARN")
+	}
+	if o.sessionName == "" {
+		o.sessionName = s.getenv("AWS_ROLE_SESSION_NAME")
+	}
+	if o.sessionName == "" {
+		o.sessionName = "rawsts-" + strconv.FormatInt(s.now().Unix(), 10)
+	}
+	token, err := readToken(s, o.token, o.tokenFile)
+	if err != nil {
+		return nil, usageError(s, name, "%v", err)
+	}
+	policy, err := readInline(o.policy)
+	if err != nil {
+		return nil, usageError(s, name, "--policy: %v", err)
+	}
+	in := &sts.AssumeRoleWithWebIdentityInput{
+		RoleArn:          o.roleArn,
+		RoleSessionName:  o.sessionName,
+		WebIdentityToken: token,
+		ProviderId:       o.providerID,
+		Policy:           policy,
+		PolicyArns:       o.policyArns,
+		DurationSeconds:  o.duration,
+	}
+	if err := in.Validate(); err != nil {
+		errorf(s, "%v (nothing was sent)", strings.TrimPrefix(err.Error(), "sts: "))
+		return nil, exitUsage
+	}
+	return in, exitOK
+}
+
+// readToken returns the web identity token from --web-identity-token, from
+// --web-identity-token-file (- is stdin), or from AWS_WEB_IDENTITY_TOKEN_FILE, with surrounding
+// whitespace trimmed. Errors never quote the token.
+func readToken(s *streams, literal, file string) (string, error) {
+	if literal != "" && file != "" {
+		return "", errors.New("give the token once: --web-identity-token or --web-identity-token-file, not both")
+	}
+	if literal != "" {
+		return strings.TrimSpace(literal), nil
+	}
+	if file == "" {
+		file = s.getenv("AWS_WEB_IDENTITY_TOKEN_FILE")
+	}
+	if file == "" {
+		return "", errors.New("no token: pass --web-identity-token-file FILE (- reads stdin), --web-identity-token TOKEN, or set AWS_WEB_IDENTITY_TOKEN_FILE")
+	}
+	b, err := readFileOrStdin(s, file)
+	if err != nil {
+		return "", fmt.Errorf("reading the token: %w", err)
+	}
+	token := strings.TrimSpace(string(b))
+	if token == "" {
+		where := file
+		if file == "-" {
+			where = "standard input"
+		}
+		return "", fmt.Errorf("the token in %s is empty", where)
+	}
+	return token, nil
+}
+
+// readFileOrStdin reads a file, or standard input for "-", through a 1 MiB cap.
+func readFileOrStdin(s *streams, path string) ([]byte, error) {
+	const max = 1 << 20
+	var b []byte
+	var err error
+	if path == "-" {
+		b, err = readAllCapped(s.stdin, max)
+	} else {
+		var f *os.File
+		f, err = os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		b, err = readAllCapped(f, max)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", displayPath(path), err)
+	}
+	return b, nil
+}
+
+func displayPath(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return path
+}
+
+// describeArg quotes a stray argument for an error message, unless it may be a secret (a
+// token pasted in the wrong place), which is described by its length only.
+func describeArg(a string) string {
+	if len(a) > 40 || strings.Count(a, ".") >= 2 {
+		return fmt.Sprintf("of %d characters", len(a))
+	}
+	return strconv.Quote(a)
+}
+
+// readInline returns v, or the contents of FILE when v is "@FILE".
+func readInline(v string) (string, error) {
+	if !strings.HasPrefix(v, "@") {
+		return v, nil
+	}
+	b, err := os.ReadFile(v[1:])
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// curlCommand renders the request as the equivalent curl command. The token is replaced by
+// a placeholder unless showSecrets is set.
+func curlCommand(endpoint string, in *sts.AssumeRoleWithWebIdentityInput, showSecrets bool) string {
+	token := fmt.Sprintf("<WebIdentityToken: %d chars>", len(in.WebIdentityToken))
+	if showSecrets {
+		token = in.WebIdentityToken
+	}
+	params := [][2]string{
+		{"Action", "AssumeRoleWithWebIdentity"},
+		{"RoleSessionName", in.RoleSessionName},
+		{"RoleArn", in.RoleArn},
+		{"WebIdentityToken", token},
+	}
+	if in.ProviderId != "" {
+		params = append(params, [2]string{"ProviderId", in.ProviderId})
+	}
+	if in.DurationSeconds != 0 {
+		params = append(params, [2]string{"DurationSeconds", strconv.Itoa(in.DurationSeconds)})
+	}
+	if in.Policy != "" {
+		params = append(params, [2]string{"Policy", in.Policy})
+	}
+	for i, arn := range in.PolicyArns {
+		params = append(params, [2]string{fmt.Sprintf("PolicyArns.member.%d.arn", i+1), arn})
+	}
+	params = append(params, [2]string{"Version", "2011-06-15"})
+	if u, err := url.Parse(endpoint); err == nil && u.Path == "" {
+		endpoint += "/"
+	}
+	var b strings.Builder
+	b.WriteString("curl " + shellQuote(endpoint))
+	for _, p := range params {
+		b.WriteString(" \\\n  --data-urlencode " + singleQuote(p[0]+"="+p[1]))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%") == "" {
+		return s
+	}
+	return singleQuote(s)
+}
+
+// singleQuote always quotes s in single quotes for a POSIX shell.
+func singleQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

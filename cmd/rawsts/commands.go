@@ -1,0 +1,11 @@
+package main
+
+// commands is the table of subcommands, one level deep like cmd/go's. Each command lives in its
+// own file with its long help in help/NAME.txt.
+func commands() []*command {
+	return []*command{
+		cmdAssume,
+		cmdEmulator,
+		cmdVersion,
+	}
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/rawsts/rawsts/ststest"
+)
+
+var cmdEmulator = &command{
+	name:    "emulator",
+	summary: "run the local STS and OIDC issuer on loopback, for offline demos and learning",
+	run:     runEmulator,
+}
+
+func runEmulator(ctx context.Context, s *streams, args []string) int {
+	const name = "emulator"
+	var urlFile, tokenFile, sub, aud string
+	fs := newFlagSet(s, name)
+	fs.StringVar(&urlFile, "url-file", "", "")
+	fs.StringVar(&tokenFile, "token-file", "", "")
+	fs.StringVar(&sub, "sub", "repo:octo-org/octo-repo:ref:refs/heads/main", "")
+	fs.StringVar(&aud, "aud", "sts.amazonaws.com", "")
+	pos, code, ok := parseFlags(s, fs, name, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return usageError(s, name, "unexpected argument %q", pos[0])
+	}
+
+	srv := ststest.NewServer(ststest.WithNow(s.now))
+	defer srv.Close()
+
+	token, err := srv.Issuer.Mint(map[string]any{"sub": sub, "aud": aud})
+	if err != nil {
+		errorf(s, "minting the demo token: %v", err)
+		return exitTransport
+	}
+	if tokenFile != "" {
+		if err := writeFileAtomic(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+			errorf(s, "%v", err)
+			return exitUsage
+		}
+	}
+	// The URL file is written last: a script waiting for it may use everything else at once.
+	if urlFile != "" {
+		if err := writeFileAtomic(urlFile, []byte(srv.URL+"\n"), 0o644); err != nil {
+			errorf(s, "%v", err)
+			return exitUsage
+		}
+	}
+	fmt.Fprintf(s.stdout, "rawsts emulator listening on %s (Ctrl-C stops it)\n", srv.URL)
+	fmt.Fprintf(s.stdout, "  STS (AssumeRoleWithWebIdentity): %s/\n", srv.URL)
+	fmt.Fprintf(s.stdout, "  OIDC issuer:                     %s\n", srv.Issuer.URL)
+	fmt.Fprintf(s.stdout, "  discovery:                       %s/.well-known/openid-configuration\n", srv.Issuer.URL)
+	if tokenFile != "" {
+		fmt.Fprintf(s.stdout, "  a fresh ID token (sub %q, aud %q) is in %s\n", sub, aud, tokenFile)
+		fmt.Fprintf(s.stdout, "\ntry:\n  rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file %s\n", srv.URL, tokenFile)
+	}
+	<-ctx.Done()
+	return exitOK
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it into place, so
+// that a reader never sees half a file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}

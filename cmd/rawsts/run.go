@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rawsts/rawsts/internal/httpx"
+)
+
+// Exit codes, as documented in doc.go and ARCHITECTURE.md.
+const (
+	exitOK        = 0 // success
+	exitRefused   = 1 // the service or the check said no
+	exitUsage     = 2 // usage or local validation error; nothing was sent
+	exitTransport = 3 // nothing answered, TLS, timeout, a reply that is not the protocol
+)
+
+// streams is everything a command touches outside itself, so that tests run commands in-process
+// with buffers, a fixed environment and a fixed clock.
+type streams struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+	// transport, when set, replaces the network for every HTTP client the command builds
+	// (tests install a replaying RoundTripper here).
+	transport http.RoundTripper
+	// stdinIsTerminal reports whether stdin is a terminal (for prompts without echo).
+	stdinIsTerminal bool
+	// onFlagSet, when set, is told of every FlagSet a command builds (tests check the help
+	// text documents every flag).
+	onFlagSet func(*flag.FlagSet)
+}
+
+func newStreams(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string) *streams {
+	return &streams{
+		stdin:           stdin,
+		stdout:          stdout,
+		stderr:          stderr,
+		getenv:          getenv,
+		now:             time.Now,
+		stdinIsTerminal: isTerminal(stdin),
+	}
+}
+
+// command is one subcommand: a row of the table in commands.go.
+type command struct {
+	name    string
+	aliases []string
+	summary string // one line for `rawsts help`
+	run     func(ctx context.Context, s *streams, args []string) int
+}
+
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// helpText returns the long help of a command, written once in help/NAME.txt.
+func helpText(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		return "rawsts " + name + ": no help written yet\n"
+	}
+	return string(b)
+}
+
+func lookup(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+		for _, a := range c.aliases {
+			if a == name {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// run is the whole program: it dispatches args to a command and returns the exit code.
+func run(ctx context.Context, args []string, s *streams) int {
+	if len(args) == 0 {
+		io.WriteString(s.stderr, helpText("rawsts"))
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		return runHelp(s, args[1:])
+	}
+	c := lookup(args[0])
+	if c == nil {
+		fmt.Fprintf(s.stderr, "rawsts: unknown command %q; run 'rawsts help' for the list\n", args[0])
+		return exitUsage
+	}
+	return c.run(ctx, s, args[1:])
+}
+
+func runHelp(s *streams, args []string) int {
+	if len(args) == 0 {
+		io.WriteString(s.stdout, helpText("rawsts"))
+		fmt.Fprintln(s.stdout, "\nCommands:")
+		cmds := commands()
+		sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+		for _, c := range cmds {
+			name := c.name
+			if len(c.aliases) > 0 {
+				name += " (" + strings.Join(c.aliases, ", ") + ")"
+			}
+			fmt.Fprintf(s.stdout, "  %-40s %s\n", name, c.summary)
+		}
+		fmt.Fprintln(s.stdout, "\nRun 'rawsts help COMMAND' for the details of one command.")
+		return exitOK
+	}
+	c := lookup(args[0])
+	if c == nil {
+		fmt.Fprintf(s.stderr, "rawsts: no help for %q: unknown command; run 'rawsts help'\n", args[0])
+		return exitUsage
+	}
+	io.WriteString(s.stdout, helpText(c.name))
+	return exitOK
+}
+
+// newFlagSet returns a FlagSet for a command that reports errors on stderr and prints the
+// command's help file (not the flag package's listing) for -h.
+func newFlagSet(s *streams, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("rawsts "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if s.onFlagSet != nil {
+		s.onFlagSet(fs)
+	}
+	return fs
+}
+
+// parseFlags parses args with fs, allowing flags and positional arguments in any order
+// (`rawsts inspect TOKEN --json` and `rawsts inspect --json TOKEN` both work); "--" ends the
+// flags. It returns the positional arguments, or an exit code when parsing ended the command:
+// exitOK after printing help for -h, exitUsage after a usage error.
+func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]string, int, bool) {
+	var positional []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			io.WriteString(s.stdout, helpText(name))
+			return nil, exitOK, false
+		}
+		if err != nil {
+			fmt.Fprintf(s.stderr, "rawsts %s: %v\nrun 'rawsts help %s' for usage\n", name, err, name)
+			return nil, exitUsage, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, exitOK, true
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), exitOK, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// usageError prints a usage problem the way every command does and returns exitUsage.
+func usageError(s *streams, name, format string, a ...any) int {
+	fmt.Fprintf(s.stderr, "rawsts %s: %s\nrun 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
+	return exitUsage
+}
+
+// errorf prints a "rawsts: " message on stderr.
+func errorf(s *streams, format string, a ...any) {
+	fmt.Fprintf(s.stderr, "rawsts: "+format+"\n", a...)
+}
+
+// httpClient builds the HTTP client a command uses: the test transport when one is installed,
+// wrapped in the redacting tracer for --trace.
+func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
+	var rt http.RoundTripper = s.transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if trace {
+		rt = &httpx.TraceTransport{Base: rt, W: s.stderr}
+	}
+	return &http.Client{Transport: rt, Timeout: timeout}
+}
