@@ -27,16 +27,16 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 type assumeOptions struct {
-	roleArn, sessionName     string
-	token, tokenFile         string
-	policy, providerID       string
-	policyArns               stringList
-	duration                 int
-	region, endpoint         string
-	output, profile          string
-	printCurl, showSecrets   bool
-	trace, strict            bool
-	timeout                  time.Duration
+	roleArn, sessionName   string
+	token, tokenFile       string
+	policy, providerID     string
+	policyArns             stringList
+	duration               int
+	region, endpoint       string
+	output, profile        string
+	printCurl, showSecrets bool
+	trace, strict          bool
+	timeout                time.Duration
 }
 
 func runAssume(ctx context.Context, s *streams, args []string) int {

@@ -9,8 +9,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -126,7 +126,7 @@ func TestAssumeSTSErrorExitsOne(t *testing.T) {
 		"error-invalid-identity-token-audience",
 		"error-expired-token",
 		"error-validation-duration-seconds", // only STS knows the role's MaxSessionDuration
-		"error-throttling",                   // retried, then reported
+		"error-throttling",                  // retried, then reported
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := stsFixture(t, name)
