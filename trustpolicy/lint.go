@@ -40,6 +40,7 @@ const (
 	CodeUnknownOperator     = "unknown-operator"
 	CodeDuplicateKey        = "duplicate-key"
 	CodeSetOpOnSingleValued = "set-operator-single-valued"
+	CodeResourceInTrust     = "resource-in-trust-policy"
 )
 
 // Finding is one lint result.
@@ -96,6 +97,11 @@ func Lint(p *Policy, opts LintOptions) []Finding {
 		s := &p.Statements[i]
 		at := fmt.Sprintf("Statement[%d]", i)
 		hosts := federatedHosts(s)
+		if s.Resource != nil || s.NotResource != nil {
+			add(Error, CodeResourceInTrust, at+".Resource",
+				"a trust policy's resource is the role itself; IAM refuses trust policies with Resource or NotResource (MalformedPolicyDocument)",
+				"delete the Resource element")
+		}
 		if s.Effect == "Allow" && len(hosts) > 0 {
 			fedAllows = append(fedAllows, i)
 			if !actionCovers(s, ActionAssumeRoleWithWebIdentity) {

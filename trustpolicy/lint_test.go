@@ -80,6 +80,9 @@ func TestLint(t *testing.T) {
 		{"known operator", stmt(gh(assume, goodGH)), LintOptions{}, CodeUnknownOperator, ""},
 		{"duplicate operator block", stmt(gh(assume, `{"StringEquals": {`+ghAud+`}, "StringEquals": {`+ghSub+`}}`)), LintOptions{},
 			CodeDuplicateKey, "Statement[0].Condition.StringEquals"},
+		{"Resource in trust policy", stmt(`{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Resource": "*"}`), LintOptions{},
+			CodeResourceInTrust, "Statement[0].Resource"},
+		{"no Resource", stmt(googleP), LintOptions{}, CodeResourceInTrust, ""},
 		{"no duplicates", stmt(gh(assume, goodGH)), LintOptions{}, CodeDuplicateKey, ""},
 	}
 	for _, tt := range tests {
