@@ -86,6 +86,15 @@ func (l *linter) add(code, format string, args ...any) {
 	l.out = append(l.out, finding(code, format, args...))
 }
 
+func (l *linter) badType(claim string) bool {
+	for _, p := range l.tok.claimProblems {
+		if p.claim == claim {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *linter) has(claim string) bool {
 	_, ok := l.tok.RawClaims[claim]
 	return ok
@@ -184,7 +193,8 @@ func (l *linter) issuer() {
 
 func (l *linter) audience() {
 	c := l.c
-	noAud := len(c.Audience) == 0 || (len(c.Audience) == 1 && c.Audience[0] == "")
+	// An aud of the wrong type is a claim-type finding, not a missing aud.
+	noAud := (len(c.Audience) == 0 || (len(c.Audience) == 1 && c.Audience[0] == "")) && !l.badType("aud")
 	switch {
 	case c.TokenUse == "access":
 		l.add(CodeAccessToken, "This is a Cognito access token (token_use \"access\"), which has no aud; send the ID token (token_use \"id\") to STS instead.")

@@ -92,7 +92,7 @@ var lintCodeCases = map[string]struct {
 	jwtinspect.CodeNonIntegerTime: {yes: lintInput{raw: unsigned(hdrRS256, `{"iss":"https://i.example","sub":"s","aud":"a","exp":1772370000.5}`) + "c2ln"},
 		wantMsg: "exp is 1772370000.5, not an integer",
 		no:      lintInput{raw: unsigned(hdrRS256, `{"iss":"https://i.example","sub":"s","aud":"a","exp":1772370000}`) + "c2ln"}},
-	jwtinspect.CodeClaimType: {yes: lintInput{raw: with(set("exp", strconv.FormatInt(lintNow.Unix(), 10)))}, wantMsg: "exp is a JSON string",
+	jwtinspect.CodeClaimType: {yes: lintInput{raw: with(set("exp", strconv.FormatInt(lintNow.Unix(), 10)))}, wantMsg: "exp is a JSON string; STS needs an integer",
 		no: lintInput{raw: with(nil)}},
 	jwtinspect.CodeIssuedInFuture: {yes: lintInput{raw: with(set("iat", lintNow.Add(10*time.Minute).Unix()))}, wantMsg: "10m in the future",
 		no: lintInput{raw: with(set("iat", lintNow.Add(4*time.Minute).Unix()))}},
@@ -106,7 +106,7 @@ var lintCodeCases = map[string]struct {
 	jwtinspect.CodeSourceIdentityNeedsSetSourceIdentity: {yes: lintInput{raw: with(set(jwtinspect.ClaimSourceIdentity, "alice"))},
 		wantMsg: `source identity "alice"`, no: lintInput{raw: with(nil)}},
 	jwtinspect.CodeSurroundingWhitespace: {yes: lintInput{raw: with(nil) + "\n"}, wantMsg: "a trailing newline", no: lintInput{raw: with(nil)}},
-	jwtinspect.CodeNoSub: {yes: lintInput{raw: with(set("sub", nil))}, wantMsg: "no sub", no: lintInput{raw: with(nil)}},
+	jwtinspect.CodeNoSub:                 {yes: lintInput{raw: with(set("sub", nil))}, wantMsg: "no sub", no: lintInput{raw: with(nil)}},
 	jwtinspect.CodeGitHubSubRefForm: {yes: lintInput{raw: with(set("iss", ghIssuer, "sub", "repo:octo-org/octo-repo:ref:refs/heads/main"))},
 		wantMsg: `"repo:octo-org/octo-repo:environment:NAME"`,
 		no:      lintInput{raw: with(set("sub", "repo:octo-org/octo-repo:ref:refs/heads/main"))}},
@@ -179,15 +179,13 @@ func TestLintOrderAndNilToken(t *testing.T) {
 	if tok != nil || len(fs) != 1 || fs[0].Code != jwtinspect.CodeNotAJWT {
 		t.Errorf("Lint(%q) = %v, %v; want nil and one not-a-jwt", "{}", tok, fs)
 	}
-	_, fs = lint(lintInput{raw: with(set("iss", ghIssuer, "sub", "repo:o/r:pull_request", "exp", nil, ClaimTagsKey, map[string]any{})) + "\n"})
+	_, fs = lint(lintInput{raw: with(set("iss", ghIssuer, "sub", "repo:o/r:pull_request", "exp", nil, jwtinspect.ClaimTags, map[string]any{})) + "\n"})
 	for i := 1; i < len(fs); i++ {
 		if fs[i].Severity > fs[i-1].Severity {
 			t.Errorf("Lint findings %v are not ordered errors first", fs)
 		}
 	}
 }
-
-const ClaimTagsKey = jwtinspect.ClaimTags
 
 // TestCodeTablesCoverEveryCode reads the Code constants from findings.go and checks that each
 // has a severity and a produce/avoid case in lintCodeCases or verifyCodeCases.
@@ -260,5 +258,12 @@ func TestProviderARN(t *testing.T) {
 	}
 	if got := jwtinspect.ConditionKeyPrefix("https://gitlab.com"); got != "gitlab.com" {
 		t.Errorf("ConditionKeyPrefix(%q) = %q; want %q", "https://gitlab.com", got, "gitlab.com")
+	}
+}
+
+func TestLintWrongTypeIsNotMissing(t *testing.T) {
+	_, fs := lint(lintInput{raw: with(set("aud", 7, "iss", true))})
+	if got := codes(fs); len(got) != 2 || got[0] != jwtinspect.CodeClaimType || got[1] != jwtinspect.CodeClaimType {
+		t.Errorf("Lint(aud 7, iss true) = %v; want two claim-type findings and nothing else", fs)
 	}
 }

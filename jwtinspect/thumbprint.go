@@ -35,7 +35,8 @@ type Thumbprint struct {
 // LAST certificate of the chain the server presents (the top intermediate, or the root if the
 // server sends it) and hashes its DER with SHA-1.
 //
-// A nil cfg means the system roots. The chain is verified as usual; to thumbprint an IdP
+// ctx bounds the dial and handshake (DefaultTimeout if it has no deadline). A nil cfg means
+// the system roots. The chain is verified as usual; to thumbprint an IdP
 // whose certificate is issued by a private CA, pass a cfg whose RootCAs holds that CA.
 //
 // AWS now validates an IdP's TLS certificate against its own library of trusted root CAs and
@@ -58,6 +59,11 @@ func ThumbprintOf(ctx context.Context, host string, cfg *tls.Config) (*Thumbprin
 	}
 	c.ServerName = name
 	addr := net.JoinHostPort(name, port)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
+	}
 	d := tls.Dialer{Config: c}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
