@@ -323,3 +323,18 @@ func FuzzPasswordVerifier(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSRPLogin measures the client's SRP work for one login: A = g^a, then the
+// PASSWORD_VERIFIER answer (two more 3072-bit exponentiations).
+func BenchmarkSRPLogin(b *testing.B) {
+	params := map[string]string{"SRP_B": vaLargeB, "SALT": vaSalt, "SECRET_BLOCK": vaBlock, "USER_ID_FOR_SRP": vaSub}
+	for i := 0; i < b.N; i++ {
+		s, err := NewSRP(vaPoolID, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.PasswordVerifier(params, vaPassword, vaNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
