@@ -1,0 +1,124 @@
+package sigv4
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	exampleKeyID  = "AKIAIOSFODNN7EXAMPLE"
+	exampleSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+)
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestCredentialsFromEnv(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		env     map[string]string
+		want    Credentials
+		wantErr string
+	}{
+		{"keys", map[string]string{"AWS_ACCESS_KEY_ID": exampleKeyID, "AWS_SECRET_ACCESS_KEY": exampleSecret}, Credentials{exampleKeyID, exampleSecret, ""}, ""},
+		{"with session token", map[string]string{"AWS_ACCESS_KEY_ID": exampleKeyID, "AWS_SECRET_ACCESS_KEY": exampleSecret, "AWS_SESSION_TOKEN": "tok"}, Credentials{exampleKeyID, exampleSecret, "tok"}, ""},
+		{"none", nil, Credentials{}, "no AWS credentials"},
+		{"id only", map[string]string{"AWS_ACCESS_KEY_ID": exampleKeyID}, Credentials{}, "AWS_SECRET_ACCESS_KEY is not"},
+		{"secret only", map[string]string{"AWS_SECRET_ACCESS_KEY": exampleSecret}, Credentials{}, "AWS_ACCESS_KEY_ID is not"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := CredentialsFromEnv(envOf(tt.env))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("CredentialsFromEnv = %v; want error containing %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), exampleSecret) {
+					t.Errorf("error %q quotes the secret", err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("CredentialsFromEnv = %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+const sharedFile = `# written by aws configure
+[default]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+
+; a role session
+[ci]
+AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE
+aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+aws_session_token = AQoDYXdzEPT//////////wEXAMPLE=
+
+[broken]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+`
+
+func TestLoadSharedCredentials(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(path, []byte(sharedFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		profile string
+		want    Credentials
+		wantErr string
+	}{
+		{"default", Credentials{exampleKeyID, exampleSecret, ""}, ""},
+		{"ci", Credentials{"ASIAIOSFODNN7EXAMPLE", exampleSecret, "AQoDYXdzEPT//////////wEXAMPLE="}, ""},
+		{"broken", Credentials{}, "has no aws_secret_access_key"},
+		{"absent", Credentials{}, "has no [absent] profile"},
+	} {
+		t.Run(tt.profile, func(t *testing.T) {
+			got, err := LoadSharedCredentials(path, tt.profile)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("LoadSharedCredentials(%q) = %v; want error containing %q", tt.profile, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("LoadSharedCredentials(%q) = %+v, %v; want %+v", tt.profile, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadSharedCredentialsSyntaxError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	os.WriteFile(path, []byte("[default]\nthis is not ini\n"), 0o600)
+	_, err := LoadSharedCredentials(path, "default")
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("LoadSharedCredentials = %v; want an error naming line 2", err)
+	}
+}
+
+func TestResolveCredentialsOrder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	os.WriteFile(path, []byte(sharedFile), 0o600)
+
+	env := map[string]string{"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_PROFILE": "ci"}
+	c, src, err := ResolveCredentials(envOf(env))
+	if err != nil || c.AccessKeyID != "ASIAIOSFODNN7EXAMPLE" || !strings.Contains(src, "[ci]") {
+		t.Fatalf("ResolveCredentials(profile ci) = %+v, %q, %v", c, src, err)
+	}
+
+	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = "AKIAENVEXAMPLE", exampleSecret
+	c, src, err = ResolveCredentials(envOf(env))
+	if err != nil || c.AccessKeyID != "AKIAENVEXAMPLE" || src != "environment" {
+		t.Fatalf("ResolveCredentials(env set) = %+v, %q, %v; want the environment first", c, src, err)
+	}
+
+	_, _, err = ResolveCredentials(envOf(map[string]string{"HOME": dir, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")}))
+	if !errors.Is(err, ErrNoCredentials) || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID") {
+		t.Fatalf("ResolveCredentials(nothing) = %v; want ErrNoCredentials with advice", err)
+	}
+}
