@@ -201,6 +201,7 @@ type headerEntry struct {
 	name   string
 	values []string
 	value  string // used when values is nil
+	raw    []byte // used instead of value when set
 }
 
 // lessFold reports whether a sorts before b when both are lower-cased (ASCII).
@@ -222,8 +223,12 @@ func lower(c byte) byte {
 }
 
 func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		dst = append(dst, lower(s[i]))
+	n := len(dst)
+	dst = append(dst, s...)
+	for i := n; i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + ('a' - 'A')
+		}
 	}
 	return dst
 }
@@ -240,6 +245,9 @@ func sortHeaders(h []headerEntry) {
 // appendHeaderValue appends v trimmed, with every inner run of whitespace (space, tab,
 // CR, LF: folded continuation lines included) written as one space.
 func appendHeaderValue(dst []byte, v string) []byte {
+	if plainValue(v) {
+		return append(dst, v...)
+	}
 	space := false
 	wrote := false
 	for i := 0; i < len(v); i++ {
@@ -258,6 +266,28 @@ func appendHeaderValue(dst []byte, v string) []byte {
 	return dst
 }
 
+// plainValue reports whether v needs no trimming or folding: no tab, CR or LF, no space
+// at either end, no two spaces in a row.
+func plainValue(v string) bool {
+	if v == "" {
+		return true
+	}
+	if v[0] == ' ' || v[len(v)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '\t', '\r', '\n':
+			return false
+		case ' ':
+			if v[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // appendCanonicalHeaders appends "name:value\n" for each sorted entry, then a blank line,
 // then the signed-header list; it returns the offsets of that list in dst.
 func appendCanonicalHeaders(dst []byte, h []headerEntry) ([]byte, int, int) {
@@ -268,7 +298,9 @@ func appendCanonicalHeaders(dst []byte, h []headerEntry) ([]byte, int, int) {
 			dst = appendLower(dst, h[i].name)
 			dst = append(dst, ':')
 		}
-		if h[i].values == nil {
+		if h[i].raw != nil {
+			dst = append(dst, h[i].raw...)
+		} else if h[i].values == nil {
 			dst = appendHeaderValue(dst, h[i].value)
 		} else {
 			for j, v := range h[i].values {

@@ -12,11 +12,13 @@ const keyCacheLimit = 64
 // keyID identifies one derived signing key. A struct of strings is a map key that needs no
 // allocation to look up.
 type keyID struct {
-	secret, date, region, service string
+	secret          string
+	date            [8]byte // YYYYMMDD
+	region, service string
 }
 
 // signingKey returns kSigning for the tuple, from the cache when it is there.
-func (s *Signer) signingKey(secret, date, region, service string) [32]byte {
+func (s *Signer) signingKey(secret string, date [8]byte, region, service string) [32]byte {
 	id := keyID{secret, date, region, service}
 	s.mu.Lock()
 	k, ok := s.keys[id]
@@ -35,14 +37,14 @@ func (s *Signer) signingKey(secret, date, region, service string) [32]byte {
 }
 
 // deriveKey computes the HMAC chain "AWS4"+secret → date → region → service → aws4_request.
-func deriveKey(secret, date, region, service string) [32]byte {
+func deriveKey(secret string, date [8]byte, region, service string) [32]byte {
 	k := hmac.New(sha256.New, []byte("AWS4"+secret))
 	var sum [32]byte
 	step := func(msg string) {
 		k.Write([]byte(msg))
 		k.Sum(sum[:0])
 	}
-	step(date)
+	step(string(date[:]))
 	for _, msg := range [...]string{region, service, "aws4_request"} {
 		k = hmac.New(sha256.New, sum[:])
 		step(msg)

@@ -39,8 +39,8 @@ func (s *Signer) PresignHTTP(r *http.Request, creds Credentials, payloadHash, se
 	if err != nil {
 		return nil, nil, err
 	}
-	var amz [16]byte
-	date := string(appendAmzDate(amz[:0], t))
+	var date [16]byte
+	appendAmzDate(date[:0], t)
 	hasToken := creds.SessionToken != ""
 
 	var arr [16]headerEntry
@@ -58,7 +58,7 @@ func (s *Signer) PresignHTTP(r *http.Request, creds Credentials, payloadHash, se
 	scope := appendScope(nil, date[:8], region, service)
 	q = appendEscape(q, string(scope), false)
 	q = append(q, "&X-Amz-Date="...)
-	q = append(q, date...)
+	q = append(q, date[:]...)
 	q = append(q, "&X-Amz-Expires="...)
 	q = strconv.AppendInt(q, int64(expires/time.Second), 10)
 	q = append(q, "&X-Amz-SignedHeaders="...)
@@ -76,7 +76,8 @@ func (s *Signer) PresignHTTP(r *http.Request, creds Credentials, payloadHash, se
 		q = appendEscape(q, creds.SessionToken, false)
 	}
 
-	sig := s.build(r, creds, h, size, string(q), "", payloadHash, service, region, date, false)
+	sd := s.build(r, creds, h, size, string(q), "", payloadHash, service, region, &date, false)
+	sig := &sd.Signature
 
 	// The canonical query is the third line of the canonical request.
 	_, rest, _ := strings.Cut(sig.CanonicalRequest, "\n")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Credentials are the AWS keys a request is signed with. SessionToken is set for temporary
@@ -111,14 +112,14 @@ func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, servi
 	if err != nil {
 		return nil, err
 	}
-	var amz [16]byte
-	date := string(appendAmzDate(amz[:0], t))
+	var date [16]byte
+	appendAmzDate(date[:0], t)
 	addHash := service == "s3" || s.AddPayloadHashHeader
 	signToken := creds.SessionToken != "" && !s.UnsignedSessionToken
 
 	var arr [16]headerEntry
 	h, size := collectHeaders(arr[:0], r, creds.SessionToken != "", addHash)
-	h = append(h, headerEntry{name: "x-amz-date", value: date})
+	h = append(h, headerEntry{name: "x-amz-date", raw: date[:]})
 	if signToken {
 		h = append(h, headerEntry{name: "x-amz-security-token", value: creds.SessionToken})
 		size += len(creds.SessionToken)
@@ -128,28 +129,38 @@ func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, servi
 	}
 	sortHeaders(h)
 
-	sig := s.build(r, creds, h, size, r.URL.RawQuery, "", payloadHash, service, region, date, true)
+	sd := s.build(r, creds, h, size, r.URL.RawQuery, "", payloadHash, service, region, &date, true)
 
+	// The header values share one allocation with the Signature; the full slice
+	// expressions keep an append to one from writing into the next.
+	v := sd.values[:]
+	v[0], v[1], v[2], v[3] = sd.StringToSign[len(Algorithm)+1:len(Algorithm)+17], creds.SessionToken, payloadHash, sd.Authorization
 	if r.Header == nil {
 		r.Header = make(http.Header, 4)
 	}
-	r.Header["X-Amz-Date"] = []string{date}
+	r.Header["X-Amz-Date"] = v[0:1:1]
 	if creds.SessionToken != "" {
-		r.Header["X-Amz-Security-Token"] = []string{creds.SessionToken}
+		r.Header["X-Amz-Security-Token"] = v[1:2:2]
 	}
 	if addHash {
-		r.Header["X-Amz-Content-Sha256"] = []string{payloadHash}
+		r.Header["X-Amz-Content-Sha256"] = v[2:3:3]
 	}
-	r.Header["Authorization"] = []string{sig.Authorization}
-	return sig, nil
+	r.Header["Authorization"] = v[3:4:4]
+	return &sd.Signature, nil
+}
+
+// signed is a Signature and the header values SignHTTP sets, allocated together.
+type signed struct {
+	Signature
+	values [4]string
 }
 
 // build writes the four steps into one buffer and slices the results out of one string.
 // h must be sorted; query is the raw query to canonicalise, without the pairs named skip.
-func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size int, query, skip, payloadHash, service, region, date string, authz bool) *Signature {
+func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size int, query, skip, payloadHash, service, region string, date *[16]byte, authz bool) *signed {
 	path := wirePath(r.URL)
 	s3 := service == "s3"
-	est := 768 + 3*len(path) + 2*len(query) + 2*size + 2*len(creds.AccessKeyID) + 3*(len(region)+len(service))
+	est := 576 + 3*len(path) + 2*len(query) + 2*size + 2*len(creds.AccessKeyID) + 3*(len(region)+len(service))
 	buf := make([]byte, 0, est)
 
 	method := r.Method
@@ -169,7 +180,7 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	crSum := sha256.Sum256(buf)
 
 	buf = append(buf, Algorithm+"\n"...)
-	buf = append(buf, date...)
+	buf = append(buf, date[:]...)
 	buf = append(buf, '\n')
 	scStart := len(buf)
 	buf = appendScope(buf, date[:8], region, service)
@@ -178,7 +189,7 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	buf = hex.AppendEncode(buf, crSum[:])
 	stsEnd := len(buf)
 
-	key := s.signingKey(creds.SecretAccessKey, date[:8], region, service)
+	key := s.signingKey(creds.SecretAccessKey, [8]byte(date[:8]), region, service)
 	mac := macSum(buf, &key, buf[crEnd:stsEnd])
 	buf = hex.AppendEncode(buf, mac[:])
 	sigEnd := len(buf)
@@ -193,15 +204,17 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 		buf = append(buf, ", Signature="...)
 		buf = append(buf, buf[stsEnd:sigEnd]...)
 	}
-	all := string(buf)
-	return &Signature{
+	// buf is not written again and does not outlive this call, so its bytes become the
+	// string without a copy, exactly as strings.Builder.String does.
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
+	return &signed{Signature: Signature{
 		CanonicalRequest: all[:crEnd],
 		StringToSign:     all[crEnd:stsEnd],
 		Signature:        all[stsEnd:sigEnd],
 		SignedHeaders:    all[shStart:shEnd],
 		Scope:            all[scStart:scEnd],
 		Authorization:    all[sigEnd:],
-	}
+	}}
 }
 
 // collectHeaders appends the request's signable headers: host, content-length (from
@@ -241,7 +254,7 @@ func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([
 }
 
 // appendScope appends date/region/service/aws4_request.
-func appendScope(dst []byte, date, region, service string) []byte {
+func appendScope(dst []byte, date []byte, region, service string) []byte {
 	dst = append(dst, date...)
 	dst = append(dst, '/')
 	dst = append(dst, region...)

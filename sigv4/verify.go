@@ -117,7 +117,7 @@ func Verify(r *http.Request, body []byte, lookup func(accessKeyID string) (Crede
 		return nil, fail(ErrMalformed, "credential is not AKID/date/region/service/aws4_request")
 	}
 	v := &Verified{AccessKeyID: parts[0], Region: parts[2], Service: parts[3], SignedHeaders: f.signedHeaders, Presigned: f.presigned}
-	if v.Time, err = time.Parse(TimeFormat, f.date); err != nil {
+	if v.Time, err = time.Parse(TimeFormat, f.date); err != nil || len(f.date) != len(TimeFormat) {
 		return nil, fail(ErrMalformed, fmt.Sprintf("X-Amz-Date %q is not in the form 20060102T150405Z", f.date))
 	}
 	if err := checkScope(parts, f.date, opts); err != nil {
@@ -153,7 +153,9 @@ func Verify(r *http.Request, body []byte, lookup func(accessKeyID string) (Crede
 	if f.presigned {
 		skip = "X-Amz-Signature"
 	}
-	v.Signature = s.build(r, creds, h, 0, r.URL.RawQuery, skip, payloadHash, v.Service, v.Region, f.date, !f.presigned)
+	var date [16]byte
+	copy(date[:], f.date)
+	v.Signature = &s.build(r, creds, h, 0, r.URL.RawQuery, skip, payloadHash, v.Service, v.Region, &date, !f.presigned).Signature
 	if subtle.ConstantTimeCompare([]byte(v.Signature.Signature), []byte(f.signature)) != 1 {
 		return v, fail(ErrSignatureMismatch, explainMismatch(opts.ClientCanonicalRequest, v.Signature.CanonicalRequest))
 	}
