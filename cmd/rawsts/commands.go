@@ -6,6 +6,8 @@ func commands() []*command {
 	return []*command{
 		cmdAssume,
 		cmdEmulator,
+		cmdInspect,
+		cmdThumbprint,
 		cmdVersion,
 	}
 }
