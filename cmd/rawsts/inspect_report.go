@@ -437,6 +437,17 @@ func relative(claim string, t, now time.Time) string {
 	d := t.Sub(now)
 	future := d > 0
 	span := humanDuration(d)
+	if d > -time.Second && d < time.Second {
+		switch claim {
+		case "exp":
+			return "expires now"
+		case "nbf":
+			return "valid from now"
+		case "iat":
+			return "issued just now"
+		}
+		return "now"
+	}
 	switch claim {
 	case "exp":
 		if future {
