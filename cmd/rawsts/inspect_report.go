@@ -220,7 +220,7 @@ func (r *inspectReport) writeVerification(w io.Writer) {
 	fetch := func(f jwtinspect.Fetch) string {
 		s := "GET " + clean(f.URL)
 		if f.Status != 0 {
-			s += fmt.Sprintf("\n%d %s, %d bytes in %s of %s", f.Status, http200(f.Status), f.Bytes, f.Duration.Round(time.Millisecond), budget)
+			s += fmt.Sprintf("\n%d %s, %d bytes in %s of %s", f.Status, http200(f.Status), f.Bytes, fetchDuration(f.Duration), budget)
 		}
 		return s
 	}
@@ -228,7 +228,7 @@ func (r *inspectReport) writeVerification(w io.Writer) {
 		jwtinspect.StepDiscovery: fetch(v.Discovery),
 		jwtinspect.StepIssuer:    "the document's issuer is the token's iss",
 		jwtinspect.StepJWKS:      fetch(v.JWKS),
-		jwtinspect.StepKid:       fmt.Sprintf("%q found among %s", v.KeyID, quoteAll(v.KeyIDs)),
+		jwtinspect.StepKid:       kidDetail(v),
 		jwtinspect.StepKey:       fmt.Sprintf("%s, %d bits", v.KeyType, v.KeyBits),
 		jwtinspect.StepAlg:       v.Algorithm + " fits the key and is one STS accepts",
 		jwtinspect.StepSignature: "verifies",
@@ -247,6 +247,26 @@ func (r *inspectReport) writeVerification(w io.Writer) {
 		}
 	}
 	t.write(w)
+}
+
+func kidDetail(v *jwtinspect.Verification) string {
+	if len(v.KeyIDs) == 1 {
+		return fmt.Sprintf("%q, the only key in the set", v.KeyID)
+	}
+	return fmt.Sprintf("%q, among %s", v.KeyID, quoteAll(v.KeyIDs))
+}
+
+// fetchDuration rounds a fetch's duration for people: "0.4ms", "12ms", "1.2s".
+func fetchDuration(d time.Duration) string {
+	switch {
+	case d < 100*time.Microsecond:
+		return "under 0.1ms"
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(100 * time.Millisecond).String()
 }
 
 func http200(status int) string {
