@@ -84,3 +84,23 @@ func TestNewSRPServerInput(t *testing.T) {
 		t.Errorf("NewSRPServer with an empty random source = nil error; want an error")
 	}
 }
+
+// FuzzSRPServerCheckClaim: whatever a client sends, CheckClaim answers with one of its
+// documented errors, and never accepts a claim made without the password.
+func FuzzSRPServerCheckClaim(f *testing.F) {
+	srv, err := NewSRPServer("eu-west-2_eYpv1mFHB", "a2c2e290-6d0f-4a08-a5ca-f0162935f3a6", "Qwerty1!", &countingReader{next: 3})
+	if err != nil {
+		f.Fatal(err)
+	}
+	// Seeds: vector A's public values (PROTOCOL.md §4.6), then degenerate ones.
+	f.Add("362be8c4c29e414549c30c6679ddbb556c27717d80c8feec68257bf5edcd855f", "c2VjcmV0", "Tue Feb 1 03:04:05 UTC 2000", "RrSiIBQazZkaxHQf34oRro1qjzfEvwdP6/Avltpd34E=")
+	f.Add("0", "", "", "")           // A = 0
+	f.Add("-1", "!", "x", "@@")      // not hex, not base64
+	f.Add("02", "AA==", "t", "AA==") // A = g
+	f.Fuzz(func(t *testing.T, a, block, ts, sig string) {
+		err := srv.CheckClaim(a, block, ts, sig)
+		if !errors.Is(err, ErrClaimMismatch) && !errors.Is(err, ErrUnsafeSRP) && !errors.Is(err, ErrMalformedChallenge) {
+			t.Fatalf("CheckClaim(%.16q, %.16q, %q, %q) = %v; want one of its documented errors", a, block, ts, sig, err)
+		}
+	})
+}
