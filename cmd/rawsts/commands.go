@@ -5,6 +5,7 @@ package main
 func commands() []*command {
 	return []*command{
 		cmdAssume,
+		cmdCognito,
 		cmdEmulator,
 		cmdInspect,
 		cmdThumbprint,
