@@ -5,7 +5,10 @@ package main
 func commands() []*command {
 	return []*command{
 		cmdAssume,
+		cmdCognito,
 		cmdEmulator,
+		cmdInspect,
+		cmdThumbprint,
 		cmdVersion,
 	}
 }
