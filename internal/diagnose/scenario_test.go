@@ -270,4 +270,3 @@ func TestReportNeverQuotesToken(t *testing.T) {
 	}
 	_ = time.Second
 }
-
