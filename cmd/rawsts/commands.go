@@ -5,7 +5,9 @@ package main
 func commands() []*command {
 	return []*command{
 		cmdAssume,
+		cmdDiagnose,
 		cmdEmulator,
+		cmdLintTrustPolicy,
 		cmdVersion,
 	}
 }

@@ -62,7 +62,7 @@ var Catalogue = []KnownError{
 		Causes: []string{"the token's aud is not in the IAM provider's ClientIDList (GitHub's default aud is the owner's URL unless sts.amazonaws.com is requested; a typo such as sts.amazon.com)"},
 		Checks: []string{CheckProviderAud}, Next: "pass the token and --provider (get-open-id-connect-provider output) or --fetch",
 		match: []string{"incorrect token audience"}},
-	{Row: 3, Code: "InvalidIdentityToken", Message: "No OpenIDConnect provider found in your account for", Stage: StageToken,
+	{Row: 3, Code: "InvalidIdentityToken", Message: "No OpenIDConnect provider found in your account for <issuer>", Stage: StageToken,
 		Causes: []string{"no IAM OIDC provider whose URL is exactly the token's iss in the role's account", "a trailing '/' or a path that differs", "the provider is in another account", "the issuer changed (GHES, enterprise issuer)"},
 		Checks: []string{CheckProviderARN, CheckProviderReg}, Next: "pass the token, --role-arn and --provider FILE for each provider of the account (or --fetch)",
 		match: []string{"no openidconnect provider found"}},

@@ -11,7 +11,12 @@ import (
 // clauseFix explains one failing condition clause of statement s and says what to change.
 func (d *run) clauseFix(s trustpolicy.StatementResult, cl trustpolicy.ClauseResult) (detail, fix string) {
 	loc := fmt.Sprintf("Statement[%d].Condition.%s.%s", s.Index, cl.Operator, cl.Key)
-	if msg, lfix := d.lintFix(loc, trustpolicy.CodeKeyHasScheme, trustpolicy.CodeKeyIsARN, trustpolicy.CodeWildcardNeedsLike, trustpolicy.CodeAudSubSwapped, trustpolicy.CodeUnknownOperator); msg != "" {
+	if msg, lfix := d.lintFix(loc, trustpolicy.CodeWildcardNeedsLike); msg != "" {
+		like := strings.TrimSuffix(strings.TrimPrefix(lfix, "use "), " instead")
+		return fmt.Sprintf("%s is %s; %s", cl.Key, quoteList(cl.ContextValues), msg),
+			fmt.Sprintf("use %s: \"%s\": {\"%s\": %s}", like, like, cl.Key, jsonList(cl.PolicyValues))
+	}
+	if msg, lfix := d.lintFix(loc, trustpolicy.CodeKeyHasScheme, trustpolicy.CodeKeyIsARN, trustpolicy.CodeAudSubSwapped, trustpolicy.CodeUnknownOperator); msg != "" {
 		return fmt.Sprintf("%s %s: %s", cl.Operator, cl.Key, msg), lfix
 	}
 	host := trustpolicy.IssuerHost(d.tok.Claims.Issuer)
@@ -37,7 +42,7 @@ func (d *run) clauseFix(s trustpolicy.StatementResult, cl trustpolicy.ClauseResu
 			fmt.Sprintf("this token is excluded on purpose; if it should be allowed, remove %s from %s %s", got, cl.Operator, cl.Key)
 	}
 	if claim == "sub" && isGitHub(d.tok.Claims.Issuer) && len(cl.ContextValues) == 1 {
-		return githubSubFix(cl.ContextValues[0], cl.PolicyValues, cl.Operator)
+		return githubSubFix(cl.ContextValues[0], cl.PolicyValues, cl.Operator, cl.Key)
 	}
 	if claim == "aud" {
 		return d.audFix(cl, host)
@@ -120,13 +125,13 @@ var formSentence = map[string]string{
 
 // githubSubFix explains a GitHub sub that the policy's values do not match, knowing GitHub's
 // sub forms: ref (branch, tag), environment, pull_request, immutable IDs, custom templates.
-func githubSubFix(sub string, want []string, op string) (detail, fix string) {
+func githubSubFix(sub string, want []string, op, key string) (detail, fix string) {
 	base := fmt.Sprintf("sub is %q; the policy's %s wants %s", sub, op, quoteList(want))
 	tok, ok := parseGHSub(sub)
 	if !ok {
-		return base + " — " + formSentence["custom"], fmt.Sprintf("add %q", sub)
+		return base + " — " + formSentence["custom"], fmt.Sprintf("add %q to %s %s", sub, op, key)
 	}
-	add := fmt.Sprintf("add %q", sub)
+	add := fmt.Sprintf("add %q to %s %s", sub, op, key)
 	var pol []ghSub
 	for _, w := range want {
 		if p, ok := parseGHSub(w); ok {
@@ -181,4 +186,16 @@ func globMatch(pattern, s string) bool {
 	re = strings.ReplaceAll(re, `\?`, ".")
 	ok, _ := regexp.MatchString("^"+re+"$", s)
 	return ok
+}
+
+// jsonList renders values as a JSON string or list, as a policy writes them.
+func jsonList(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
