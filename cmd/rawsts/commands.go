@@ -5,9 +5,12 @@ package main
 func commands() []*command {
 	return []*command{
 		cmdAssume,
+		cmdCognito,
 		cmdDiagnose,
 		cmdEmulator,
+		cmdInspect,
 		cmdLintTrustPolicy,
+		cmdThumbprint,
 		cmdVersion,
 	}
 }
