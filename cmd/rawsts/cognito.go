@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +115,7 @@ func cognitoLogin(ctx context.Context, s *streams, args []string, deps cognitoDe
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if !contains(loginOutputs, o.output) {
+	if !slices.Contains(loginOutputs, o.output) {
 		return usageError(s, name, "--output %q: want one of %s", o.output, strings.Join(loginOutputs, ", "))
 	}
 	if o.endpoint == "" {
@@ -261,15 +262,6 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 		return fail(reportCognitoError(s, name, err))
 	}
 	return tokens, flow, exitOK
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // parseAttributes turns NAME=VALUE flags into a map.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rawsts/rawsts/cognitoauth"
@@ -164,7 +165,7 @@ func (a *answers) mfaChoice(ctx context.Context, choices []string) (string, erro
 	list := strings.Join(choices, ", ")
 	switch {
 	case a.o.mfaType != "":
-		if len(choices) > 0 && !contains(choices, a.o.mfaType) {
+		if len(choices) > 0 && !slices.Contains(choices, a.o.mfaType) {
 			return "", &answerError{fmt.Sprintf("--mfa-type %s: this user can choose %s", describeArg(a.o.mfaType), list)}
 		}
 		return a.o.mfaType, nil
