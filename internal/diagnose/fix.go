@@ -172,20 +172,11 @@ func githubSubFix(sub string, want []string, op, key string) (detail, fix string
 // sameRest notes when the policy would match the legacy form of the token's sub.
 func sameRest(legacy string, want []string) string {
 	for _, w := range want {
-		if w == legacy || (strings.ContainsAny(w, "*?") && globMatch(w, legacy)) {
+		if w == legacy || trustpolicy.MatchLike(w, legacy) {
 			return fmt.Sprintf(", which it would match as %q", legacy)
 		}
 	}
 	return ""
-}
-
-// globMatch matches s against a pattern with IAM's * and ? wildcards.
-func globMatch(pattern, s string) bool {
-	re := regexp.QuoteMeta(pattern)
-	re = strings.ReplaceAll(re, `\*`, ".*")
-	re = strings.ReplaceAll(re, `\?`, ".")
-	ok, _ := regexp.MatchString("^"+re+"$", s)
-	return ok
 }
 
 // jsonList renders values as a JSON string or list, as a policy writes them.
