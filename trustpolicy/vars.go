@@ -153,3 +153,10 @@ func splitDefault(inner string) (key, def string, ok bool) {
 	}
 	return key, strings.ReplaceAll(d[1:len(d)-1], "''", "'"), true
 }
+
+// MatchLike reports whether value matches pattern the way StringLike compares one policy value
+// with one context value: * matches any run of characters (also none), ? exactly one,
+// case-sensitively. Policy variables are not substituted.
+func MatchLike(pattern, value string) bool {
+	return literal(pattern).like([]rune(value))
+}

@@ -90,7 +90,9 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 
 	out, err := client.AssumeRoleWithWebIdentity(ctx, in)
 	if err != nil {
-		return reportSTSError(s, err)
+		code := reportSTSError(s, err)
+		diagnosePointer(s, &o, err)
+		return code
 	}
 	text, err := formatCredentials(o.output, o.profile, assumeResult(out))
 	if err != nil {

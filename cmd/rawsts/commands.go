@@ -6,8 +6,10 @@ func commands() []*command {
 	return []*command{
 		cmdAssume,
 		cmdCognito,
+		cmdDiagnose,
 		cmdEmulator,
 		cmdInspect,
+		cmdLintTrustPolicy,
 		cmdThumbprint,
 		cmdVersion,
 	}

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rawsts/rawsts/internal/diagnose"
+	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/sts"
+)
+
+var cmdDiagnose = &command{
+	name:    "diagnose",
+	summary: "say why STS refuses (or would refuse) a token for a role, locally, and how to fix it",
+	run:     runDiagnose,
+}
+
+type diagnoseOptions struct {
+	file, trustPolicy     string
+	providers             stringList
+	roleArn, sessionName  string
+	duration              int
+	errText, at           string
+	verify, fetch, asJSON bool
+	endpointIAM           string
+	trace                 bool
+	timeout               time.Duration
+}
+
+func runDiagnose(ctx context.Context, s *streams, args []string) int {
+	const name = "diagnose"
+	var o diagnoseOptions
+	fs := newFlagSet(s, name)
+	fs.StringVar(&o.file, "file", "", "")
+	fs.StringVar(&o.trustPolicy, "trust-policy", "", "")
+	fs.Var(&o.providers, "provider", "")
+	fs.StringVar(&o.roleArn, "role-arn", "", "")
+	fs.StringVar(&o.sessionName, "session-name", "", "")
+	fs.IntVar(&o.duration, "duration-seconds", 0, "")
+	fs.StringVar(&o.errText, "error", "", "")
+	fs.StringVar(&o.at, "at", "", "")
+	fs.BoolVar(&o.verify, "verify", false, "")
+	fs.BoolVar(&o.fetch, "fetch", false, "")
+	fs.BoolVar(&o.asJSON, "json", false, "")
+	fs.StringVar(&o.endpointIAM, "endpoint-iam", "", "")
+	fs.BoolVar(&o.trace, "trace", false, "")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
+	pos, code, ok := parseFlags(s, fs, name, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 1 {
+		return usageError(s, name, "unexpected argument %s (give the token once)", describeArg(pos[1]))
+	}
+	var known *diagnose.KnownError
+	if o.errText != "" {
+		if e, ok := diagnose.ExplainError(o.errText); ok {
+			known = &e
+		}
+	}
+	if len(pos) == 0 && o.file == "" {
+		if o.errText == "" {
+			return usageError(s, name, "no token: pass TOKEN, --file FILE or - (standard input), and/or --error TEXT")
+		}
+		return printKnownError(s, o, known)
+	}
+	token, code := diagnoseToken(s, name, pos, o.file)
+	if code != exitOK {
+		return code
+	}
+	in := diagnose.Input{Token: token, RoleARN: o.roleArn, SessionName: o.sessionName, DurationSeconds: o.duration, Verify: o.verify}
+	if in.RoleARN == "" {
+		in.RoleARN = s.getenv("AWS_ROLE_ARN")
+	}
+	in.At = s.now()
+	if o.at != "" {
+		t, err := time.Parse(time.RFC3339, o.at)
+		if err != nil {
+			return usageError(s, name, "--at %q is not an RFC 3339 time such as 2026-03-01T12:00:00Z", o.at)
+		}
+		in.At = t
+	}
+	if o.trustPolicy != "" {
+		b, err := readFileOrStdin(s, o.trustPolicy)
+		if err != nil {
+			return usageError(s, name, "--trust-policy: %v", err)
+		}
+		in.TrustPolicy = b
+	}
+	for _, f := range o.providers {
+		b, err := readFileOrStdin(s, f)
+		if err != nil {
+			return usageError(s, name, "--provider: %v", err)
+		}
+		ps, err := diagnose.ParseProvider(b)
+		if err != nil {
+			return usageError(s, name, "--provider %s: %v", f, err)
+		}
+		in.Providers = append(in.Providers, ps...)
+	}
+	if o.fetch {
+		if code := fetchFromIAM(ctx, s, &o, &in); code != exitOK {
+			return code
+		}
+	}
+	if o.verify {
+		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
+	}
+	rep := diagnose.Run(ctx, in)
+	if o.asJSON {
+		writeReportJSON(s.stdout, rep, known, o.errText != "")
+	} else {
+		writeReport(s.stdout, rep)
+		if o.errText != "" {
+			writeKnownError(s.stdout, known, rep)
+		}
+	}
+	if rep.Verdict == diagnose.Allow {
+		return exitOK
+	}
+	return exitRefused
+}
+
+// diagnoseToken reads the token from the argument (- is standard input) or --file, unwrapping
+// a CI service's JSON reply. Errors never quote the token.
+func diagnoseToken(s *streams, name string, pos []string, file string) (string, int) {
+	src := file
+	switch {
+	case len(pos) == 1 && file != "":
+		return "", usageError(s, name, "give the token once: TOKEN, --file FILE or -")
+	case len(pos) == 1 && pos[0] != "-":
+		return unwrapToken(s, pos[0]), exitOK
+	case len(pos) == 1:
+		src = "-"
+	}
+	b, err := readFileOrStdin(s, src)
+	if err != nil {
+		return "", usageError(s, name, "reading the token: %v", err)
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return "", usageError(s, name, "the token in %s is empty", displayPath(src))
+	}
+	// Files end in a newline; STS gets the token without it (rawsts assume trims too).
+	return unwrapToken(s, strings.TrimSpace(string(b))), exitOK
+}
+
+func unwrapToken(s *streams, raw string) string {
+	if tok, member, ok := jwtinspect.Unwrap(raw); ok {
+		errorf(s, "the input is a JSON reply; diagnosing the token in its %q member", member)
+		return tok
+	}
+	return raw
+}
+
+var statusMark = map[diagnose.Status]string{
+	diagnose.Pass: "ok", diagnose.Fail: "FAIL", diagnose.Warn: "warn", diagnose.Skip: "skip", diagnose.Unknown: "??",
+}
+
+// writeReport prints the checklist, the verdict, and the fix of every failure.
+func writeReport(w io.Writer, rep *diagnose.Report) {
+	for _, c := range rep.Checks {
+		fmt.Fprintf(w, "%-4s  %-22s  %s\n", statusMark[c.Status], c.Name, c.Detail)
+		if c.Status == diagnose.Fail || c.Status == diagnose.Unknown {
+			for _, e := range c.Evidence {
+				fmt.Fprintf(w, "%30s%s\n", "", e)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nverdict: %s", rep.Verdict)
+	switch f := rep.FirstFailure(); {
+	case f != nil:
+		fmt.Fprintf(w, " (first failure: %s)", f.Name)
+	case rep.Verdict == diagnose.Indeterminate:
+		fmt.Fprintf(w, " (%s)", indeterminateReason(rep))
+	}
+	fmt.Fprintln(w)
+	var fixes []diagnose.Check
+	for _, c := range rep.Checks {
+		if c.Fix != "" && (c.Status == diagnose.Fail || c.Status == diagnose.Unknown) {
+			fixes = append(fixes, c)
+		}
+	}
+	if len(fixes) > 0 {
+		fmt.Fprintln(w, "\nhow to fix:")
+		for _, c := range fixes {
+			fmt.Fprintf(w, "  %s: %s\n", c.Name, c.Fix)
+		}
+	}
+}
+
+func indeterminateReason(rep *diagnose.Report) string {
+	var unknown []string
+	for _, c := range rep.Checks {
+		if c.Status == diagnose.Unknown {
+			unknown = append(unknown, c.Name)
+		}
+	}
+	if len(unknown) > 0 {
+		return "undecided: " + strings.Join(unknown, ", ")
+	}
+	return "the trust policy was not evaluated: pass --trust-policy or --fetch"
+}
+
+type jsonCheck struct {
+	Name     string          `json:"name"`
+	Status   diagnose.Status `json:"status"`
+	Detail   string          `json:"detail"`
+	Fix      string          `json:"fix"`
+	Evidence []string        `json:"evidence,omitempty"`
+}
+
+type jsonError struct {
+	Text  string               `json:"text"`
+	Known *diagnose.KnownError `json:"known"`
+}
+
+func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool) {
+	out := struct {
+		Verdict diagnose.Verdict `json:"verdict"`
+		Checks  []jsonCheck      `json:"checks"`
+		Error   *jsonError       `json:"error,omitempty"`
+	}{Verdict: rep.Verdict}
+	for _, c := range rep.Checks {
+		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Evidence})
+	}
+	if withError {
+		out.Error = &jsonError{Known: known}
+		if known != nil {
+			out.Error.Text = known.Message
+		}
+	}
+	b, _ := json.MarshalIndent(out, "", "  ")
+	fmt.Fprintf(w, "%s\n", b)
+}
+
+// printKnownError handles --error without a token.
+func printKnownError(s *streams, o diagnoseOptions, known *diagnose.KnownError) int {
+	if o.asJSON {
+		b, _ := json.MarshalIndent(struct {
+			Known *diagnose.KnownError `json:"known"`
+		}{known}, "", "  ")
+		fmt.Fprintf(s.stdout, "%s\n", b)
+	} else {
+		writeKnownError(s.stdout, known, nil)
+	}
+	if known == nil {
+		return exitRefused
+	}
+	return exitOK
+}
+
+// writeKnownError explains an STS message; with a report, it shows the checks that explain it.
+func writeKnownError(w io.Writer, e *diagnose.KnownError, rep *diagnose.Report) {
+	if rep != nil {
+		fmt.Fprintln(w)
+	}
+	if e == nil {
+		fmt.Fprintln(w, "--error: this message is not in rawsts's catalogue of STS refusals; the checks above still apply.")
+		return
+	}
+	code := e.Code
+	if code == "" {
+		code = "not an STS code"
+	}
+	fmt.Fprintf(w, "--error: %s (%s)\n", e.Message, code)
+	fmt.Fprintf(w, "  stage: %s\n", e.Stage)
+	fmt.Fprintln(w, "  usual causes:")
+	for _, c := range e.Causes {
+		fmt.Fprintf(w, "    - %s\n", c)
+	}
+	if len(e.Checks) > 0 {
+		var parts []string
+		failing := false
+		for _, name := range e.Checks {
+			st := ""
+			if rep != nil {
+				if c := rep.Check(name); c != nil {
+					st = " (" + statusMark[c.Status] + ")"
+					failing = failing || c.Status == diagnose.Fail
+				}
+			}
+			parts = append(parts, name+st)
+		}
+		fmt.Fprintf(w, "  checks that explain it: %s\n", strings.Join(parts, ", "))
+		if rep != nil && !failing {
+			fmt.Fprintln(w, "  none of them fails here: the token, policy or providers given may not be the ones STS saw")
+		}
+	}
+	fmt.Fprintf(w, "  next: %s\n", e.Next)
+}
+
+// diagnosePointer prints, after STS refused an assume, the diagnose command that explains it,
+// with the flags assume knows (never the token).
+func diagnosePointer(s *streams, o *assumeOptions, err error) {
+	var apiErr *sts.APIError
+	if !errors.As(err, &apiErr) {
+		return
+	}
+	switch apiErr.Code {
+	case "AccessDenied", "InvalidIdentityToken", "ExpiredTokenException":
+	default:
+		return
+	}
+	file := o.tokenFile
+	if file == "" && o.token == "" {
+		file = s.getenv("AWS_WEB_IDENTITY_TOKEN_FILE")
+	}
+	if file == "" || file == "-" {
+		file = "<your token file>"
+	} else {
+		file = shellQuote(file)
+	}
+	parts := []string{"rawsts diagnose", "--role-arn", shellQuote(o.roleArn), "--file", file}
+	if o.sessionName != "" {
+		parts = append(parts, "--session-name", shellQuote(o.sessionName))
+	}
+	if o.duration != 0 {
+		parts = append(parts, "--duration-seconds", fmt.Sprint(o.duration))
+	}
+	parts = append(parts, "--error", singleQuote(apiErr.Code+": "+apiErr.Message))
+	errorf(s, "to see why: %s --trust-policy <role's trust policy> (or --fetch)", strings.Join(parts, " "))
+}

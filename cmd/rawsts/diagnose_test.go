@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rawsts/rawsts/internal/fixture"
+	"github.com/rawsts/rawsts/ststest"
+)
+
+// ex is a file of examples/diagnose, the README walkthrough's inputs.
+func ex(name string) string { return filepath.Join("..", "..", "examples", "diagnose", name) }
+
+const (
+	exRole = "arn:aws:iam::123456789012:role/deploy"
+	exAt   = "2030-01-01T00:05:00Z"
+)
+
+func readExample(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(ex(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func TestDiagnoseGolden(t *testing.T) {
+	for _, tt := range []struct {
+		golden string
+		args   []string
+		code   int
+	}{
+		{"environment-vs-ref", []string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole}, exitRefused},
+		{"wildcard-stringequals", []string{"--file", ex("branch.token"), "--trust-policy", ex("wildcard-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole}, exitRefused},
+		{"default-audience", []string{"--file", ex("default-audience.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"), "--error", "InvalidIdentityToken: Incorrect token audience"}, exitRefused},
+		{"allow", []string{"--file", ex("branch.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"), "--session-name", "gha-deploy", "--duration-seconds", "3600"}, exitOK},
+		{"environment-vs-ref.json", []string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole, "--json"}, exitRefused},
+		{"token-only", []string{"--file", ex("branch.token")}, exitRefused},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			args := append([]string{"diagnose", "--at", exAt}, tt.args...)
+			r := runCLI(t, nil, "", nil, args...)
+			if r.code != tt.code || r.stderr != "" {
+				t.Fatalf("rawsts %s: exit %d, stderr %q; want %d and nothing", strings.Join(args, " "), r.code, r.stderr, tt.code)
+			}
+			fixture.Golden(t, filepath.Join("testdata", "golden", "diagnose."+tt.golden+".txt"), []byte(r.stdout))
+		})
+	}
+}
+
+func TestDiagnoseJSONShape(t *testing.T) {
+	r := runCLI(t, nil, "", nil, "diagnose", "--at", exAt, "--json", "--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--role-arn", exRole)
+	var out struct {
+		Verdict string `json:"verdict"`
+		Checks  []struct {
+			Name, Status, Detail string
+			Fix                  *string
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, r.stdout)
+	}
+	if out.Verdict != "deny" || len(out.Checks) != 17 || out.Checks[0].Name != "token.format" || out.Checks[0].Fix == nil {
+		t.Errorf("--json = %+v; want verdict deny and 17 checks with a fix field", out)
+	}
+}
+
+func TestDiagnoseTokenSources(t *testing.T) {
+	token := readExample(t, "branch.token")
+	wrapped := `{"count": 1, "value": "` + token + `"}`
+	for _, tt := range []struct {
+		name, stdin string
+		args        []string
+		stderr      string
+	}{
+		{"argument", "", []string{token}, ""},
+		{"stdin", token + "\n", []string{"-"}, ""},
+		{"file", "", []string{"--file", ex("branch.token")}, ""},
+		{"github json reply", wrapped, []string{"-"}, `rawsts: the input is a JSON reply; diagnosing the token in its "value" member`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"diagnose", "--at", exAt, "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json")}, tt.args...)
+			r := runCLI(t, nil, tt.stdin, nil, args...)
+			if r.code != exitOK || strings.TrimSpace(r.stderr) != tt.stderr {
+				t.Fatalf("exit %d, stderr %q; want 0 and %q\n%s", r.code, r.stderr, tt.stderr, r.stdout)
+			}
+			if strings.Contains(r.stdout+r.stderr, token) {
+				t.Errorf("the output quotes the token")
+			}
+		})
+	}
+}
+
+func TestDiagnoseUsage(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no token", nil, "no token"},
+		{"bad --at", []string{"--file", ex("branch.token"), "--at", "yesterday"}, "RFC 3339"},
+		{"missing file", []string{"--file", filepath.Join(t.TempDir(), "absent")}, "reading the token"},
+		{"missing policy", []string{"--file", ex("branch.token"), "--trust-policy", filepath.Join(t.TempDir(), "absent")}, "--trust-policy"},
+		{"provider not json", []string{"--file", ex("branch.token"), "--provider", ex("README.md")}, "not an OIDC provider document"},
+		{"two tokens", []string{"a.b.c", "d.e.f"}, "unexpected argument"},
+		{"fetch without role", []string{"--file", ex("branch.token"), "--fetch"}, "--fetch needs the role"},
+		{"fetch without credentials", []string{"--file", ex("branch.token"), "--fetch", "--role-arn", exRole}, "no AWS credentials"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"HOME": t.TempDir()}
+			r := runCLI(t, env, "", nil, append([]string{"diagnose"}, tt.args...)...)
+			if r.code != exitUsage || !strings.HasPrefix(r.stderr, "rawsts") || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitUsage, tt.want)
+			}
+		})
+	}
+}
+
+func TestDiagnoseErrorOnly(t *testing.T) {
+	r := runCLI(t, nil, "", nil, "diagnose", "--error", "An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: No OpenIDConnect provider found in your account for https://token.actions.githubusercontent.com")
+	if r.code != exitOK {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	fixture.Golden(t, filepath.Join("testdata", "golden", "diagnose.error-only.txt"), []byte(r.stdout))
+	r = runCLI(t, nil, "", nil, "diagnose", "--error", "the printer is on fire")
+	if r.code != exitRefused || !strings.Contains(r.stdout, "not in rawsts's catalogue") {
+		t.Errorf("unknown --error: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+// TestDiagnoseFetch replays GetRole, ListOpenIDConnectProviders and GetOpenIDConnectProvider.
+func TestDiagnoseFetch(t *testing.T) {
+	var cases []*fixture.Case
+	for _, n := range []string{"get-role", "list-open-id-connect-providers", "get-open-id-connect-provider", "get-open-id-connect-provider-gitlab"} {
+		cases = append(cases, fixture.MustLoad(t, filepath.Join("..", "..", "testdata", "fixtures", "iam", n+".txt")))
+	}
+	tr := fixture.NewTransport(t, cases...)
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+	r := runCLI(t, env, "", tr, "diagnose", "--at", exAt, "--file", ex("environment.token"), "--role-arn", exRole, "--fetch", "--duration-seconds", "7200")
+	if r.code != exitRefused || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q; want 1", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"ok    provider.registered     the account has a provider for arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+		"FAIL  request.duration        The requested DurationSeconds exceeds the MaxSessionDuration set for this role: 7200 > 3600",
+		`add "repo:acme/app:environment:prod"`,
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if sent := tr.Sent(); len(sent) != 4 || !strings.Contains(sent[0].Header.Get("Authorization"), "/us-east-1/iam/aws4_request") {
+		t.Errorf("sent %d requests; want 4 signed for iam in us-east-1", len(sent))
+	}
+}
+
+func TestDiagnoseFetchIAMRefuses(t *testing.T) {
+	c := fixture.MustLoad(t, filepath.Join("..", "..", "testdata", "fixtures", "iam", "error-get-role-no-such-entity.txt"))
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_MAX_ATTEMPTS": "1"}
+	r := runCLI(t, env, "", fixture.NewTransport(t, c), "diagnose", "--file", ex("branch.token"), "--role-arn", "arn:aws:iam::123456789012:role/missing", "--fetch")
+	if r.code != exitRefused || !strings.Contains(r.stderr, "NoSuchEntity") || strings.Contains(r.stderr, "wJalrXUtnFEMI") {
+		t.Errorf("exit %d, stderr %q; want 1 naming NoSuchEntity", r.code, r.stderr)
+	}
+}
+
+// TestDiagnoseVerify checks the signature against the emulator's issuer (plain http on
+// loopback, which real STS refuses: token.format fails, token.signature passes).
+func TestDiagnoseVerify(t *testing.T) {
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return fixedNow }))
+	defer srv.Close()
+	token, err := srv.Issuer.Mint(map[string]any{"sub": "repo:acme/app:ref:refs/heads/main", "aud": "sts.amazonaws.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "", nil, "diagnose", "--verify", "--timeout", "5s", token)
+	if !strings.Contains(r.stdout, "ok    token.signature") || !strings.Contains(r.stdout, "FAIL  token.format") {
+		t.Errorf("exit %d; want token.signature ok and token.format FAIL (http issuer):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestLintTrustPolicy(t *testing.T) {
+	r := runCLI(t, nil, "", nil, "lint-trust-policy", ex("wildcard-policy.json"))
+	if r.code != exitRefused {
+		t.Fatalf("exit %d; want 1 (stderr %q)", r.code, r.stderr)
+	}
+	fixture.Golden(t, filepath.Join("testdata", "golden", "lint-trust-policy.wildcard.txt"), []byte(r.stdout))
+	if r := runCLI(t, nil, "", nil, "lint-trust-policy", ex("get-role.json")); r.code != exitOK || !strings.Contains(r.stdout, "0 error(s), 0 warning(s)") {
+		t.Errorf("get-role.json: exit %d, stdout %q", r.code, r.stdout)
+	}
+	if r := runCLI(t, nil, "", nil, "lint-trust-policy", "--json", ex("wildcard-policy.json")); !json.Valid([]byte(r.stdout)) || !strings.Contains(r.stdout, `"code": "wildcard-needs-like"`) {
+		t.Errorf("--json: %q", r.stdout)
+	}
+	if r := runCLI(t, nil, "", nil, "lint-trust-policy", ex("README.md")); r.code != exitUsage {
+		t.Errorf("not a policy: exit %d; want 2", r.code)
+	}
+	if r := runCLI(t, nil, "", nil, "lint-trust-policy"); r.code != exitUsage {
+		t.Errorf("no file: exit %d; want 2", r.code)
+	}
+}
+
+func TestAssumePointsToDiagnose(t *testing.T) {
+	c := stsFixture(t, "error-access-denied")
+	args := assumeArgs(t, c)
+	r := runCLI(t, nil, "", fixture.NewTransport(t, c), args...)
+	want := "rawsts: to see why: rawsts diagnose --role-arn arn:aws:iam::123456789012:role/GitHubActionsDeploy --file <your token file> --session-name gha-deploy --error 'AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity' --trust-policy <role's trust policy> (or --fetch)\n"
+	if r.code != exitRefused || !strings.HasSuffix(r.stderr, want) {
+		t.Errorf("exit %d, stderr %q; want it to end with %q", r.code, r.stderr, want)
+	}
+	if strings.Contains(r.stderr, args[6]) {
+		t.Errorf("the pointer quotes the token")
+	}
+}

@@ -1,0 +1,212 @@
+package diagnose
+
+import (
+	"context"
+	"time"
+
+	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/trustpolicy"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+// The statuses a check can have.
+const (
+	Pass    Status = "pass"    // the check found nothing STS would refuse
+	Fail    Status = "fail"    // STS refuses here
+	Warn    Status = "warn"    // STS accepts, but something is likely wrong or fragile
+	Skip    Status = "skip"    // not checked: an input is missing or the check does not apply
+	Unknown Status = "unknown" // the answer depends on something a local check cannot know
+)
+
+// Verdict is the overall answer of a [Report].
+type Verdict string
+
+// The verdicts.
+const (
+	Allow         Verdict = "allow"         // no check failed and the trust policy allows
+	Deny          Verdict = "deny"          // at least one check failed
+	Indeterminate Verdict = "indeterminate" // nothing failed, but something could not be decided
+)
+
+// The stable check names, in the order [Run] reports them.
+const (
+	CheckTokenFormat    = "token.format"
+	CheckTokenAlg       = "token.alg"
+	CheckTokenTimes     = "token.times"
+	CheckTokenSignature = "token.signature"
+	CheckProviderARN    = "provider.arn"
+	CheckProviderReg    = "provider.registered"
+	CheckProviderAud    = "provider.audience"
+	CheckProviderThumb  = "provider.thumbprint"
+	CheckSessionName    = "request.session-name"
+	CheckDuration       = "request.duration"
+	CheckPolicyParse    = "policy.parse"
+	CheckPrincipal      = "policy.principal"
+	CheckAction         = "policy.action"
+	CheckCondition      = "policy.condition"
+	CheckDeny           = "policy.deny"
+	CheckTags           = "policy.tags"
+	CheckSourceIdentity = "policy.source-identity"
+)
+
+// CheckNames lists every check name in report order.
+var CheckNames = []string{
+	CheckTokenFormat, CheckTokenAlg, CheckTokenTimes, CheckTokenSignature,
+	CheckProviderARN, CheckProviderReg, CheckProviderAud, CheckProviderThumb,
+	CheckSessionName, CheckDuration,
+	CheckPolicyParse, CheckPrincipal, CheckAction, CheckCondition, CheckDeny, CheckTags, CheckSourceIdentity,
+}
+
+// Check is the result of one stage.
+type Check struct {
+	// Name is one of the Check* constants.
+	Name string `json:"name"`
+	// Status is the outcome.
+	Status Status `json:"status"`
+	// Detail is one line a person reads in the checklist.
+	Detail string `json:"detail"`
+	// Evidence holds the values the check compared (claim values, policy values, list
+	// entries), one per line; never the token or its signature.
+	Evidence []string `json:"evidence,omitempty"`
+	// Fix says what to change, in concrete terms; set for failures and most warnings.
+	Fix string `json:"fix,omitempty"`
+}
+
+// Report is what [Run] found.
+type Report struct {
+	// Checks are in the order of [CheckNames], one per name.
+	Checks []Check `json:"checks"`
+	// Verdict is Deny when any check failed, Indeterminate when none failed but one is
+	// Unknown or the trust policy was not evaluated, else Allow.
+	Verdict Verdict `json:"verdict"`
+	// Policy is the trust policy's evaluation for sts:AssumeRoleWithWebIdentity, nil when
+	// no policy was evaluated.
+	Policy *trustpolicy.Result `json:"-"`
+}
+
+// FirstFailure returns the first failing check, or nil.
+func (r *Report) FirstFailure() *Check {
+	for i := range r.Checks {
+		if r.Checks[i].Status == Fail {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Check returns the check with the given name, or nil.
+func (r *Report) Check(name string) *Check {
+	for i := range r.Checks {
+		if r.Checks[i].Name == name {
+			return &r.Checks[i]
+		}
+	}
+	return nil
+}
+
+// Input is what a diagnosis looks at. Only Token is required; every other input that is
+// missing turns the checks that need it into Skip.
+type Input struct {
+	// Token is the web identity token as it would be sent (surrounding whitespace is reported
+	// and then ignored). Secret: it never appears in a Report.
+	Token string
+	// TrustPolicy is the role's trust policy in any form trustpolicy.Parse accepts (the
+	// document, URL-encoded, or `aws iam get-role` output); nil or empty means unknown.
+	TrustPolicy []byte
+	// Providers are the IAM OIDC providers of the role's account that are known, e.g. from
+	// `aws iam get-open-id-connect-provider` output ([ParseProvider]) or from IAM itself.
+	// Nil means unknown: provider.registered and provider.audience are skipped.
+	Providers []Provider
+	// RoleARN is the role to assume; its partition and account give the provider ARN. When
+	// empty, the Role.Arn of get-role output in TrustPolicy is used.
+	RoleARN string
+	// SessionName is the RoleSessionName; empty skips request.session-name.
+	SessionName string
+	// DurationSeconds is the requested session length; 0 means STS's default (3600).
+	DurationSeconds int
+	// MaxSessionDuration is the role's MaxSessionDuration in seconds; 0 takes it from the
+	// get-role output in TrustPolicy, if any.
+	MaxSessionDuration int
+	// At is the time to evaluate at; zero means time.Now().
+	At time.Time
+	// Verify fetches the issuer's discovery document and JWKS to check the signature, and
+	// thumbprints the JWKS host, with Verifier (nil means a zero jwtinspect.Verifier).
+	Verify   bool
+	Verifier *jwtinspect.Verifier
+}
+
+// Run runs every check on in and returns the report. ctx bounds the network calls of
+// Input.Verify; without Verify Run does no I/O.
+func Run(ctx context.Context, in Input) *Report {
+	at := in.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	d := &run{ctx: ctx, in: in, at: at.UTC(), checks: map[string]*Check{}}
+	d.parsePolicy()
+	d.token()
+	d.providers()
+	d.request()
+	d.policy()
+	rep := &Report{Policy: d.result}
+	for _, name := range CheckNames {
+		c := d.checks[name]
+		if c == nil {
+			c = &Check{Name: name, Status: Skip, Detail: "not checked"}
+		}
+		rep.Checks = append(rep.Checks, *c)
+	}
+	rep.Verdict = verdict(rep, d.result)
+	return rep
+}
+
+func verdict(rep *Report, res *trustpolicy.Result) Verdict {
+	unknown := false
+	for _, c := range rep.Checks {
+		switch c.Status {
+		case Fail:
+			return Deny
+		case Unknown:
+			unknown = true
+		}
+	}
+	if unknown || res == nil || res.Decision != trustpolicy.Allow {
+		return Indeterminate
+	}
+	return Allow
+}
+
+// run holds the state shared by the checks of one diagnosis.
+type run struct {
+	ctx    context.Context
+	in     Input
+	at     time.Time
+	checks map[string]*Check
+
+	tok      *jwtinspect.Token
+	findings []jwtinspect.Finding
+
+	// From the role ARN (or get-role output).
+	roleARN, partition, account string
+	// provider is the registered provider the token maps to, when known.
+	provider *Provider
+	// providerARN is the principal STS authorizes the request as ("" if unknown).
+	providerARN string
+
+	policyDoc *trustpolicy.Policy
+	lint      []trustpolicy.Finding
+	result    *trustpolicy.Result
+}
+
+func (d *run) set(name string, st Status, detail string, fix string, evidence ...string) *Check {
+	c := &Check{Name: name, Status: st, Detail: detail, Fix: fix, Evidence: evidence}
+	d.checks[name] = c
+	return c
+}
+
+func (d *run) has(name string) bool { return d.checks[name] != nil }
+
+// tokenOK reports whether the token decoded, so later checks can read its claims.
+func (d *run) tokenOK() bool { return d.tok != nil }

@@ -1,0 +1,272 @@
+package diagnose_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rawsts/rawsts/internal/diagnose"
+)
+
+type scenario struct {
+	name      string
+	alg       string // "" means RS256
+	claims    map[string]any
+	raw       string // a raw token instead of claims
+	policy    string
+	providers []diagnose.Provider
+	noRole    bool
+	role      string
+	session   string
+	duration  int
+	maxDur    int
+	verdict   diagnose.Verdict
+	first     string // the first failing check, "" for none
+	// want are substrings of the first failure's detail+fix (or, with no failure, of the
+	// checklist), to keep the explanations concrete.
+	want []string
+}
+
+const (
+	subMain  = "repo:acme/app:ref:refs/heads/main"
+	subProd  = "repo:acme/app:environment:prod"
+	subPR    = "repo:acme/app:pull_request"
+	subTag   = "repo:acme/app:ref:refs/tags/v1.2.0"
+	subImmut = "repo:acme@4312013/app@862475103:ref:refs/heads/main"
+)
+
+func ghSubLike(v string) string {
+	return `{"StringEquals": {"` + ghHost + `:aud": "sts.amazonaws.com"}, "StringLike": {"` + ghHost + `:sub": ` + v + `}}`
+}
+
+func scenarios() []scenario {
+	gp := []diagnose.Provider{ghProvider}
+	tagsClaim := map[string]any{"principal_tags": map[string]any{"team": []any{"platform"}}, "transitive_tag_keys": []any{"team"}}
+	return []scenario{
+		// GitHub sub forms against typical policies.
+		{name: "github branch matches ref policy", claims: gh(subMain), policy: allowGH(ghSubLike(`"` + subMain + `"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github branch matches repo wildcard", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github environment vs ref policy", claims: gh(subProd), policy: allowGH(ghSubLike(`"` + subMain + `"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{`sub is "repo:acme/app:environment:prod"`, "a job that names an environment gets the environment form", `add "repo:acme/app:environment:prod"`}},
+		{name: "github environment matches environment policy", claims: gh(subProd), policy: allowGH(ghSubLike(`"` + subProd + `"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github tag vs branch policy", claims: gh(subTag), policy: allowGH(ghSubLike(`"repo:acme/app:ref:refs/heads/*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"tag", `add "repo:acme/app:ref:refs/tags/v1.2.0"`}},
+		{name: "github tag matches tag policy", claims: gh(subTag), policy: allowGH(ghSubLike(`"repo:acme/app:ref:refs/tags/v*"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github pull_request vs ref policy", claims: gh(subPR), policy: allowGH(ghSubLike(`"` + subMain + `"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"pull_request form", `add "repo:acme/app:pull_request"`}},
+		{name: "github pull_request policy", claims: gh(subPR), policy: allowGH(ghSubLike(`"` + subPR + `"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github immutable sub vs name-only policy", claims: gh(subImmut), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"immutable form", `would match as "repo:acme/app:ref:refs/heads/main"`, `"repo:acme@4312013/app@862475103:*"`}},
+		{name: "github immutable sub vs immutable policy", claims: gh(subImmut), policy: allowGH(ghSubLike(`"repo:acme@4312013/app@862475103:*"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github other branch", claims: gh("repo:acme/app:ref:refs/heads/feature-x"), policy: allowGH(ghSubLike(`"` + subMain + `"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"ran on branch feature-x"}},
+		{name: "github other repository", claims: gh("repo:acme/web:ref:refs/heads/main"), policy: allowGH(ghSubLike(`"` + subMain + `"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"comes from repository acme/web", "acme/app"}},
+		{name: "github sub list, one matches", claims: gh(subProd), policy: allowGH(ghSubLike(`["` + subMain + `", "` + subProd + `"]`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github condition on repository claim key", claims: gh(subMain), policy: allowGH(`{"StringEquals": {"` + ghHost + `:aud": "sts.amazonaws.com", "` + ghHost + `:repository": "acme/app"}}`), providers: gp, verdict: diagnose.Allow},
+
+		// Policy-writing mistakes.
+		{name: "StringEquals with a wildcard", claims: gh(subMain), policy: allowGH(`{"StringEquals": {"` + ghHost + `:sub": "repo:acme/app:*"}}`), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"not a wildcard", "StringLike"}},
+		{name: "condition key as an ARN", claims: gh(subMain), policy: allowGH(`{"StringLike": {"` + ghARN + `:sub": "repo:acme/app:*"}}`), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"not the provider ARN", `"token.actions.githubusercontent.com:sub"`}},
+		{name: "condition key with https://", claims: gh(subMain), policy: allowGH(`{"StringLike": {"https://` + ghHost + `:sub": "repo:acme/app:*"}}`), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"without its scheme", `"token.actions.githubusercontent.com:sub"`}},
+		{name: "aud and sub swapped", claims: gh(subMain), policy: allowGH(`{"StringLike": {"` + ghHost + `:aud": "repo:acme/app:*", "` + ghHost + `:sub": "sts.amazonaws.com"}}`), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"looks like a subject"}},
+		{name: "condition keyed on another provider", claims: gh(subMain), policy: allowGH(`{"StringLike": {"gitlab.com:sub": "project_path:acme/app:*"}}`), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{`names provider "gitlab.com"`}},
+		{name: "action is AssumeRole", claims: gh(subMain), providers: gp,
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "` + ghARN + `"}, "Action": "sts:AssumeRole"}`),
+			verdict: diagnose.Deny, first: diagnose.CheckAction, want: []string{"sts:AssumeRoleWithWebIdentity"}},
+		{name: "unknown key is indeterminate", claims: gh(subMain), providers: gp, policy: allowGH(`{"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}`),
+			verdict: diagnose.Indeterminate, want: []string{"aws:SourceIp"}},
+
+		// Audiences.
+		{name: "aud list with sts.amazonaws.com", claims: gh(subMain, "aud", []any{"https://github.com/acme", stsAud}), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp, verdict: diagnose.Allow},
+		{name: "github default audience not in ClientIDList", claims: gh(subMain, "aud", "https://github.com/acme"), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckProviderAud, want: []string{"Incorrect token audience", "request audience sts.amazonaws.com"}},
+		{name: "provider accepts aud, policy wants another", claims: gh(subMain, "aud", "https://github.com/acme"), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)),
+			providers: []diagnose.Provider{{URL: ghHost, ClientIDs: []string{stsAud, "https://github.com/acme"}}},
+			verdict:   diagnose.Deny, first: diagnose.CheckCondition, want: []string{`aud is "https://github.com/acme"`}},
+
+		// Google, Cognito.
+		{name: "google azp used as aud", claims: claims("https://accounts.google.com", "1234567890", "123-web.apps.googleusercontent.com", "azp", "123-android.apps.googleusercontent.com"),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "123-web.apps.googleusercontent.com"}}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"azp", "accounts.google.com:oaud"}},
+		{name: "google azp matched", claims: claims("https://accounts.google.com", "1234567890", "123-web.apps.googleusercontent.com", "azp", "123-android.apps.googleusercontent.com"),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "123-android.apps.googleusercontent.com"}}}`),
+			verdict: diagnose.Allow},
+		{name: "google without azp", claims: claims("https://accounts.google.com", "1234567890", "123-web.apps.googleusercontent.com"),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "123-web.apps.googleusercontent.com"}}}`),
+			verdict: diagnose.Allow},
+		{name: "cognito user pool aud is the client id", claims: claims(poolIss, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", clientID, "token_use", "id"),
+			providers: []diagnose.Provider{{URL: poolHost, ClientIDs: []string{clientID}}},
+			policy:    policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/` + poolHost + `"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"` + poolHost + `:aud": "` + clientID + `"}}}`),
+			verdict:   diagnose.Allow},
+		{name: "cognito user pool access token", claims: claims(poolIss, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", nil, "token_use", "access", "client_id", clientID, "aud", nil),
+			providers: []diagnose.Provider{{URL: poolHost, ClientIDs: []string{clientID}}},
+			policy:    policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/` + poolHost + `"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
+			verdict:   diagnose.Deny, first: diagnose.CheckTokenFormat, want: []string{"access token", "ID token"}},
+		{name: "cognito identity amr ForAnyValue authenticated", claims: claims("https://cognito-identity.amazonaws.com", "us-east-1:aaaa-identity", idPool, "amr", []any{"authenticated", "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"}),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "` + idPool + `"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}`),
+			verdict: diagnose.Allow},
+		{name: "cognito identity unauthenticated", claims: claims("https://cognito-identity.amazonaws.com", "us-east-1:aaaa-identity", idPool, "amr", []any{"unauthenticated"}),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "` + idPool + `"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{`amr is "unauthenticated"`}},
+
+		// Providers.
+		{name: "missing provider", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: []diagnose.Provider{{URL: "gitlab.com", ClientIDs: []string{"https://gitlab.com"}}},
+			verdict: diagnose.Deny, first: diagnose.CheckProviderReg, want: []string{"No OpenIDConnect provider found in your account for https://token.actions.githubusercontent.com", "create-open-id-connect-provider"}},
+		{name: "provider in another account", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)),
+			providers: []diagnose.Provider{{ARN: "arn:aws:iam::111122223333:oidc-provider/" + ghHost, URL: ghHost, ClientIDs: []string{stsAud}}},
+			verdict:   diagnose.Deny, first: diagnose.CheckProviderReg, want: []string{"account 111122223333", "123456789012"}},
+		{name: "policy names provider of another account", claims: gh(subMain), providers: gp,
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/` + ghHost + `"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": ` + ghSubLike(`"repo:acme/app:*"`) + `}`),
+			verdict: diagnose.Deny, first: diagnose.CheckPrincipal, want: []string{"111122223333", "123456789012"}},
+		{name: "trailing slash missing from provider", claims: claims("https://example.auth0.com/", "auth0|abc", "my-api"), providers: []diagnose.Provider{{URL: "example.auth0.com", ClientIDs: []string{"my-api"}}},
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/example.auth0.com/"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
+			verdict: diagnose.Deny, first: diagnose.CheckProviderReg, want: []string{"trailing '/'"}},
+		{name: "trailing slash registered", claims: claims("https://example.auth0.com/", "auth0|abc", "my-api"), providers: []diagnose.Provider{{URL: "example.auth0.com/", ClientIDs: []string{"my-api"}}},
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/example.auth0.com/"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"example.auth0.com/:sub": "auth0|abc"}}}`),
+			verdict: diagnose.Allow},
+		{name: "no role ARN", claims: gh(subMain), noRole: true, policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Indeterminate, want: []string{"--role-arn"}},
+		{name: "role ARN is a provider ARN", claims: gh(subMain), role: ghARN, policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckProviderARN, want: []string{"Request ARN is invalid"}},
+
+		// Deny and NotPrincipal.
+		{name: "deny statement for pull requests", claims: gh(subPR), providers: gp,
+			policy: policy(`{"Effect": "Allow", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": `+ghSubLike(`"repo:acme/app:*"`)+`}`,
+				`{"Sid": "NoPRs", "Effect": "Deny", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringLike": {"`+ghHost+`:sub": "*:pull_request"}}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckDeny, want: []string{`"NoPRs"`, "explicit Deny"}},
+		{name: "deny statement does not match", claims: gh(subMain), providers: gp,
+			policy: policy(`{"Effect": "Allow", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": `+ghSubLike(`"repo:acme/app:*"`)+`}`,
+				`{"Sid": "NoPRs", "Effect": "Deny", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringLike": {"`+ghHost+`:sub": "*:pull_request"}}}`),
+			verdict: diagnose.Allow},
+		{name: "deny with NotPrincipal spares the provider", claims: gh(subMain), providers: gp,
+			policy: policy(`{"Effect": "Allow", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": `+ghSubLike(`"repo:acme/app:*"`)+`}`,
+				`{"Effect": "Deny", "NotPrincipal": {"Federated": "`+ghARN+`"}, "Action": "*"}`),
+			verdict: diagnose.Allow},
+		{name: "allow with NotPrincipal excludes the provider", claims: gh(subMain), providers: gp,
+			policy:  policy(`{"Effect": "Allow", "NotPrincipal": {"Federated": "` + ghARN + `"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
+			verdict: diagnose.Deny, first: diagnose.CheckPrincipal, want: []string{"excluded by NotPrincipal"}},
+
+		// Session tags and source identity.
+		{name: "tags claim without sts:TagSession", claims: gh(subMain, "https://aws.amazon.com/tags", tagsClaim), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckTags, want: []string{"sts:TagSession"}},
+		{name: "tags claim with sts:TagSession", claims: gh(subMain, "https://aws.amazon.com/tags", tagsClaim), providers: gp,
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "` + ghARN + `"}, "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"], "Condition": ` + ghSubLike(`"repo:acme/app:*"`) + `}`),
+			verdict: diagnose.Allow},
+		{name: "source identity without sts:SetSourceIdentity", claims: gh(subMain, "https://aws.amazon.com/source_identity", "octocat"), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckSourceIdentity, want: []string{"sts:SetSourceIdentity"}},
+
+		// Token shape and times.
+		{name: "expired token", claims: gh(subMain, "exp", at.Add(-time.Hour).Unix(), "iat", at.Add(-2*time.Hour).Unix(), "nbf", at.Add(-2*time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckTokenTimes, want: []string{"expired 1h ago", "fresh token"}},
+		{name: "expired within the skew", claims: gh(subMain, "exp", at.Add(-3*time.Minute).Unix(), "iat", at.Add(-time.Hour).Unix(), "nbf", at.Add(-time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Allow, want: []string{"within STS's 5m of skew"}},
+		{name: "clock skewed: not yet valid", claims: gh(subMain, "nbf", at.Add(10*time.Minute).Unix(), "iat", at.Add(10*time.Minute).Unix(), "exp", at.Add(time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckTokenTimes, want: []string{"not valid until", "clocks"}},
+		{name: "HS256 token", alg: "HS256", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckTokenAlg, want: []string{"HS256"}},
+		{name: "not a JWT", raw: "gho_16C7e42F292c6912E7710c838347Ae178B4a", policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Deny, first: diagnose.CheckTokenFormat, want: []string{"not a valid JWT"}},
+
+		// Request parameters.
+		{name: "duration over MaxSessionDuration", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp, duration: 7200, maxDur: 3600,
+			verdict: diagnose.Deny, first: diagnose.CheckDuration, want: []string{"exceeds the MaxSessionDuration", "7200 > 3600"}},
+		{name: "duration from get-role output", claims: gh(subMain), providers: gp, duration: 14400, noRole: true,
+			policy:  `{"Role": {"RoleName": "deploy", "Arn": "` + roleARN + `", "MaxSessionDuration": 3600, "AssumeRolePolicyDocument": ` + allowGH(ghSubLike(`"repo:acme/app:*"`)) + `}}`,
+			verdict: diagnose.Deny, first: diagnose.CheckDuration, want: []string{"14400 > 3600"}},
+		{name: "bad session name", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp, session: "gha deploy/main",
+			verdict: diagnose.Deny, first: diagnose.CheckSessionName, want: []string{"not allowed"}},
+		{name: "session name pinned by policy", claims: gh(subMain), providers: gp, session: "gha-other",
+			policy:  allowGH(`{"StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}, "StringEquals": {"sts:RoleSessionName": "gha-deploy"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{`RoleSessionName is "gha-other"`}},
+	}
+}
+
+func TestScenarios(t *testing.T) {
+	list := scenarios()
+	if len(list) < 40 {
+		t.Fatalf("%d scenarios; want at least 40", len(list))
+	}
+	for _, sc := range list {
+		t.Run(sc.name, func(t *testing.T) {
+			rep := runScenario(t, sc)
+			first := ""
+			if f := rep.FirstFailure(); f != nil {
+				first = f.Name
+			}
+			if rep.Verdict != sc.verdict || first != sc.first {
+				t.Fatalf("Run(%s) = %s, first failure %q; want %s, %q\n%s", sc.name, rep.Verdict, first, sc.verdict, sc.first, dump(rep))
+			}
+			text := dump(rep)
+			if f := rep.FirstFailure(); f != nil {
+				text = f.Detail + "\n" + f.Fix
+			}
+			for _, w := range sc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("Run(%s): %q not in\n%s", sc.name, w, text)
+				}
+			}
+		})
+	}
+}
+
+func runScenario(t *testing.T, sc scenario) *diagnose.Report {
+	t.Helper()
+	tok := sc.raw
+	if tok == "" {
+		tok = mint(t, sc.alg, sc.claims)
+	}
+	role := roleARN
+	if sc.role != "" {
+		role = sc.role
+	}
+	if sc.noRole {
+		role = ""
+	}
+	session := sc.session
+	if session == "" {
+		session = "gha-deploy"
+	}
+	return diagnose.Run(context.Background(), diagnose.Input{
+		Token: tok, TrustPolicy: []byte(sc.policy), Providers: sc.providers, RoleARN: role,
+		SessionName: session, DurationSeconds: sc.duration, MaxSessionDuration: sc.maxDur, At: at,
+	})
+}
+
+func dump(r *diagnose.Report) string {
+	var b strings.Builder
+	for _, c := range r.Checks {
+		b.WriteString(string(c.Status) + " " + c.Name + ": " + c.Detail)
+		if c.Fix != "" {
+			b.WriteString(" [fix: " + c.Fix + "]")
+		}
+		b.WriteString("\n")
+		for _, e := range c.Evidence {
+			b.WriteString("    " + e + "\n")
+		}
+	}
+	b.WriteString("verdict: " + string(r.Verdict) + "\n")
+	return b.String()
+}
+
+// TestReportNeverQuotesToken: no check's text carries the token or its signature.
+func TestReportNeverQuotesToken(t *testing.T) {
+	for _, sc := range scenarios() {
+		if sc.raw != "" {
+			continue
+		}
+		tok := mint(t, sc.alg, sc.claims)
+		rep := diagnose.Run(context.Background(), diagnose.Input{Token: tok, TrustPolicy: []byte(sc.policy), Providers: sc.providers, RoleARN: roleARN, At: at})
+		sig := tok[strings.LastIndexByte(tok, '.')+1:]
+		if text := dump(rep); strings.Contains(text, tok) || strings.Contains(text, sig) {
+			t.Errorf("%s: the report quotes the token or its signature", sc.name)
+		}
+	}
+	_ = time.Second
+}

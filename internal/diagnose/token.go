@@ -1,0 +1,183 @@
+package diagnose
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rawsts/rawsts/jwtinspect"
+)
+
+// findingCheck routes each jwtinspect finding code to the check that reports it. Codes not
+// listed (the GitHub sub forms, and any added later) are evidence for the policy checks.
+var findingCheck = map[string]string{
+	jwtinspect.CodeNotAJWT:               CheckTokenFormat,
+	jwtinspect.CodeTokenTooLong:          CheckTokenFormat,
+	jwtinspect.CodeClaimType:             CheckTokenFormat,
+	jwtinspect.CodeNoIss:                 CheckTokenFormat,
+	jwtinspect.CodeIssNotHTTPS:           CheckTokenFormat,
+	jwtinspect.CodeNoAud:                 CheckTokenFormat,
+	jwtinspect.CodeAccessToken:           CheckTokenFormat,
+	jwtinspect.CodeSurroundingWhitespace: CheckTokenFormat,
+	jwtinspect.CodeNoSub:                 CheckTokenFormat,
+
+	jwtinspect.CodeAlgNone:             CheckTokenAlg,
+	jwtinspect.CodeAlgNotAcceptedBySTS: CheckTokenAlg,
+
+	jwtinspect.CodeExpired:         CheckTokenTimes,
+	jwtinspect.CodeNotYetValid:     CheckTokenTimes,
+	jwtinspect.CodeNoExp:           CheckTokenTimes,
+	jwtinspect.CodeNonIntegerTime:  CheckTokenTimes,
+	jwtinspect.CodeIssuedInFuture:  CheckTokenTimes,
+	jwtinspect.CodeLifetimeTooLong: CheckTokenTimes,
+
+	jwtinspect.CodeIssTrailingSlash: CheckProviderARN,
+}
+
+// fixFor gives the fix sentence for the error-severity token findings.
+var fixFor = map[string]string{
+	jwtinspect.CodeNotAJWT:             "send the OIDC ID token itself: three base64url parts separated by dots (a GitHub reply {\"value\": …} must be unwrapped; an opaque OAuth access token cannot be used)",
+	jwtinspect.CodeTokenTooLong:        "drop custom claims or session tags until the token is at most 20000 characters",
+	jwtinspect.CodeClaimType:           "have the issuer send the claim with the type OIDC defines (aud a string or list of strings, times as integers)",
+	jwtinspect.CodeNoIss:               "use an ID token from an OIDC issuer: it carries iss",
+	jwtinspect.CodeIssNotHTTPS:         "STS fetches keys from an https:// issuer only; serve the issuer over https",
+	jwtinspect.CodeNoAud:               "request the token with an audience, usually sts.amazonaws.com",
+	jwtinspect.CodeAccessToken:         "send the ID token (Cognito: token_use \"id\"), not the access token",
+	jwtinspect.CodeAlgNone:             "have the issuer sign with RS256/384/512 or ES256/384/512",
+	jwtinspect.CodeAlgNotAcceptedBySTS: "have the issuer sign with RS256/384/512 or ES256/384/512",
+	jwtinspect.CodeExpired:             "fetch a fresh token just before calling STS (retrying the same token cannot work); if it is fresh, check this machine's clock",
+	jwtinspect.CodeNotYetValid:         "check the clocks of this machine and of the issuer (NTP)",
+	jwtinspect.CodeNoExp:               "have the issuer set exp; STS refuses tokens without one",
+	jwtinspect.CodeNonIntegerTime:      "have the issuer write exp, nbf and iat as whole seconds",
+}
+
+// token runs token.format, token.alg, token.times and token.signature.
+func (d *run) token() {
+	tok, findings := jwtinspect.Lint(d.in.Token, jwtinspect.Options{Now: d.at})
+	d.tok, d.findings = tok, findings
+	if tok == nil {
+		msg := "not a JWT"
+		if len(findings) > 0 {
+			msg = findings[0].Message
+		}
+		d.set(CheckTokenFormat, Fail, msg, fixFor[jwtinspect.CodeNotAJWT])
+		for _, name := range []string{CheckTokenAlg, CheckTokenTimes, CheckTokenSignature} {
+			d.set(name, Skip, "the token could not be decoded", "")
+		}
+		return
+	}
+	c := tok.Claims
+	d.fromFindings(CheckTokenFormat, fmt.Sprintf("a JWT from %s, sub %q, aud %s", orQuote(c.Issuer, "no issuer"), c.Subject, quoteList(c.Audience)))
+	d.fromFindings(CheckTokenAlg, fmt.Sprintf("alg %s, kid %s", orQuote(tok.Header.Alg, "none"), orQuote(tok.Header.Kid, "none")))
+	d.fromFindings(CheckTokenTimes, d.timesDetail())
+	d.signature()
+}
+
+// fromFindings sets check name from the findings routed to it: Fail on any error finding,
+// Warn on any warning, else Pass with okDetail.
+func (d *run) fromFindings(name, okDetail string) {
+	st, detail, fix := Pass, okDetail, ""
+	var ev []string
+	for _, f := range d.findings {
+		if findingCheck[f.Code] != name {
+			continue
+		}
+		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
+		switch {
+		case f.Severity == jwtinspect.Error && st != Fail:
+			st, detail, fix = Fail, f.Message, fixFor[f.Code]
+		case f.Severity == jwtinspect.Warning && st == Pass:
+			st, detail = Warn, f.Message
+		}
+	}
+	d.set(name, st, detail, fix, ev...)
+}
+
+func (d *run) timesDetail() string {
+	c := d.tok.Claims
+	if c.ExpiresAt == nil {
+		return "no exp"
+	}
+	left := c.ExpiresAt.Time.Sub(d.at)
+	if left >= 0 {
+		return fmt.Sprintf("valid at %s; expires %s (in %s)", stamp(d.at), stamp(c.ExpiresAt.Time), human(left))
+	}
+	return fmt.Sprintf("at %s; expired %s ago at %s, within STS's %s of skew", stamp(d.at), human(-left), stamp(c.ExpiresAt.Time), human(jwtinspect.DefaultSkew))
+}
+
+// signature runs token.signature with the Verifier, when asked to.
+func (d *run) signature() {
+	if !d.in.Verify {
+		d.set(CheckTokenSignature, Skip, "not verified (pass --verify to fetch the issuer's keys and check the signature)", "")
+		return
+	}
+	v := d.in.Verifier
+	if v == nil {
+		v = &jwtinspect.Verifier{}
+	}
+	ver, err := v.Verify(d.ctx, d.tok)
+	if err != nil {
+		var se *jwtinspect.StepError
+		step := "verify"
+		if errors.As(err, &se) {
+			step = se.Step
+		}
+		fix := "make " + jwtinspect.DiscoveryURL(d.tok.Claims.Issuer) + " and its jwks_uri publicly reachable over https within 5 seconds, with the token's kid in the key set"
+		if step == jwtinspect.StepSignature || step == jwtinspect.StepAlg {
+			fix = "the token was not signed by a key the issuer publishes: get the token from the issuer named in iss, or fix the issuer's key set"
+		}
+		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: Couldn't retrieve verification key from your identity provider)", step, err), fix)
+		return
+	}
+	ev := []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),
+		"jwks " + ver.JWKS.URL + " in " + ver.JWKS.Duration.Round(time.Millisecond).String()}
+	st, detail := Pass, fmt.Sprintf("signed by key %s (%s) from %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, ver.JWKS.URL)
+	for _, f := range ver.Findings {
+		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
+		if f.Severity >= jwtinspect.Warning && st == Pass {
+			st, detail = Warn, f.Message
+		}
+	}
+	d.set(CheckTokenSignature, st, detail, "", ev...)
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// human renders a duration to the second under an hour, to the minute above.
+func human(d time.Duration) string {
+	if d >= time.Hour {
+		d = d.Round(time.Minute)
+	} else {
+		d = d.Round(time.Second)
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func orQuote(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func quoteList(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}

@@ -1,0 +1,166 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
+	"github.com/rawsts/rawsts/internal/retry"
+	"github.com/rawsts/rawsts/sigv4"
+)
+
+// Version is the IAM API version every call sends.
+const Version = "2010-05-08"
+
+// APIError is an IAM error reply (AccessDenied, NoSuchEntity, …); compare Code.
+type APIError = awsquery.APIError
+
+// ResponseError is a reply that is not an IAM reply.
+type ResponseError = awsquery.ResponseError
+
+// Endpoint returns IAM's endpoint and signing region in a partition: IAM is a global service
+// with one endpoint per partition. "" means "aws".
+func Endpoint(partition string) (endpoint, region string, err error) {
+	switch partition {
+	case "", "aws":
+		return "https://iam.amazonaws.com/", "us-east-1", nil
+	case "aws-cn":
+		return "https://iam.cn-north-1.amazonaws.com.cn/", "cn-north-1", nil
+	case "aws-us-gov":
+		return "https://iam.us-gov.amazonaws.com/", "us-gov-west-1", nil
+	}
+	return "", "", fmt.Errorf("iam: partition %q: rawsts knows IAM's endpoint only for aws, aws-cn and aws-us-gov; pass an endpoint", partition)
+}
+
+// Client calls IAM. Set Credentials; the zero value of every other field is usable.
+type Client struct {
+	// Credentials sign every call. Secret.
+	Credentials sigv4.Credentials
+	// Partition selects the endpoint and signing region ("" means "aws").
+	Partition string
+	// Endpoint overrides the partition's endpoint (https, or http to a loopback host); the
+	// signing region stays the partition's.
+	Endpoint string
+	// HTTPClient sends the requests; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Now is the signing clock; nil means time.Now.
+	Now func() time.Time
+	// MaxAttempts is the number of attempts in all; 0 means 3.
+	MaxAttempts int
+	// Backoff is the wait after a failed attempt; nil means full-jitter exponential backoff.
+	Backoff func(attempt int) time.Duration
+	// UserAgent is the User-Agent header; "" means "rawsts".
+	UserAgent string
+}
+
+func (c *Client) do(ctx context.Context, action string, params url.Values) (*awsquery.Result, error) {
+	ep, region, err := Endpoint(c.Partition)
+	if err != nil {
+		return nil, err
+	}
+	if c.Endpoint != "" {
+		ep = c.Endpoint
+	}
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	signer := &sigv4.Signer{}
+	q := &awsquery.Client{
+		Service:    "iam",
+		Version:    Version,
+		HTTPClient: c.HTTPClient,
+		UserAgent:  c.UserAgent,
+		Retry:      retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff},
+		Sign: func(req *http.Request, body []byte) error {
+			_, err := signer.SignHTTP(req, c.Credentials, sigv4.HashPayload(body), "iam", region, now())
+			return err
+		},
+	}
+	return q.Do(ctx, ep, action, params)
+}
+
+// Role is what GetRole returns that a diagnosis needs.
+type Role struct {
+	Arn, RoleName string
+	// AssumeRolePolicyDocument is the trust policy, URL-decoded.
+	AssumeRolePolicyDocument string
+	// MaxSessionDuration is in seconds (3600–43200).
+	MaxSessionDuration int
+}
+
+// GetRole returns a role's ARN, trust policy and MaxSessionDuration.
+func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
+	res, err := c.do(ctx, "GetRole", url.Values{"RoleName": {name}})
+	if err != nil {
+		return nil, err
+	}
+	r := &Role{}
+	if r.Arn, err = res.String("Role/Arn"); err != nil {
+		return nil, err
+	}
+	r.RoleName = res.OptString("Role/RoleName")
+	doc, err := res.String("Role/AssumeRolePolicyDocument")
+	if err != nil {
+		return nil, err
+	}
+	// IAM percent-encodes the document (RFC 3986); PathUnescape keeps a literal '+'.
+	if r.AssumeRolePolicyDocument, err = url.PathUnescape(doc); err != nil {
+		return nil, &ResponseError{Service: "iam", StatusCode: res.StatusCode, Err: fmt.Errorf("Role/AssumeRolePolicyDocument is not percent-encoded: %w", err)}
+	}
+	if d, err := res.OptInt("Role/MaxSessionDuration"); err != nil {
+		return nil, err
+	} else if d != nil {
+		r.MaxSessionDuration = *d
+	}
+	return r, nil
+}
+
+// ListOpenIDConnectProviders returns the ARNs of the account's IAM OIDC providers.
+func (c *Client) ListOpenIDConnectProviders(ctx context.Context) ([]string, error) {
+	res, err := c.do(ctx, "ListOpenIDConnectProviders", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range res.Child("OpenIDConnectProviderList").Members() {
+		arn, err := m.String("Arn")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, arn)
+	}
+	return out, nil
+}
+
+// OpenIDConnectProvider is an IAM OIDC provider.
+type OpenIDConnectProvider struct {
+	// ARN is the ARN it was asked for.
+	ARN string
+	// URL is the issuer without https://, as IAM stores it.
+	URL string
+	// ClientIDs and Thumbprints are ClientIDList and ThumbprintList.
+	ClientIDs, Thumbprints []string
+}
+
+// GetOpenIDConnectProvider returns one provider's URL, client IDs and thumbprints.
+func (c *Client) GetOpenIDConnectProvider(ctx context.Context, arn string) (*OpenIDConnectProvider, error) {
+	res, err := c.do(ctx, "GetOpenIDConnectProvider", url.Values{"OpenIDConnectProviderArn": {arn}})
+	if err != nil {
+		return nil, err
+	}
+	p := &OpenIDConnectProvider{ARN: arn}
+	if p.URL, err = res.String("Url"); err != nil {
+		return nil, err
+	}
+	for _, m := range res.Child("ClientIDList").Members() {
+		p.ClientIDs = append(p.ClientIDs, m.Text())
+	}
+	for _, m := range res.Child("ThumbprintList").Members() {
+		p.Thumbprints = append(p.Thumbprints, m.Text())
+	}
+	return p, nil
+}
