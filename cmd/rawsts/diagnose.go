@@ -177,6 +177,10 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 		fmt.Fprintf(w, " (first failure: %s)", f.Name)
 	case rep.Verdict == diagnose.Indeterminate:
 		fmt.Fprintf(w, " (%s)", indeterminateReason(rep))
+	case rep.Verdict == diagnose.Allow:
+		if c := rep.Check(diagnose.CheckProviderReg); c != nil && c.Status == diagnose.Skip {
+			fmt.Fprint(w, " as far as checked: the account's IAM OIDC provider was not (pass --provider FILE or --fetch)")
+		}
 	}
 	fmt.Fprintln(w)
 	var fixes []diagnose.Check
