@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/rawsts/rawsts/internal/awsquery"
 	"github.com/rawsts/rawsts/internal/retry"
+	"github.com/rawsts/rawsts/sigv4"
 )
 
 // Version is the STS API version every call sends.
@@ -44,6 +46,18 @@ type Client struct {
 	Now func() time.Time
 	// UserAgent is the User-Agent header; "" means "rawsts".
 	UserAgent string
+	// Credentials sign the signed calls (AssumeRole, GetCallerIdentity, GetSessionToken,
+	// DecodeAuthorizationMessage, GetAccessKeyInfo); a session token is sent as
+	// X-Amz-Security-Token and signed. nil makes those calls fail with an [*InputError]
+	// (Field "Credentials") before any I/O. The unsigned calls never read it.
+	Credentials *sigv4.Credentials
+	// Signer signs requests with service "sts", the endpoint's signing region, the time
+	// Now returns and the SHA-256 of the form body. nil means a zero Signer the client keeps
+	// for itself, so its derived-key cache lives as long as the client.
+	Signer *sigv4.Signer
+
+	// defaultSigner holds the *sigv4.Signer used when Signer is nil.
+	defaultSigner atomic.Value
 }
 
 // ResolveEndpoint returns the endpoint the client's calls go to: Endpoint if set, else the
@@ -92,11 +106,7 @@ func (c *Client) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleWi
 // assumeRoleWithWebIdentity is the call without input validation, so tests can replay what
 // STS answers to input rawsts itself would refuse.
 func (c *Client) assumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleWithWebIdentityInput) (*AssumeRoleWithWebIdentityOutput, error) {
-	ep, err := c.ResolveEndpoint()
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.query().Do(ctx, ep.URL, "AssumeRoleWithWebIdentity", in.Form())
+	res, err := c.unsigned(ctx, "AssumeRoleWithWebIdentity", in.Form())
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,13 @@
 // Package sts gets temporary AWS credentials from AWS Security Token Service by speaking its
 // Query protocol (form POST in, XML out) directly, without the AWS SDK.
 //
-// The call it makes today is [Client.AssumeRoleWithWebIdentity]: exchange an OIDC ID token
-// (from GitHub Actions, GitLab, Kubernetes, Cognito …) for a role's credentials. That call is
-// unsigned, so it needs no credentials at all. Inputs are checked before anything is sent
+// Two calls are unsigned and need no credentials at all: [Client.AssumeRoleWithWebIdentity]
+// exchanges an OIDC ID token (from GitHub Actions, GitLab, Kubernetes, Cognito …) for a role's
+// credentials, and [Client.AssumeRoleWithSAML] does the same with a SAML assertion. The
+// others are signed with SigV4 (package sigv4) using [Client.Credentials]:
+// [Client.GetCallerIdentity] (who am I), [Client.AssumeRole] (role chaining, cross-account
+// access, MFA, session tags), [Client.GetSessionToken], [Client.DecodeAuthorizationMessage]
+// and [Client.GetAccessKeyInfo]. Inputs are checked before anything is sent
 // ([AssumeRoleWithWebIdentityInput.Validate], errors of type [*InputError]); the endpoint is
 // resolved with the rules of the SDKs' STS rule set ([ResolveEndpoint]); replies decode into
 // typed results or errors: [*APIError] when STS said no (compare its Code), [*ResponseError]
@@ -12,6 +16,6 @@
 // backoff.
 //
 // It is not an SDK: there is no credential chain, no caching or refreshing of credentials, no
-// shared config file, and no environment reading unless you call [NewFromEnv]. Signed calls
-// (AssumeRole, GetCallerIdentity) are not here yet.
+// shared config file, and no environment reading unless you call [NewFromEnv] (credentials
+// come from sigv4.CredentialsFromEnv or sigv4.ResolveCredentials, called by you).
 package sts

@@ -45,7 +45,7 @@ func TestNewFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NewFromEnv(%v) = %v", tt.env, err)
 			}
-			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Client{}, "Backoff", "Now")); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Client{}, "Backoff", "Now"), cmpopts.IgnoreUnexported(Client{})); diff != "" {
 				t.Errorf("NewFromEnv(%v) mismatch (-want +got):\n%s", tt.env, diff)
 			}
 		})

@@ -16,6 +16,10 @@ var (
 	nameChars   = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	arnShape    = regexp.MustCompile(`^arn:[a-z0-9-]+:[a-zA-Z0-9-]+:[a-z0-9-]*:[0-9a-z-]*:.+$`)
 	pathSegment = regexp.MustCompile("^[\x21-\x7e]+$")
+	externalID  = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+	serialChars = regexp.MustCompile(`^[\w+=/:,.@-]+$`)
+	sixDigits   = regexp.MustCompile(`^[0-9]{6}$`)
+	tagChars    = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 )
 
 // Validate checks the input against STS's documented constraints before anything is sent and
@@ -31,8 +35,8 @@ func (in *AssumeRoleWithWebIdentityInput) Validate() error {
 	if err := validateToken(in.WebIdentityToken); err != nil {
 		return err
 	}
-	if in.DurationSeconds != 0 && (in.DurationSeconds < 900 || in.DurationSeconds > 43200) {
-		return inputErr("DurationSeconds", "%d is outside 900–43200 seconds (15 minutes to 12 hours; the role's MaxSessionDuration may be lower); use 0 for STS's default of 3600", in.DurationSeconds)
+	if err := validateDuration(in.DurationSeconds, 43200, 3600); err != nil {
+		return err
 	}
 	if err := validatePolicy(in.Policy); err != nil {
 		return err
@@ -216,4 +220,117 @@ func validateProviderID(id string) error {
 		return inputErr("ProviderId", "%q has a scheme; give the host only (www.amazon.com or graph.facebook.com)", id)
 	}
 	return inputErr("ProviderId", "%q is not allowed: ProviderId is only for OAuth 2.0 access tokens from www.amazon.com or graph.facebook.com; omit it for OIDC ID tokens", id)
+}
+
+// validateDuration checks DurationSeconds against 900..max; 0 means "not sent" and STS's
+// default, def, applies.
+func validateDuration(d, max, def int) error {
+	if d != 0 && (d < 900 || d > max) {
+		limit := "the role's MaxSessionDuration may be lower"
+		if max > 43200 {
+			limit = "root user sessions at most 3600"
+		}
+		return inputErr("DurationSeconds", "%d is outside 900–%d seconds (15 minutes to %d hours; %s); use 0 for STS's default of %d", d, max, max/3600, limit, def)
+	}
+	return nil
+}
+
+// validateMFA checks an MFA device and code, which go together.
+func validateMFA(serial, code string) error {
+	switch {
+	case serial == "" && code == "":
+		return nil
+	case serial == "":
+		return inputErr("SerialNumber", "is required with TokenCode (the MFA device's ARN, e.g. arn:aws:iam::123456789012:mfa/user)")
+	case code == "":
+		return inputErr("TokenCode", "is required with SerialNumber (the 6-digit code the MFA device shows)")
+	}
+	if err := checkEnds("SerialNumber", serial); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(serial); n < 9 || n > 256 || !serialChars.MatchString(serial) {
+		return inputErr("SerialNumber", "%q is not an MFA device serial number or ARN (9–256 of letters, digits and _+=/:,.@-)", serial)
+	}
+	if !sixDigits.MatchString(code) {
+		// The code is a one-time secret: say what is wrong without quoting it.
+		return inputErr("TokenCode", "must be exactly 6 digits (got %d characters)", utf8.RuneCountInString(code))
+	}
+	return nil
+}
+
+// validateTags checks session tags and transitive tag keys.
+func validateTags(tags []Tag, transitive []string) error {
+	if len(tags) > 50 {
+		return inputErr("Tags", "has %d tags; at most 50 session tags are allowed", len(tags))
+	}
+	seen := make(map[string]int, len(tags))
+	for i, t := range tags {
+		if n := utf8.RuneCountInString(t.Key); n < 1 || n > 128 || !tagChars.MatchString(t.Key) {
+			return inputErr("Tags", "tag #%d key %q must be 1–128 characters of letters, digits, spaces and _.:/=+-@", i+1, t.Key)
+		}
+		if n := utf8.RuneCountInString(t.Value); n > 256 || !tagChars.MatchString(t.Value) {
+			return inputErr("Tags", "tag #%d (%s) value must be 0–256 characters of letters, digits, spaces and _.:/=+-@", i+1, t.Key)
+		}
+		k := strings.ToLower(t.Key)
+		if j, dup := seen[k]; dup {
+			return inputErr("Tags", "tag #%d key %q repeats tag #%d's; tag keys are case-insensitive", i+1, t.Key, j)
+		}
+		seen[k] = i + 1
+	}
+	if len(transitive) > 50 {
+		return inputErr("TransitiveTagKeys", "has %d keys; at most 50 are allowed", len(transitive))
+	}
+	for i, k := range transitive {
+		if n := utf8.RuneCountInString(k); n < 1 || n > 128 || !tagChars.MatchString(k) {
+			return inputErr("TransitiveTagKeys", "key #%d %q must be 1–128 characters of letters, digits, spaces and _.:/=+-@", i+1, k)
+		}
+	}
+	return nil
+}
+
+// Validate checks the input against STS's documented constraints (PROTOCOL.md §1.3) before
+// anything is sent and returns the first problem as an [*InputError] naming the field and the
+// rule. Its messages never quote TokenCode.
+func (in *AssumeRoleInput) Validate() error {
+	if err := validateRoleArn(in.RoleArn); err != nil {
+		return err
+	}
+	if err := validateSessionName("RoleSessionName", in.RoleSessionName); err != nil {
+		return err
+	}
+	if in.ExternalId != "" {
+		if err := checkEnds("ExternalId", in.ExternalId); err != nil {
+			return err
+		}
+		if n := utf8.RuneCountInString(in.ExternalId); n < 2 || n > 1224 || !externalID.MatchString(in.ExternalId) {
+			return inputErr("ExternalId", "must be 2–1224 characters of letters, digits and _+=,.@:/- (got %d characters)", n)
+		}
+	}
+	if err := validateMFA(in.SerialNumber, in.TokenCode); err != nil {
+		return err
+	}
+	if in.SourceIdentity != "" {
+		if err := validateSessionName("SourceIdentity", in.SourceIdentity); err != nil {
+			return err
+		}
+	}
+	if err := validateDuration(in.DurationSeconds, 43200, 3600); err != nil {
+		return err
+	}
+	if err := validatePolicy(in.Policy); err != nil {
+		return err
+	}
+	if err := validatePolicyArns(in.PolicyArns); err != nil {
+		return err
+	}
+	return validateTags(in.Tags, in.TransitiveTagKeys)
+}
+
+// Validate checks the input against STS's documented constraints (PROTOCOL.md §1.6) and
+// returns the first problem as an [*InputError]. Its messages never quote TokenCode.
+func (in *GetSessionTokenInput) Validate() error {
+	if err := validateDuration(in.DurationSeconds, 129600, 43200); err != nil {
+		return err
+	}
+	return validateMFA(in.SerialNumber, in.TokenCode)
 }

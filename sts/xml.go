@@ -11,10 +11,7 @@ func decodeAssumeRoleWithWebIdentity(res *awsquery.Result) (*AssumeRoleWithWebId
 		return nil, err
 	}
 	out.Credentials = cr
-	out.AssumedRoleUser = AssumedRoleUser{
-		AssumedRoleID: res.OptString("AssumedRoleUser/AssumedRoleId"),
-		Arn:           res.OptString("AssumedRoleUser/Arn"),
-	}
+	out.AssumedRoleUser = decodeAssumedRoleUser(res)
 	out.SubjectFromWebIdentityToken = res.OptString("SubjectFromWebIdentityToken")
 	out.Audience = res.OptString("Audience")
 	out.Provider = res.OptString("Provider")
@@ -46,4 +43,12 @@ func decodeCredentials(result awsquery.Node) (Credentials, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// decodeAssumedRoleUser reads the optional AssumedRoleUser element of a result.
+func decodeAssumedRoleUser(res *awsquery.Result) AssumedRoleUser {
+	return AssumedRoleUser{
+		AssumedRoleID: res.OptString("AssumedRoleUser/AssumedRoleId"),
+		Arn:           res.OptString("AssumedRoleUser/Arn"),
+	}
 }
