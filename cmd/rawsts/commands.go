@@ -5,8 +5,11 @@ package main
 func commands() []*command {
 	return []*command{
 		cmdAssume,
+		cmdAssumeRole,
+		cmdDecodeAuth,
 		cmdEmulator,
 		cmdSign,
 		cmdVersion,
+		cmdWhoami,
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/rawsts/rawsts/sigv4"
+	"github.com/rawsts/rawsts/sts"
 )
 
 // signingCredentials finds the AWS credentials a signed command uses. With a profile (the
@@ -41,4 +43,20 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 		return sigv4.Credentials{}, "", exitUsage
 	}
 	return creds, from, exitOK
+}
+
+// newSignedSTSClient builds the sts.Client of a signed command: newSTSClient's settings plus
+// the credentials signingCredentials finds (profile as there). It returns nil and an exit code
+// when either step fails; nothing has been sent then.
+func newSignedSTSClient(s *streams, profile, region, endpoint string, trace bool, timeout time.Duration) (*sts.Client, int) {
+	creds, _, code := signingCredentials(s, profile)
+	if code != exitOK {
+		return nil, code
+	}
+	c, code := newSTSClient(s, region, endpoint, trace, timeout)
+	if c == nil {
+		return nil, code
+	}
+	c.Credentials = &creds
+	return c, exitOK
 }
