@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"unicode/utf8"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
 )
 
 // accessKeyChars is the model's pattern for an access key id.
@@ -36,7 +38,13 @@ func (c *Client) getAccessKeyInfo(ctx context.Context, accessKeyID string) (*Get
 	if err != nil {
 		return nil, err
 	}
+	return decodeAccessKeyInfo(res)
+}
+
+// decodeAccessKeyInfo reads a GetAccessKeyInfoResult; Account is required.
+func decodeAccessKeyInfo(res *awsquery.Result) (*GetAccessKeyInfoOutput, error) {
 	out := &GetAccessKeyInfoOutput{RequestID: res.RequestID}
+	var err error
 	if out.Account, err = res.String("Account"); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package sts
 import (
 	"context"
 	"net/url"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
 )
 
 // Tag is a session tag: a key-value pair attached to the session and passed to the role's
@@ -122,7 +124,13 @@ func (c *Client) assumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeRo
 	if err != nil {
 		return nil, err
 	}
+	return decodeAssumeRole(res)
+}
+
+// decodeAssumeRole reads an AssumeRoleResult; Credentials and its four members are required.
+func decodeAssumeRole(res *awsquery.Result) (*AssumeRoleOutput, error) {
 	out := &AssumeRoleOutput{RequestID: res.RequestID}
+	var err error
 	if out.Credentials, err = decodeCredentials(res.Node); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,10 @@
 package sts
 
-import "context"
+import (
+	"context"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
+)
 
 // GetCallerIdentityOutput says who the credentials belong to.
 type GetCallerIdentityOutput struct {
@@ -28,7 +32,13 @@ func (c *Client) GetCallerIdentity(ctx context.Context) (*GetCallerIdentityOutpu
 	if err != nil {
 		return nil, err
 	}
+	return decodeCallerIdentity(res)
+}
+
+// decodeCallerIdentity reads a GetCallerIdentityResult; all three members are required.
+func decodeCallerIdentity(res *awsquery.Result) (*GetCallerIdentityOutput, error) {
 	out := &GetCallerIdentityOutput{RequestID: res.RequestID}
+	var err error
 	if out.Account, err = res.String("Account"); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -29,7 +30,11 @@ func replay(t *testing.T, maxAttempts int, cases ...*fixture.Case) (*AssumeRoleW
 	t.Helper()
 	tr := fixture.NewTransport(t, cases...)
 	c := &Client{HTTPClient: tr.Client(), MaxAttempts: maxAttempts, Backoff: noBackoff}
-	out, err := c.AssumeRoleWithWebIdentity(context.Background(), inputFromForm(t, cases[0].Exchanges[0].Request.Body))
+	form, err := url.ParseQuery(string(cases[0].Exchanges[0].Request.Body))
+	if err != nil {
+		t.Fatalf("recorded form: %v", err)
+	}
+	out, err := c.AssumeRoleWithWebIdentity(context.Background(), webIdentityInputFromForm(t, form))
 	return out, err, tr
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 	"unicode/utf8"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
 )
 
 // DecodeAuthorizationMessageOutput is the result of DecodeAuthorizationMessage.
@@ -35,7 +37,14 @@ func (c *Client) decodeAuthorizationMessage(ctx context.Context, encodedMessage 
 	if err != nil {
 		return nil, err
 	}
+	return decodeAuthorizationResult(res)
+}
+
+// decodeAuthorizationResult reads a DecodeAuthorizationMessageResult; DecodedMessage is
+// required.
+func decodeAuthorizationResult(res *awsquery.Result) (*DecodeAuthorizationMessageOutput, error) {
 	out := &DecodeAuthorizationMessageOutput{RequestID: res.RequestID}
+	var err error
 	if out.DecodedMessage, err = res.String("DecodedMessage"); err != nil {
 		return nil, err
 	}

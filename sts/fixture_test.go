@@ -2,7 +2,6 @@ package sts
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,31 +24,6 @@ const fixturePattern = "../testdata/fixtures/sts/*.txt"
 
 // noBackoff makes retries immediate in tests.
 func noBackoff(int) time.Duration { return 0 }
-
-// inputFromForm rebuilds the input a recorded request was made from.
-func inputFromForm(t *testing.T, body []byte) *AssumeRoleWithWebIdentityInput {
-	t.Helper()
-	f, err := url.ParseQuery(string(body))
-	if err != nil {
-		t.Fatalf("recorded form: %v", err)
-	}
-	in := &AssumeRoleWithWebIdentityInput{
-		RoleArn:          f.Get("RoleArn"),
-		RoleSessionName:  f.Get("RoleSessionName"),
-		WebIdentityToken: f.Get("WebIdentityToken"),
-		ProviderId:       f.Get("ProviderId"),
-		Policy:           f.Get("Policy"),
-	}
-	for i := 1; f.Has(fmt.Sprintf("PolicyArns.member.%d.arn", i)); i++ {
-		in.PolicyArns = append(in.PolicyArns, f.Get(fmt.Sprintf("PolicyArns.member.%d.arn", i)))
-	}
-	if d := f.Get("DurationSeconds"); d != "" {
-		if in.DurationSeconds, err = strconv.Atoi(d); err != nil {
-			t.Fatalf("recorded DurationSeconds %q: %v", d, err)
-		}
-	}
-	return in
-}
 
 var regionalHost = regexp.MustCompile(`^sts\.([a-z0-9-]+)\.amazonaws\.com$`)
 
@@ -83,9 +56,9 @@ type goldenError struct {
 // golden is what a fixture case renders to.
 type golden struct {
 	Attempts   int
-	Validation string                           `json:",omitempty"` // what Validate says about the recorded input
-	Output     *AssumeRoleWithWebIdentityOutput `json:",omitempty"`
-	Error      *goldenError                     `json:",omitempty"`
+	Validation string       `json:",omitempty"` // what Validate says about the recorded input
+	Output     any          `json:",omitempty"`
+	Error      *goldenError `json:",omitempty"`
 }
 
 func renderError(err error) *goldenError {
@@ -102,8 +75,11 @@ func renderError(err error) *goldenError {
 	return g
 }
 
-// TestFixtures replays every recorded exchange and compares the decoded output or error with
-// testdata/golden/<case>.json. The client gets as many attempts as the case has exchanges.
+// TestFixtures replays every recorded exchange through the call its Action names and compares
+// the decoded output or error with testdata/golden/<case>.json. The client is set up from the
+// recording: its host, and for a signed request the key, session token and signing time, so
+// that the Authorization header it computes must equal the recorded one byte for byte. The
+// client gets as many attempts as the case has exchanges.
 func TestFixtures(t *testing.T) {
 	cases := fixture.Glob(t, fixturePattern)
 	if len(cases) == 0 {
@@ -111,34 +87,25 @@ func TestFixtures(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			first := c.Exchanges[0].Request
-			in := inputFromForm(t, first.Body)
-			tr := fixture.NewTransport(t, c)
-			cl := clientForHost(t, first.Header.Get("Host"))
-			cl.HTTPClient, cl.MaxAttempts, cl.Backoff = tr.Client(), len(c.Exchanges), noBackoff
-
-			g := golden{}
-			if err := in.Validate(); err != nil {
-				g.Validation = err.Error()
+			r := replayCase(t, c)
+			g := golden{Attempts: len(r.tr.Sent())}
+			if r.validation != nil {
+				g.Validation = r.validation.Error()
 			}
-			out, err := cl.assumeRoleWithWebIdentity(context.Background(), in)
-			g.Attempts = len(tr.Sent())
-			if err != nil {
-				g.Error = renderError(err)
-				if s := in.WebIdentityToken; strings.Contains(err.Error(), s) {
-					t.Errorf("error text quotes the WebIdentityToken: %v", err)
+			if r.err != nil {
+				g.Error = renderError(r.err)
+				for _, secret := range r.secrets {
+					if len(secret) >= 8 && strings.Contains(r.err.Error(), secret) {
+						t.Errorf("error text quotes a secret (%s…): %v", secret[:4], r.err)
+					}
 				}
-				for _, secret := range []string{"wJalrXUtnF", "AQoDYXdz"} {
-					if strings.Contains(err.Error(), secret) {
-						t.Errorf("error text quotes a secret (%s…): %v", secret, err)
+				for _, secret := range []string{"wJalrXUtnF", "AQoDYXdz", "je7MtGbClwBF", "IQoJb3Jp", "AQoEXAMPLE"} {
+					if strings.Contains(r.err.Error(), secret) {
+						t.Errorf("error text quotes a secret (%s…): %v", secret, r.err)
 					}
 				}
 			} else {
-				g.Output = out
-			}
-			// The form sent is the form recorded (the transport checks it as url.Values).
-			if got, want := tr.Sent()[0].Body, in.Form().Encode(); string(got) != want {
-				t.Errorf("Form().Encode() = %q; sent %q", want, got)
+				g.Output = r.out
 			}
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
@@ -152,33 +119,44 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// TestFixturesOutcomeByGroup checks what the file names promise: success-* decode, error-*
-// are APIErrors, broken-* are ResponseErrors (except a 5xx ErrorResponse), retry-* succeed on
-// the last attempt.
+// fixtureGroup returns a case's group, the part of its name after the operation (if any)
+// up to the next dash: success, error, broken or retry.
+func fixtureGroup(name string) string {
+	for _, op := range []string{"assume-role-with-saml-", "assume-role-", "get-caller-identity-", "get-session-token-",
+		"decode-authorization-message-", "get-access-key-info-"} {
+		if strings.HasPrefix(name, op) {
+			name = strings.TrimPrefix(name, op)
+			break
+		}
+	}
+	group, _, _ := strings.Cut(name, "-")
+	return group
+}
+
+// TestFixturesOutcomeByGroup checks what the file names promise: success cases decode, error
+// cases are APIErrors, broken ones are ResponseErrors (except a 5xx ErrorResponse), retry cases
+// succeed on the last attempt.
 func TestFixturesOutcomeByGroup(t *testing.T) {
 	for _, c := range fixture.Glob(t, fixturePattern) {
 		t.Run(c.Name, func(t *testing.T) {
-			tr := fixture.NewTransport(t, c)
-			cl := clientForHost(t, c.Exchanges[0].Request.Header.Get("Host"))
-			cl.HTTPClient, cl.MaxAttempts, cl.Backoff = tr.Client(), len(c.Exchanges), noBackoff
-			out, err := cl.assumeRoleWithWebIdentity(context.Background(), inputFromForm(t, c.Exchanges[0].Request.Body))
+			r := replayCase(t, c)
 			var apiErr *APIError
 			var respErr *ResponseError
-			switch group, _, _ := strings.Cut(c.Name, "-"); group {
+			switch group := fixtureGroup(c.Name); group {
 			case "success", "retry":
-				if err != nil || out.Credentials.AccessKeyID == "" || out.Credentials.Expiration.IsZero() {
-					t.Errorf("AssumeRoleWithWebIdentity = %+v, %v; want credentials", out, err)
+				if r.err != nil || r.out == nil {
+					t.Errorf("%s = %+v, %v; want a result", r.action, r.out, r.err)
 				}
 			case "error":
-				if !errors.As(err, &apiErr) {
-					t.Errorf("AssumeRoleWithWebIdentity error = %v; want *APIError", err)
+				if !errors.As(r.err, &apiErr) {
+					t.Errorf("%s error = %v; want *APIError", r.action, r.err)
 				}
 			case "broken":
-				if !errors.As(err, &respErr) && !(errors.As(err, &apiErr) && apiErr.StatusCode >= 500) {
-					t.Errorf("AssumeRoleWithWebIdentity error = %v; want *ResponseError", err)
+				if !errors.As(r.err, &respErr) && !(errors.As(r.err, &apiErr) && apiErr.StatusCode >= 500) {
+					t.Errorf("%s error = %v; want *ResponseError", r.action, r.err)
 				}
 			default:
-				t.Errorf("fixture %s: unknown group", c.Name)
+				t.Errorf("fixture %s: unknown group %q", c.Name, group)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
 )
 
 // AssumeRoleWithSAMLInput are the parameters of AssumeRoleWithSAML.
@@ -146,7 +148,14 @@ func (c *Client) assumeRoleWithSAML(ctx context.Context, in *AssumeRoleWithSAMLI
 	if err != nil {
 		return nil, err
 	}
+	return decodeAssumeRoleWithSAML(res)
+}
+
+// decodeAssumeRoleWithSAML reads an AssumeRoleWithSAMLResult; Credentials and its four
+// members are required.
+func decodeAssumeRoleWithSAML(res *awsquery.Result) (*AssumeRoleWithSAMLOutput, error) {
 	out := &AssumeRoleWithSAMLOutput{RequestID: res.RequestID}
+	var err error
 	if out.Credentials, err = decodeCredentials(res.Node); err != nil {
 		return nil, err
 	}

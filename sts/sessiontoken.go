@@ -3,6 +3,8 @@ package sts
 import (
 	"context"
 	"net/url"
+
+	"github.com/rawsts/rawsts/internal/awsquery"
 )
 
 // GetSessionTokenInput are the parameters of GetSessionToken; all are optional.
@@ -59,7 +61,13 @@ func (c *Client) getSessionToken(ctx context.Context, in *GetSessionTokenInput) 
 	if err != nil {
 		return nil, err
 	}
+	return decodeSessionToken(res)
+}
+
+// decodeSessionToken reads a GetSessionTokenResult; Credentials is required.
+func decodeSessionToken(res *awsquery.Result) (*GetSessionTokenOutput, error) {
 	out := &GetSessionTokenOutput{RequestID: res.RequestID}
+	var err error
 	if out.Credentials, err = decodeCredentials(res.Node); err != nil {
 		return nil, err
 	}

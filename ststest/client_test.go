@@ -3,14 +3,17 @@ package ststest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rawsts/rawsts/internal/fixture"
+	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/sts"
 	"github.com/rawsts/rawsts/ststest"
 )
@@ -85,16 +88,18 @@ func TestClientAgainstFixtures(t *testing.T) {
 			last := c.Exchanges[len(c.Exchanges)-1].Response
 			srv := ststest.NewServer(ststest.WithFixtureFiles(p))
 			defer srv.Close()
-			cl := &sts.Client{Endpoint: srv.URL, HTTPClient: srv.Client(), MaxAttempts: len(c.Exchanges), Backoff: noBackoff}
-			out, err := cl.AssumeRoleWithWebIdentity(context.Background(), ghInput(strings.Repeat("x", 8)+".e30.x"))
+			cl := &sts.Client{Endpoint: srv.URL, HTTPClient: srv.Client(), MaxAttempts: len(c.Exchanges), Backoff: noBackoff,
+				Credentials: &aliceKey}
+			form, _ := url.ParseQuery(string(c.Exchanges[0].Request.Body))
+			out, err := callAction(cl, form.Get("Action"))
 			var ae *sts.APIError
 			var re *sts.ResponseError
-			switch {
-			case strings.HasPrefix(name, "success-"), strings.HasPrefix(name, "retry-"):
-				if err != nil || out.Credentials.AccessKeyID == "" || out.Credentials.Expiration.IsZero() {
-					t.Errorf("AssumeRoleWithWebIdentity(%s) = %+v, %v; want credentials", name, out, err)
+			switch group := fixtureGroup(name); {
+			case group == "success", group == "retry":
+				if err != nil || out == nil {
+					t.Errorf("%s(%s) = %+v, %v; want a result", form.Get("Action"), name, out, err)
 				}
-			case strings.HasPrefix(name, "error-"), name == "broken-service-unavailable-503":
+			case group == "error", name == "broken-service-unavailable-503":
 				if !errors.As(err, &ae) || ae.StatusCode != last.StatusCode || !strings.Contains(string(last.Body), "<Code>"+ae.Code+"</Code>") {
 					t.Errorf("AssumeRoleWithWebIdentity(%s) = %v; want *sts.APIError with the recorded code and status %d", name, err, last.StatusCode)
 				}
@@ -112,6 +117,55 @@ func TestClientAgainstFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// aliceKey is AWS's documented EXAMPLE key of the IAM user Alice.
+var aliceKey = sigv4.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+
+// callAction makes the call named action with valid input; the replaying server answers by
+// Action alone.
+func callAction(cl *sts.Client, action string) (any, error) {
+	ctx := context.Background()
+	switch action {
+	case "AssumeRoleWithWebIdentity":
+		return nilIfErr(cl.AssumeRoleWithWebIdentity(ctx, ghInput(strings.Repeat("x", 8)+".e30.x")))
+	case "AssumeRoleWithSAML":
+		return nilIfErr(cl.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{RoleArn: "arn:aws:iam::123456789012:role/TestSaml",
+			PrincipalArn: "arn:aws:iam::123456789012:saml-provider/SAML-test", SAMLAssertion: "PHNhbWxwOlJlc3BvbnNlLz4="}))
+	case "AssumeRole":
+		return nilIfErr(cl.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: "arn:aws:iam::123456789012:role/demo", RoleSessionName: "testAR"}))
+	case "GetCallerIdentity":
+		return nilIfErr(cl.GetCallerIdentity(ctx))
+	case "GetSessionToken":
+		return nilIfErr(cl.GetSessionToken(ctx, nil))
+	case "DecodeAuthorizationMessage":
+		return nilIfErr(cl.DecodeAuthorizationMessage(ctx, "EXAMPLE-encoded-message"))
+	case "GetAccessKeyInfo":
+		return nilIfErr(cl.GetAccessKeyInfo(ctx, "AKIAI44QH8DHBEXAMPLE"))
+	}
+	return nil, fmt.Errorf("no call for Action %q", action)
+}
+
+// nilIfErr returns out as an interface that is nil when err is set.
+func nilIfErr[T any](out *T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fixtureGroup returns a case's group, the part of its name after the operation (if any) up
+// to the next dash: success, error, broken or retry.
+func fixtureGroup(name string) string {
+	for _, op := range []string{"assume-role-with-saml-", "assume-role-", "get-caller-identity-", "get-session-token-",
+		"decode-authorization-message-", "get-access-key-info-"} {
+		if strings.HasPrefix(name, op) {
+			name = strings.TrimPrefix(name, op)
+			break
+		}
+	}
+	group, _, _ := strings.Cut(name, "-")
+	return group
 }
 
 // TestClientAgainstHandler lets the test play STS: a proxy's HTML page is a response error.

@@ -17,7 +17,8 @@ const stsFixtures = "../testdata/fixtures/sts"
 
 // TestFixturesLoad parses every STS fixture so that a malformed file fails here, in one place,
 // and checks the facts every recording must keep: the request is the form POST rawsts sends,
-// and an XML body on a reply from STS itself is well formed.
+// (signed with SigV4 unless the call is unsigned), and an XML body on a reply from STS itself
+// is well formed.
 func TestFixturesLoad(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(stsFixtures, "*.txt"))
 	if err != nil {
@@ -37,14 +38,14 @@ func TestFixturesLoad(t *testing.T) {
 				t.Errorf("Load(%q).Comment is empty; want a paragraph naming the facts", p)
 			}
 			for i, ex := range c.Exchanges {
-				checkRequest(t, i, ex.Request)
+				checkRequest(t, name, i, ex.Request)
 				checkResponse(t, name, i, ex.Response)
 			}
 		})
 	}
 }
 
-func checkRequest(t *testing.T, i int, r fixture.Request) {
+func checkRequest(t *testing.T, name string, i int, r fixture.Request) {
 	t.Helper()
 	if r.Method != "POST" || r.Target != "/" {
 		t.Errorf("exchange %d: request line %s %s; want POST /", i, r.Method, r.Target)
@@ -56,17 +57,41 @@ func checkRequest(t *testing.T, i int, r fixture.Request) {
 	if err != nil {
 		t.Fatalf("exchange %d: url.ParseQuery(body) = %v", i, err)
 	}
-	want := map[string]string{"Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15"}
-	for k, v := range want {
-		if got := form.Get(k); got != v {
-			t.Errorf("exchange %d: form %s = %q; want %q", i, k, got, v)
-		}
+	if got := form.Get("Version"); got != "2011-06-15" {
+		t.Errorf("exchange %d: form Version = %q; want 2011-06-15", i, got)
 	}
-	for _, k := range []string{"RoleArn", "RoleSessionName", "WebIdentityToken"} {
+	action := form.Get("Action")
+	required, ok := requiredParams[action]
+	if !ok {
+		t.Fatalf("exchange %d: form Action = %q; want one of the STS calls rawsts makes", i, action)
+	}
+	for _, k := range required {
 		if form.Get(k) == "" {
 			t.Errorf("exchange %d: form has no %s", i, k)
 		}
 	}
+	// Signed calls carry a complete SigV4 header set, except the recording of what STS
+	// answers an unsigned one.
+	if unsigned := action == "AssumeRoleWithWebIdentity" || action == "AssumeRoleWithSAML"; unsigned {
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("exchange %d: unsigned %s carries Authorization", i, action)
+		}
+	} else if !strings.Contains(name, "missing-authentication-token") {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=") || r.Header.Get("X-Amz-Date") == "" {
+			t.Errorf("exchange %d: signed %s has no SigV4 Authorization and X-Amz-Date", i, action)
+		}
+	}
+}
+
+// requiredParams are the required form parameters of each STS call the fixtures record.
+var requiredParams = map[string][]string{
+	"AssumeRoleWithWebIdentity":  {"RoleArn", "RoleSessionName", "WebIdentityToken"},
+	"AssumeRoleWithSAML":         {"RoleArn", "PrincipalArn", "SAMLAssertion"},
+	"AssumeRole":                 {"RoleArn", "RoleSessionName"},
+	"GetCallerIdentity":          nil,
+	"GetSessionToken":            nil,
+	"DecodeAuthorizationMessage": {"EncodedMessage"},
+	"GetAccessKeyInfo":           {"AccessKeyId"},
 }
 
 func checkResponse(t *testing.T, name string, i int, r fixture.Response) {
