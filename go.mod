@@ -3,7 +3,7 @@ module github.com/rawsts/rawsts
 go 1.22
 
 require (
-	github.com/beevik/etree v1.5.1 // indirect
-	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/beevik/etree v1.5.1
+	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/google/go-cmp v0.7.0
 )

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rawsts/rawsts/internal/httpx"
@@ -164,7 +163,7 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 		resp, err := c.httpClient().Do(req)
 		if err != nil {
 			// A reset before any reply is worth another try; nothing else local is.
-			return ctx.Err() == nil && errors.Is(err, syscall.ECONNRESET), fmt.Errorf("cognitoauth: %s: %w", op, err)
+			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, err)
 		}
 		data, err := httpx.ReadBody(resp)
 		if err != nil {

@@ -5,12 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"syscall"
 
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/retry"
@@ -144,10 +142,7 @@ func Retryable(err error) bool {
 	if errors.As(err, &respErr) {
 		return respErr.StatusCode >= 500 && !errors.Is(err, httpx.ErrBodyTooLarge)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	return retry.ConnectionReset(err)
 }
 
 // redactMessage removes from a service message any secret value the request carried and

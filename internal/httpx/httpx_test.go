@@ -70,8 +70,8 @@ const (
 func TestRedact(t *testing.T) {
 	for _, tt := range []struct {
 		name, contentType, body string
-		secrets               []string
-		keep                  []string
+		secrets                 []string
+		keep                    []string
 	}{
 		{
 			name:        "STS XML credentials",

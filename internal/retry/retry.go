@@ -7,7 +7,10 @@ package retry
 
 import (
 	"context"
+	"errors"
+	"io"
 	"math/rand"
+	"syscall"
 	"time"
 )
 
@@ -91,4 +94,14 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// ConnectionReset reports whether err, from sending a request, is the connection being reset
+// or closed before any response arrived: worth another attempt for every protocol. A context
+// that ended is not.
+func ConnectionReset(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }

@@ -3,6 +3,9 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -84,6 +87,24 @@ func TestFullJitterStaysUnderTheCeiling(t *testing.T) {
 			if d := FullJitter(attempt); d < 0 || d >= ceiling {
 				t.Fatalf("FullJitter(%d) = %v; want in [0, %v)", attempt, d, ceiling)
 			}
+		}
+	}
+}
+
+func TestConnectionReset(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{fmt.Errorf("Post: %w", io.EOF), true},
+		{io.ErrUnexpectedEOF, true},
+		{fmt.Errorf("dial: %w", syscall.ECONNREFUSED), false},
+		{fmt.Errorf("Post: %w: %w", context.DeadlineExceeded, io.EOF), false},
+		{errors.New("x509: certificate signed by unknown authority"), false},
+	} {
+		if got := ConnectionReset(tt.err); got != tt.want {
+			t.Errorf("ConnectionReset(%v) = %v; want %v", tt.err, got, tt.want)
 		}
 	}
 }
