@@ -31,11 +31,12 @@ func ExampleNewServer() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(out.Credentials.AccessKeyID, out.Credentials.Expiration.Format(time.RFC3339))
+	// Every session gets its own key: ASIA, nine random characters, EXAMPLE.
+	fmt.Println(out.Credentials.AccessKeyID[:4], len(out.Credentials.AccessKeyID), out.Credentials.Expiration.Format(time.RFC3339))
 	fmt.Println(out.AssumedRoleUser.Arn)
 	fmt.Println(out.SubjectFromWebIdentityToken)
 	// Output:
-	// ASIAIOSFODNN7EXAMPLE 2014-10-24T23:00:23Z
+	// ASIA 20 2014-10-24T23:00:23Z
 	// arn:aws:sts::123456789012:assumed-role/GitHubActionsDeploy/gha-deploy
 	// repo:octo-org/octo-repo:ref:refs/heads/main
 }

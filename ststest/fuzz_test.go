@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func FuzzAssumeRoleWithWebIdentity(f *testing.F) {
 		id := rec.Header().Get("X-Amzn-Requestid")
 		switch {
 		case rec.Code == http.StatusOK && doc.XMLName.Local == "AssumeRoleWithWebIdentityResponse":
-			if doc.Key != exampleAccessKeyID || doc.OKID != id {
+			if !sessionKey.MatchString(doc.Key) || doc.OKID != id {
 				t.Fatalf("success reply: AccessKeyId %q, RequestId %q (header %q)", doc.Key, doc.OKID, id)
 			}
 		case rec.Code == http.StatusBadRequest && doc.XMLName.Local == "ErrorResponse":
@@ -95,10 +96,16 @@ func FuzzAssumeRoleWithWebIdentity(f *testing.F) {
 
 // fixedText is every constant string the emulator writes; a token that is a substring of it
 // shows up by coincidence, not by leaking.
-var fixedText = []byte(strings.Join([]string{namespace, exampleAccessKeyID, exampleSecretAccessKey,
+var fixedText = []byte(strings.Join([]string{namespace, sessionKeyPrefix, exampleKeySuffix, exampleSecretSuffix,
 	exampleTokenPrefix, msgNotJWT, "AssumeRoleWithWebIdentityResponse AssumeRoleWithWebIdentityResult Credentials AccessKeyId SecretAccessKey SessionToken Expiration SubjectFromWebIdentityToken AssumedRoleUser Arn AssumedRoleId PackedPolicySize Provider Audience SourceIdentity ResponseMetadata RequestId ErrorResponse Error Type Code Message Sender ValidationError InvalidIdentityToken",
 	"1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length",
 	"arn:aws:sts::123456789012:assumed-role/GitHubActionsDeploy/ 2014-10-24T23:00:23Z"}, "\n"))
+
+// sessionKey is the shape of the access key ids the emulator issues.
+var sessionKey = regexp.MustCompile(`^ASIA[A-Z2-7]{9}EXAMPLE$`)
+
+// sessionSecret is the shape of the secret keys the emulator issues.
+var sessionSecret = regexp.MustCompile(`^[A-Za-z0-9+/]{30}EXAMPLEKEY$`)
 
 // printable reports whether s is valid UTF-8 without control characters, as real tokens are;
 // for other strings the U+FFFD replacements make coincidental matches too likely.

@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -15,13 +17,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/sts"
 )
 
-// The EXAMPLE credentials every emulated success returns (AWS's documented example keys).
 const (
-	exampleAccessKeyID     = "ASIAIOSFODNN7EXAMPLE"
-	exampleSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	// exampleTokenPrefix starts every emulated session token; random base64 follows it.
 	exampleTokenPrefix = "IQoJb3JpZ2luX2VjEXAMPLE"
 	defaultDuration    = 3600
@@ -30,9 +30,12 @@ const (
 // msgNotJWT is STS's message for a WebIdentityToken that is not a JWT (ANCHORS.md (c) row 7).
 const msgNotJWT = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
 
-// emulator is the default STS handler: AssumeRoleWithWebIdentity over the Query protocol.
+// emulator is the default STS handler over the Query protocol: the unsigned
+// AssumeRoleWithWebIdentity, and the signed calls of signed.go, verified against the keys it
+// issued. It is safe for concurrent use.
 type emulator struct {
-	now func() time.Time
+	now  func() time.Time
+	keys keyring
 }
 
 func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -42,6 +45,14 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Could not find operation at path %s", r.URL.Path), reqID, e.now())
 		return
 	}
+	// The body is read once for the signature check and handed back to ParseForm.
+	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodySize+1))
+	if err != nil || len(body) > httpx.MaxBodySize {
+		writeError(w, http.StatusRequestEntityTooLarge, "Sender", "RequestEntityTooLarge",
+			"Request body unreadable or over 1 MiB", reqID, e.now())
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := r.ParseForm(); err != nil {
 		writeError(w, http.StatusBadRequest, "Sender", "MalformedQueryString",
 			"The query string or form body is not valid form encoding", reqID, e.now())
@@ -51,6 +62,8 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case action == "AssumeRoleWithWebIdentity" && version == apiVersion:
 		e.assumeRoleWithWebIdentity(w, r.Form, reqID)
+	case signedActions[action] != nil && version == apiVersion:
+		e.signed(w, r, body, action, reqID)
 	default:
 		if version == "" {
 			version = "(none)"
@@ -88,22 +101,22 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, form url.Val
 		duration = defaultDuration
 	}
 	partition := strings.SplitN(in.RoleArn, ":", 3)[1]
+	source := claimString(claims, "https://aws.amazon.com/source_identity")
+	// The session is remembered, so its key can sign GetCallerIdentity and AssumeRole.
+	id := e.keys.issue(identity{
+		account:        account,
+		arn:            fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName, in.RoleSessionName),
+		userID:         roleID(in.RoleArn) + ":" + in.RoleSessionName,
+		roleSession:    true,
+		sourceIdentity: source,
+	}, now.Add(time.Duration(duration)*time.Second))
 	res := assumeRoleWithWebIdentityResult{
-		Credentials: &credentials{
-			AccessKeyID:     exampleAccessKeyID,
-			SecretAccessKey: exampleSecretAccessKey,
-			SessionToken:    newSessionToken(),
-			Expiration:      now.Add(time.Duration(duration) * time.Second).Format(time.RFC3339),
-		},
+		Credentials:                 credentialsOf(id),
 		SubjectFromWebIdentityToken: claimString(claims, "sub"),
-		AssumedRoleUser: &assumedRoleUser{
-			Arn: fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName,
-				in.RoleSessionName),
-			AssumedRoleID: roleID(in.RoleArn) + ":" + in.RoleSessionName,
-		},
-		Provider:       claimString(claims, "iss"),
-		Audience:       audience(claims),
-		SourceIdentity: claimString(claims, "https://aws.amazon.com/source_identity"),
+		AssumedRoleUser:             &assumedRoleUser{Arn: id.arn, AssumedRoleID: id.userID},
+		Provider:                    claimString(claims, "iss"),
+		Audience:                    audience(claims),
+		SourceIdentity:              source,
 	}
 	if in.ProviderId != "" {
 		res.Provider = in.ProviderId

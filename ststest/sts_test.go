@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,8 +93,6 @@ func TestEmulatorSuccess(t *testing.T) {
 		t.Fatalf("status %d, root %v; want 200 AssumeRoleWithWebIdentityResponse in the STS namespace", r.status, r.XMLName)
 	}
 	checks := []struct{ name, got, want string }{
-		{"AccessKeyId", res.AccessKeyID, "ASIAIOSFODNN7EXAMPLE"},
-		{"SecretAccessKey", res.SecretAccessKey, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
 		{"Expiration", res.Expiration, "2014-10-25T00:00:23Z"},
 		{"Subject", res.Subject, "repo:octo-org/octo-repo:ref:refs/heads/main"},
 		{"Arn", res.Arn, "arn:aws:sts::123456789012:assumed-role/GitHubActionsDeploy/gha-deploy"},
@@ -109,6 +108,9 @@ func TestEmulatorSuccess(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%s = %q; want %q", c.name, c.got, c.want)
 		}
+	}
+	if !regexp.MustCompile(`^ASIA[A-Z2-7]{9}EXAMPLE$`).MatchString(res.AccessKeyID) || !regexp.MustCompile(`^[A-Za-z0-9+/]{30}EXAMPLEKEY$`).MatchString(res.SecretAccessKey) {
+		t.Errorf("AccessKeyId, SecretAccessKey = %q, %q; want ASIA…EXAMPLE and 40 characters ending in EXAMPLEKEY", res.AccessKeyID, res.SecretAccessKey)
 	}
 	if !strings.HasPrefix(res.AssumedRoleID, "AROA") || !strings.HasSuffix(res.AssumedRoleID, "EXAMPLE:gha-deploy") {
 		t.Errorf("AssumedRoleId = %q; want AROA…EXAMPLE:gha-deploy", res.AssumedRoleID)

@@ -75,3 +75,52 @@ func writeXML(w http.ResponseWriter, status int, reqID string, now time.Time, v 
 	w.WriteHeader(status)
 	w.Write(b)
 }
+
+type getCallerIdentityResponse struct {
+	XMLName   xml.Name             `xml:"GetCallerIdentityResponse"`
+	Xmlns     string               `xml:"xmlns,attr"`
+	Result    callerIdentityResult `xml:"GetCallerIdentityResult"`
+	RequestID string               `xml:"ResponseMetadata>RequestId"`
+}
+
+type callerIdentityResult struct {
+	Arn     string `xml:"Arn"`
+	UserID  string `xml:"UserId"`
+	Account string `xml:"Account"`
+}
+
+type assumeRoleResponse struct {
+	XMLName   xml.Name         `xml:"AssumeRoleResponse"`
+	Xmlns     string           `xml:"xmlns,attr"`
+	Result    assumeRoleResult `xml:"AssumeRoleResult"`
+	RequestID string           `xml:"ResponseMetadata>RequestId"`
+}
+
+type assumeRoleResult struct {
+	SourceIdentity   string           `xml:"SourceIdentity,omitempty"`
+	AssumedRoleUser  *assumedRoleUser `xml:"AssumedRoleUser"`
+	Credentials      *credentials     `xml:"Credentials"`
+	PackedPolicySize *int             `xml:"PackedPolicySize,omitempty"`
+}
+
+type getSessionTokenResponse struct {
+	XMLName   xml.Name              `xml:"GetSessionTokenResponse"`
+	Xmlns     string                `xml:"xmlns,attr"`
+	Result    getSessionTokenResult `xml:"GetSessionTokenResult"`
+	RequestID string                `xml:"ResponseMetadata>RequestId"`
+}
+
+type getSessionTokenResult struct {
+	Credentials *credentials `xml:"Credentials"`
+}
+
+type getAccessKeyInfoResponse struct {
+	XMLName   xml.Name            `xml:"GetAccessKeyInfoResponse"`
+	Xmlns     string              `xml:"xmlns,attr"`
+	Result    accessKeyInfoResult `xml:"GetAccessKeyInfoResult"`
+	RequestID string              `xml:"ResponseMetadata>RequestId"`
+}
+
+type accessKeyInfoResult struct {
+	Account string `xml:"Account"`
+}
