@@ -75,12 +75,15 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	if client == nil {
 		return code
 	}
+	ep, epErr := client.ResolveEndpoint() // an error here is reported by the call itself
+	if o.printCurl && epErr != nil {
+		errorf(s, "%v", epErr)
+		return exitUsage
+	}
+	if !lintBeforeSending(s, in, ep.URL, o.strict) {
+		return exitRefused
+	}
 	if o.printCurl {
-		ep, err := client.ResolveEndpoint()
-		if err != nil {
-			errorf(s, "%v", err)
-			return exitUsage
-		}
 		fmt.Fprint(s.stdout, curlCommand(ep.URL, in, o.showSecrets))
 		return exitOK
 	}

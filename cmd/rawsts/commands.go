@@ -8,7 +8,9 @@ func commands() []*command {
 		cmdAssumeRole,
 		cmdDecodeAuth,
 		cmdEmulator,
+		cmdInspect,
 		cmdSign,
+		cmdThumbprint,
 		cmdVersion,
 		cmdWhoami,
 	}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/sts"
+)
+
+// lintBeforeSending runs jwtinspect.Lint on the token assume is about to send and prints each
+// error finding as a warning on stderr. It returns false when --strict forbids sending.
+//
+// OAuth 2.0 access tokens sent with --provider-id are opaque, not JWTs, and are not linted.
+// An http issuer on loopback is not reported when the endpoint is on loopback too: that is
+// the local emulator, which accepts its own plain-http issuer (real STS would not).
+func lintBeforeSending(s *streams, in *sts.AssumeRoleWithWebIdentityInput, endpoint string, strict bool) bool {
+	if in.ProviderId != "" {
+		return true
+	}
+	tok, findings := jwtinspect.Lint(in.WebIdentityToken, jwtinspect.Options{Now: s.now()})
+	n := 0
+	for _, f := range findings {
+		if f.Severity != jwtinspect.Error {
+			continue
+		}
+		if f.Code == jwtinspect.CodeIssNotHTTPS && tok != nil && loopbackURL(tok.Claims.Issuer) && loopbackURL(endpoint) {
+			continue
+		}
+		n++
+		errorf(s, "warning: %s (%s) — STS will refuse it", strings.TrimSuffix(clean(f.Message), "."), f.Code)
+	}
+	switch {
+	case n == 0:
+		return true
+	case strict:
+		errorf(s, "--strict: not sending a token that STS will refuse; 'rawsts inspect' shows the whole report")
+		return false
+	}
+	errorf(s, "sending it anyway (--strict would not); 'rawsts inspect' shows the whole report")
+	return true
+}
+
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "http" && httpx.IsLoopback(u.Hostname())
+}

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// The text helpers of the human reports (inspect, thumbprint): aligned tables, wrapping,
+// values decoded from a token made safe for a terminal, and times said relative to now.
+
+// table writes aligned "  name  value" rows; a value of several lines is indented under the
+// first.
+type table struct {
+	rows  [][2]string
+	width int
+}
+
+func (t *table) add(name, value string) {
+	t.rows = append(t.rows, [2]string{name, value})
+	if n := len(name); n > t.width && n <= 32 {
+		t.width = n
+	}
+}
+
+func (t *table) write(w io.Writer) {
+	for _, r := range t.rows {
+		pad := t.width - len(r[0])
+		if pad < 0 {
+			pad = 0
+		}
+		lines := strings.Split(r[1], "\n")
+		fmt.Fprintf(w, "  %s%s  %s\n", r[0], strings.Repeat(" ", pad), lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(w, "  %s  %s\n", strings.Repeat(" ", max(t.width, len(r[0]))), l)
+		}
+	}
+}
+
+// wrap breaks text into lines of at most width columns, each starting with indent.
+func wrap(text, indent string, width int) string {
+	var b strings.Builder
+	line := indent
+	for _, word := range strings.Fields(text) {
+		if line != indent && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if line != indent {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+// orderedKeys returns m's keys: those in first (in that order) and then the rest sorted.
+func orderedKeys(m map[string]any, first []string) []string {
+	var keys []string
+	for _, k := range first {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !contains(first, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return append(keys, rest...)
+}
+
+func contains(l []string, s string) bool {
+	for _, v := range l {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// renderValue shows a decoded JSON value: strings bare, lists one element a line ("- x"),
+// objects as compact JSON.
+func renderValue(v any) string {
+	switch v := v.(type) {
+	case string:
+		return clean(v)
+	case []any:
+		if len(v) == 0 {
+			return "[] (an empty list)"
+		}
+		lines := make([]string, len(v))
+		for i, e := range v {
+			lines[i] = "- " + renderScalar(e)
+		}
+		return strings.Join(lines, "\n")
+	}
+	return renderScalar(v)
+}
+
+func renderScalar(v any) string {
+	if s, ok := v.(string); ok {
+		return clean(s)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return clean(string(b))
+}
+
+// clean makes text from the token safe to print on a terminal: a string with control or
+// other non-printable characters is shown quoted, with escapes.
+func clean(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+func thisToken(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		return strconv.Quote(v)
+	case []any:
+		q := make([]string, len(v))
+		for i, e := range v {
+			q[i] = renderScalar(e)
+			if s, ok := e.(string); ok {
+				q[i] = strconv.Quote(s)
+			}
+		}
+		return strings.Join(q, ", ")
+	}
+	return renderScalar(v)
+}
+
+func quoteAll(l []string) string {
+	if len(l) == 0 {
+		return "no keys"
+	}
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func isTimeClaim(name string) bool {
+	return name == "exp" || name == "nbf" || name == "iat" || name == "auth_time"
+}
+
+// numericTime reads a JSON number as seconds since the epoch.
+func numericTime(v any) (time.Time, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return time.Time{}, false
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsNaN(f) || f < 0 || f > 1e11 {
+		return time.Time{}, false
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+}
+
+// relative describes t against now in the words of the claim: "expires in 52m",
+// "expired 3h10m ago", "issued 8m ago".
+func relative(claim string, t, now time.Time) string {
+	d := t.Sub(now)
+	future := d > 0
+	span := humanDuration(d)
+	if d > -time.Second && d < time.Second {
+		switch claim {
+		case "exp":
+			return "expires now"
+		case "nbf":
+			return "valid from now"
+		case "iat":
+			return "issued just now"
+		}
+		return "now"
+	}
+	switch claim {
+	case "exp":
+		if future {
+			return "expires in " + span
+		}
+		return "expired " + span + " ago"
+	case "nbf":
+		if future {
+			return "not valid for another " + span
+		}
+		return "valid since " + span + " ago"
+	case "iat":
+		if future {
+			return "issued " + span + " in the future"
+		}
+		return "issued " + span + " ago"
+	}
+	if future {
+		return "in " + span
+	}
+	return span + " ago"
+}
+
+// humanDuration formats |d| to the second under an hour, to the minute under two days, and
+// in days and hours above: "42s", "52m", "3h10m", "412d3h".
+func humanDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Second:
+		return "0s"
+	case d < time.Hour:
+		d = d.Round(time.Second)
+	case d < 48*time.Hour:
+		d = d.Round(time.Minute)
+	default:
+		d = d.Round(time.Hour)
+		days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+		if hours == 0 {
+			return fmt.Sprintf("%dd", days)
+		}
+		return fmt.Sprintf("%dd%dh", days, hours)
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
