@@ -7,6 +7,8 @@
 // ([Client.InitiateAuth], [Client.RespondToAuthChallenge], [Client.AdminInitiateAuth],
 // [Client.AdminRespondToAuthChallenge]) and the SRP pieces ([NewSRP], [SRP.PasswordVerifier],
 // [SecretHash], [Timestamp]) let a learner drive each step and see what travels.
+// [SRPServer] is the user pool's side of the SRP math, for emulators and tests only (package
+// ststest uses it).
 //
 // To get AWS credentials with STS's AssumeRoleWithWebIdentity, pass [Tokens.IdToken], not
 // the access token: only the ID token carries the aud claim (the app client id) that an IAM

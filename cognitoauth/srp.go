@@ -178,8 +178,7 @@ func (s *SRP) derive(bigB, salt *big.Int, userID, password string) (*srpSecrets,
 	if u.Sign() == 0 {
 		return nil, fmt.Errorf("%w: u is 0", ErrUnsafeSRP)
 	}
-	inner := sha256.Sum256([]byte(s.poolName + userID + ":" + password))
-	x := hexToInt(hexHash(padHex(salt) + hex.EncodeToString(inner[:])))
+	x := passwordHash(s.poolName, userID, password, salt)
 
 	// S = (B - k·g^x)^(a + u·x) mod N, with the base reduced into [0, N) first.
 	gx := new(big.Int).Exp(s.grp.g, x, n)
@@ -189,11 +188,21 @@ func (s *SRP) derive(bigB, salt *big.Int, userID, password string) (*srpSecrets,
 	exp := new(big.Int).Mul(u, x)
 	exp.Add(exp, s.a)
 	bigS := new(big.Int).Exp(base, exp, n)
+	return &srpSecrets{u: u, x: x, s: bigS, key: derivedKey(u, bigS)}, nil
+}
 
-	// HKDF, one block: PRK = HMAC(padHex(u), padHex(S)); K = HMAC(PRK, info || 0x01)[:16].
+// passwordHash is SRP's private x = H(padHex(salt) | H(poolName | userID | ":" | password)).
+func passwordHash(poolName, userID, password string, salt *big.Int) *big.Int {
+	inner := sha256.Sum256([]byte(poolName + userID + ":" + password))
+	return hexToInt(hexHash(padHex(salt) + hex.EncodeToString(inner[:])))
+}
+
+// derivedKey is Cognito's one-block HKDF: PRK = HMAC(padHex(u), padHex(S));
+// K = HMAC(PRK, "Caldera Derived Key" || 0x01)[:16].
+func derivedKey(u, bigS *big.Int) []byte {
 	prk := hmacSHA256(mustHex(padHex(u)), mustHex(padHex(bigS)))
 	okm := hmacSHA256(prk, append([]byte("Caldera Derived Key"), 1))
-	return &srpSecrets{u: u, x: x, s: bigS, key: okm[:16]}, nil
+	return okm[:16]
 }
 
 // scramble is u = H(padHex(A) | padHex(B)).
@@ -204,8 +213,13 @@ func scramble(bigA, bigB *big.Int) *big.Int {
 // signature is PASSWORD_CLAIM_SIGNATURE: base64 HMAC-SHA256 with K over
 // poolName || userID || secret block || timestamp.
 func (s *SRP) signature(key []byte, userID string, block []byte, ts string) string {
-	msg := make([]byte, 0, len(s.poolName)+len(userID)+len(block)+len(ts))
-	msg = append(msg, s.poolName...)
+	return claimSignature(key, s.poolName, userID, block, ts)
+}
+
+// claimSignature computes PASSWORD_CLAIM_SIGNATURE for both sides of the exchange.
+func claimSignature(key []byte, poolName, userID string, block []byte, ts string) string {
+	msg := make([]byte, 0, len(poolName)+len(userID)+len(block)+len(ts))
+	msg = append(msg, poolName...)
 	msg = append(msg, userID...)
 	msg = append(msg, block...)
 	msg = append(msg, ts...)

@@ -1,8 +1,18 @@
 // Package ststest runs a local AWS STS on a loopback port, for tests and demos, the way
 // net/http/httptest runs an HTTP server. A [Server] answers the STS Query protocol at its root
 // and plays an OpenID Connect issuer under /oidc ([Issuer]) that mints ID tokens the emulated
-// STS accepts; a later form also plays Amazon Cognito user pools. Each protocol lives in its
-// own file behind one mux.
+// STS accepts, and plays Amazon Cognito user pools ([WithCognitoUser]): requests whose
+// X-Amz-Target starts with AWSCognitoIdentityProviderService. go to the emulated pools. Each
+// protocol lives in its own file behind one mux.
+//
+// The emulated user pools answer InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH,
+// REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER, checked with
+// [cognitoauth.SRPServer]) and AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, its SigV4 signature
+// checked with [sigv4.Verify] against AWS's EXAMPLE key AKIAIOSFODNN7EXAMPLE), enforce
+// SECRET_HASH for clients with a secret ([WithCognitoClientSecret]), and mint ID tokens (aud =
+// the app client id, token_use id, cognito:username, sub) and access tokens (client_id,
+// token_use access) with the server's [Issuer]. They have no MFA, no new-password challenge, no
+// sign-up and no user administration.
 //
 // By default the server emulates AssumeRoleWithWebIdentity: it checks the form with the same
 // validation the client runs before sending ([sts.AssumeRoleWithWebIdentityInput.Validate]),

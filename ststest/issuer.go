@@ -57,6 +57,12 @@ var ErrNotStarted = errors.New("ststest: the server has not started, so the issu
 // issuer URL), aud ("sts.amazonaws.com"), sub ("demo-user"), iat and nbf (now) and exp (now +
 // 1 hour), with now from the server's clock ([WithNow]). The header carries the key's kid.
 func (i *Issuer) Mint(claims map[string]any) (string, error) {
+	return i.mint(claims)
+}
+
+// mint is Mint, with the default claims named in omit left out (a Cognito access token has
+// no aud).
+func (i *Issuer) mint(claims map[string]any, omit ...string) (string, error) {
 	iss := i.URL
 	if iss == "" {
 		return "", ErrNotStarted
@@ -69,6 +75,9 @@ func (i *Issuer) Mint(claims map[string]any) (string, error) {
 		"iat": now,
 		"nbf": now,
 		"exp": now + 3600,
+	}
+	for _, k := range omit {
+		delete(mc, k)
 	}
 	for k, v := range claims {
 		mc[k] = v

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,9 +27,10 @@ type Server struct {
 
 	ts      *httptest.Server
 	now     func() time.Time
-	sts     http.Handler // the STS protocol at "/": default emulator, test handler or replay
-	replay  *replayer    // non-nil with WithFixtureFiles
-	handler http.Handler // from WithHandler
+	sts     http.Handler     // the STS protocol at "/": default emulator, test handler or replay
+	replay  *replayer        // non-nil with WithFixtureFiles
+	handler http.Handler     // from WithHandler
+	cognito *cognitoEmulator // the emulated user pools (WithCognitoUser)
 
 	mu       sync.Mutex
 	requests []RecordedRequest
@@ -112,7 +114,20 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.Issuer = iss
 	mux := http.NewServeMux()
 	mux.Handle("/oidc/", iss)
-	mux.Handle("/", s.sts)
+	if s.handler != nil {
+		mux.Handle("/", s.sts)
+	} else {
+		// Cognito user pools share the root with STS; the X-Amz-Target header tells them apart.
+		cog := s.cognitoPools()
+		cog.now, cog.issuer = s.clock, iss
+		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.Header.Get("X-Amz-Target"), cognitoTarget) {
+				cog.ServeHTTP(w, r)
+				return
+			}
+			s.sts.ServeHTTP(w, r)
+		}))
+	}
 	s.ts = httptest.NewUnstartedServer(s.record(mux))
 	return s
 }

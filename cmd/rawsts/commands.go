@@ -6,6 +6,7 @@ func commands() []*command {
 	return []*command{
 		cmdAssume,
 		cmdAssumeRole,
+		cmdCognito,
 		cmdDecodeAuth,
 		cmdEmulator,
 		cmdInspect,

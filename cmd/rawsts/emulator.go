@@ -5,24 +5,27 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/rawsts/rawsts/ststest"
 )
 
 var cmdEmulator = &command{
 	name:    "emulator",
-	summary: "run the local STS and OIDC issuer on loopback, for offline demos and learning",
+	summary: "run the local STS, OIDC issuer and Cognito user pool on loopback, for offline demos and learning",
 	run:     runEmulator,
 }
 
 func runEmulator(ctx context.Context, s *streams, args []string) int {
 	const name = "emulator"
 	var urlFile, tokenFile, sub, aud string
+	var users stringList
 	fs := newFlagSet(s, name)
 	fs.StringVar(&urlFile, "url-file", "", "")
 	fs.StringVar(&tokenFile, "token-file", "", "")
 	fs.StringVar(&sub, "sub", "repo:octo-org/octo-repo:ref:refs/heads/main", "")
 	fs.StringVar(&aud, "aud", "sts.amazonaws.com", "")
+	fs.Var(&users, "cognito-user", "")
 	pos, code, ok := parseFlags(s, fs, name, args)
 	if !ok {
 		return code
@@ -31,7 +34,19 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "unexpected argument %q", pos[0])
 	}
 
-	srv := ststest.NewServer(ststest.WithNow(s.now))
+	if len(users) == 0 {
+		users = stringList{demoCognitoUser + ":" + demoCognitoPassword}
+	}
+	opts := []ststest.Option{ststest.WithNow(s.now)}
+	for _, u := range users {
+		user, password, ok := strings.Cut(u, ":")
+		if !ok || user == "" || password == "" {
+			return usageError(s, "emulator", "--cognito-user wants USER:PASSWORD, not %s", describeArg(u))
+		}
+		opts = append(opts, ststest.WithCognitoUser(demoPoolID, demoClientID, user, password,
+			map[string]string{"email": user + "@example.com"}))
+	}
+	srv := ststest.NewServer(opts...)
 	defer srv.Close()
 
 	token, err := srv.Issuer.Mint(map[string]any{"sub": sub, "aud": aud})
@@ -56,13 +71,35 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	fmt.Fprintf(s.stdout, "  STS (AssumeRoleWithWebIdentity): %s/\n", srv.URL)
 	fmt.Fprintf(s.stdout, "  OIDC issuer:                     %s\n", srv.Issuer.URL)
 	fmt.Fprintf(s.stdout, "  discovery:                       %s/.well-known/openid-configuration\n", srv.Issuer.URL)
+	fmt.Fprintf(s.stdout, "  Cognito user pool:               %s/ (pool id %s, app client id %s)\n", srv.URL, demoPoolID, demoClientID)
+	for _, u := range users {
+		user, _, _ := strings.Cut(u, ":")
+		if u == demoCognitoUser+":"+demoCognitoPassword {
+			user += " (password " + demoCognitoPassword + ", the default demo user)"
+		}
+		fmt.Fprintf(s.stdout, "  Cognito user:                    %s\n", user)
+	}
 	if tokenFile != "" {
 		fmt.Fprintf(s.stdout, "  a fresh ID token (sub %q, aud %q) is in %s\n", sub, aud, tokenFile)
 		fmt.Fprintf(s.stdout, "\ntry:\n  rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file %s\n", srv.URL, tokenFile)
 	}
+	first, _, _ := strings.Cut(users[0], ":")
+	fmt.Fprintf(s.stdout, "\nlog in to the pool and assume a role (the password on standard input):\n"+
+		"  rawsts cognito login --endpoint %s --pool-id %s --client-id %s --username %s --password-stdin \\\n"+
+		"    | rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file -\n",
+		srv.URL, demoPoolID, demoClientID, first, srv.URL)
 	<-ctx.Done()
 	return exitOK
 }
+
+// The emulated Cognito user pool: ids in the shape of AWS's documentation examples, and the
+// demo user the emulator creates unless --cognito-user names others.
+const (
+	demoPoolID          = "us-east-1_EXAMPLE"
+	demoClientID        = "1example23456789"
+	demoCognitoUser     = "demo"
+	demoCognitoPassword = "Demo-Passw0rd!"
+)
 
 // writeFileAtomic writes data to a temporary file beside path and renames it into place, so
 // that a reader never sees half a file.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,21 +72,12 @@ func orderedKeys(m map[string]any, first []string) []string {
 	}
 	var rest []string
 	for k := range m {
-		if !contains(first, k) {
+		if !slices.Contains(first, k) {
 			rest = append(rest, k)
 		}
 	}
 	sort.Strings(rest)
 	return append(keys, rest...)
-}
-
-func contains(l []string, s string) bool {
-	for _, v := range l {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // renderValue shows a decoded JSON value: strings bare, lists one element a line ("- x"),

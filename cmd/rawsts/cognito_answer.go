@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rawsts/rawsts/cognitoauth"
+)
+
+// answers gives the login its secrets and answers Cognito's questions: from flags and
+// standard input in scripts, from prompts on a terminal. It is the CLI's
+// cognitoauth.Challenger.
+type answers struct {
+	s     *streams
+	o     *cognitoOptions
+	attrs map[string]string // --user-attribute
+	deps  cognitoDeps
+	stdin *bufio.Reader // one reader, so that successive lines are not lost to buffering
+}
+
+// answerError is an answer the user did not give (a missing flag, an empty line); nothing
+// more is sent.
+type answerError struct{ msg string }
+
+func (e *answerError) Error() string { return e.msg }
+
+func (a *answers) reader() *bufio.Reader {
+	if a.stdin == nil {
+		a.stdin = bufio.NewReader(a.s.stdin)
+	}
+	return a.stdin
+}
+
+// term returns the terminal to prompt on, or nil when standard input is not a terminal.
+func (a *answers) term() *terminal {
+	if !a.s.stdinIsTerminal {
+		return nil
+	}
+	return &terminal{in: a.reader(), out: a.s.stderr, stty: a.deps.stty}
+}
+
+// nextLine reads the next line of standard input for what (--password-stdin and friends).
+func (a *answers) nextLine(flagName, what string) (string, error) {
+	line, err := readLine(a.reader())
+	if errors.Is(err, errNoAnswer) {
+		return "", &answerError{fmt.Sprintf("%s: standard input ended before the %s", flagName, what)}
+	}
+	if err != nil {
+		return "", &answerError{fmt.Sprintf("%s: reading standard input: %v", flagName, err)}
+	}
+	if line == "" {
+		return "", &answerError{fmt.Sprintf("%s: the %s line on standard input is empty", flagName, what)}
+	}
+	return line, nil
+}
+
+// fileOrNextLine reads a secret from a file, or the next line of standard input for "-".
+func (a *answers) fileOrNextLine(path, what string) (string, error) {
+	if path == "-" {
+		return a.nextLine("--refresh-token-file -", what)
+	}
+	b, err := readFileOrStdin(a.s, path)
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", fmt.Errorf("%s is empty", path)
+	}
+	return v, nil
+}
+
+// password returns the password: the first line of standard input with --password-stdin,
+// else a prompt without echo on a terminal.
+func (a *answers) password(ctx context.Context) (string, error) {
+	if a.o.passwordStdin {
+		return a.nextLine("--password-stdin", "password")
+	}
+	if t := a.term(); t != nil {
+		return nonEmpty(t.readSecret(ctx, fmt.Sprintf("Password for %s: ", a.o.username)))
+	}
+	return "", &answerError{"no password: pass --password-stdin and write it on standard input, or run on a terminal to be asked"}
+}
+
+func nonEmpty(v string, err error) (string, error) {
+	if err == nil && v == "" {
+		return "", &answerError{"the answer is empty"}
+	}
+	return v, err
+}
+
+// Answer answers the challenges Login passes on.
+func (a *answers) Answer(ctx context.Context, c *cognitoauth.Challenge) (map[string]string, error) {
+	switch c.Name {
+	case "NEW_PASSWORD_REQUIRED":
+		return a.newPassword(ctx, c)
+	case "SELECT_MFA_TYPE":
+		choice, err := a.mfaChoice(ctx, c.MFAChoices())
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"ANSWER": choice}, nil
+	case "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP":
+		code, err := a.code(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{c.AnswerKey(): code}, nil
+	}
+	return nil, &answerError{fmt.Sprintf("Cognito asks %s, which rawsts cannot answer", c.Name)}
+}
+
+func (a *answers) newPassword(ctx context.Context, c *cognitoauth.Challenge) (map[string]string, error) {
+	var pw string
+	var err error
+	t := a.term()
+	switch {
+	case a.o.newPasswordStdin:
+		pw, err = a.nextLine("--new-password-stdin", "new password")
+	case t != nil:
+		fmt.Fprintln(a.s.stderr, "rawsts: the user pool requires a new password (NEW_PASSWORD_REQUIRED)")
+		if pw, err = nonEmpty(t.readSecret(ctx, "New password: ")); err == nil {
+			var again string
+			if again, err = t.readSecret(ctx, "Retype new password: "); err == nil && again != pw {
+				err = &answerError{"the two new passwords differ"}
+			}
+		}
+	default:
+		err = &answerError{"the user pool requires a new password (NEW_PASSWORD_REQUIRED): pass --new-password-stdin and write it on the line after the password"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{"NEW_PASSWORD": pw}
+	for k, v := range a.attrs {
+		out["userAttributes."+k] = v
+	}
+	var missing []string
+	for _, attr := range c.RequiredAttributes() {
+		if _, ok := a.attrs[attr]; ok {
+			continue
+		}
+		if t == nil {
+			missing = append(missing, attr)
+			continue
+		}
+		v, err := nonEmpty(t.readVisible(ctx, fmt.Sprintf("Required attribute %s: ", attr)))
+		if err != nil {
+			return nil, err
+		}
+		out["userAttributes."+attr] = v
+	}
+	if len(missing) > 0 {
+		return nil, &answerError{fmt.Sprintf("the user pool requires these attributes with the new password: pass --user-attribute %s=VALUE",
+			strings.Join(missing, "=VALUE --user-attribute "))}
+	}
+	return out, nil
+}
+
+func (a *answers) mfaChoice(ctx context.Context, choices []string) (string, error) {
+	list := strings.Join(choices, ", ")
+	switch {
+	case a.o.mfaType != "":
+		if len(choices) > 0 && !slices.Contains(choices, a.o.mfaType) {
+			return "", &answerError{fmt.Sprintf("--mfa-type %s: this user can choose %s", describeArg(a.o.mfaType), list)}
+		}
+		return a.o.mfaType, nil
+	case len(choices) == 1:
+		return choices[0], nil
+	}
+	if t := a.term(); t != nil {
+		return nonEmpty(t.readVisible(ctx, fmt.Sprintf("MFA type (%s): ", list)))
+	}
+	return "", &answerError{fmt.Sprintf("Cognito asks which MFA to use (SELECT_MFA_TYPE, one of %s): pass --mfa-type", list)}
+}
+
+func (a *answers) code(ctx context.Context, c *cognitoauth.Challenge) (string, error) {
+	if a.o.mfaCode != "" {
+		return a.o.mfaCode, nil
+	}
+	where := ""
+	if d := c.Parameters["CODE_DELIVERY_DESTINATION"]; d != "" {
+		where = " sent to " + d
+	}
+	if t := a.term(); t != nil {
+		return nonEmpty(t.readSecret(ctx, fmt.Sprintf("%s code%s: ", c.Name, where)))
+	}
+	return "", &answerError{fmt.Sprintf("Cognito asks for a %s code%s: pass --mfa-code CODE", c.Name, where)}
+}
+
+// reportAnswerError reports a secret that could not be read.
+func reportAnswerError(s *streams, name string, err error) int {
+	var ae *answerError
+	if errors.As(err, &ae) {
+		return usageError(s, name, "%s", ae.msg)
+	}
+	return reportCognitoError(s, name, err)
+}
+
+// reportCognitoError prints a failed login and returns the exit code: 1 when Cognito said
+// no, 2 for local validation and missing answers, 3 for everything on the way.
+func reportCognitoError(s *streams, name string, err error) int {
+	var ans *answerError
+	var api *cognitoauth.APIError
+	var in *cognitoauth.InvalidInputError
+	var unsupported *cognitoauth.UnsupportedChallengeError
+	switch {
+	case errors.As(err, &ans):
+		errorf(s, "%s", ans.msg)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		errorf(s, "interrupted")
+		return exitTransport
+	case errors.As(err, &api):
+		msg := api.Type
+		if api.Message != "" {
+			msg += ": " + api.Message
+		}
+		errorf(s, "%s (RequestId %s, HTTP %d)", msg, orNone(api.RequestID), api.StatusCode)
+		if api.Hint != "" {
+			errorf(s, "hint: %s", api.Hint)
+		}
+		return exitRefused
+	case errors.As(err, &in):
+		errorf(s, "%s", strings.TrimPrefix(in.Error(), "cognitoauth: "))
+		return exitUsage
+	case errors.As(err, &unsupported):
+		errorf(s, "Cognito asks %s, which rawsts cannot answer; finish that login with `aws cognito-idp respond-to-auth-challenge`", unsupported.Name)
+		return exitRefused
+	default:
+		errorf(s, "%v", err)
+		return exitTransport
+	}
+}
