@@ -17,7 +17,17 @@
 // By default the server emulates AssumeRoleWithWebIdentity: it checks the form with the same
 // validation the client runs before sending ([sts.AssumeRoleWithWebIdentityInput.Validate]),
 // so the emulator and the client cannot disagree about what is valid, decodes the token's
-// claims and answers the documented response shape with AWS's EXAMPLE keys. Tests can instead
+// claims and answers the documented response shape with fresh session credentials in the
+// shape of AWS's EXAMPLE keys (ASIA…EXAMPLE, a secret ending in EXAMPLEKEY), unique per session.
+//
+// It also answers the signed calls GetCallerIdentity, AssumeRole (role chaining included, capped
+// at an hour as STS caps it), GetSessionToken and GetAccessKeyInfo. Each request's signature
+// is checked with sigv4.Verify against the keys the emulator knows: every session it issued
+// (access key, secret, session token, identity, expiry) and the documented long-term key of
+// the IAM user Alice ([UserAccessKeyID], [UserSecretAccessKey]). Failures get STS's codes and
+// messages: SignatureDoesNotMatch (also for a clock more than five minutes off),
+// InvalidClientTokenId (unknown key or wrong session token), ExpiredToken (a session past its
+// expiry), MissingAuthenticationToken (no signature). Tests can instead
 // supply their own STS handler ([WithHandler]) or replay recorded exchanges from
 // testdata/fixtures/sts ([WithFixtureFiles]).
 //
