@@ -1,9 +1,7 @@
 package ststest
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"fmt"
 	"sync"
 	"time"
 
@@ -98,10 +96,4 @@ func randomBase64(n int) string {
 	return base64.StdEncoding.EncodeToString(randomBytes(n))[:n]
 }
 
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("ststest: crypto/rand: %v", err))
-	}
-	return b
-}
+// randomBytes is in cognito_auth.go.
