@@ -4,9 +4,18 @@ go 1.22
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.39.2
+	github.com/aws/aws-sdk-go-v2/service/sts v1.38.6
 	github.com/rawsts/rawsts v0.0.0
 )
 
-require github.com/aws/smithy-go v1.23.0 // indirect
+require (
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.4.9 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.7.9 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.13.9 // indirect
+	github.com/aws/smithy-go v1.23.0 // indirect
+	github.com/beevik/etree v1.5.1 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+)
 
 replace github.com/rawsts/rawsts => ../

@@ -5,12 +5,16 @@ package main
 func commands() []*command {
 	return []*command{
 		cmdAssume,
+		cmdAssumeRole,
 		cmdCognito,
+		cmdDecodeAuth,
 		cmdDiagnose,
 		cmdEmulator,
 		cmdInspect,
 		cmdLintTrustPolicy,
+		cmdSign,
 		cmdThumbprint,
 		cmdVersion,
+		cmdWhoami,
 	}
 }

@@ -89,6 +89,27 @@ func assumeResult(out *sts.AssumeRoleWithWebIdentityOutput) credentialResult {
 	return credentialResult{creds: out.Credentials, awsCLI: v}
 }
 
+// cliAssumeRoleOutput mirrors `aws sts assume-role` output: the members of AssumeRoleResponse
+// in the model's order, absent members omitted.
+type cliAssumeRoleOutput struct {
+	Credentials      cliCredentials      `json:"Credentials"`
+	AssumedRoleUser  *cliAssumedRoleUser `json:"AssumedRoleUser,omitempty"`
+	PackedPolicySize *int                `json:"PackedPolicySize,omitempty"`
+	SourceIdentity   string              `json:"SourceIdentity,omitempty"`
+}
+
+func assumeRoleResult(out *sts.AssumeRoleOutput) credentialResult {
+	v := cliAssumeRoleOutput{
+		Credentials:      toCLICredentials(out.Credentials),
+		PackedPolicySize: out.PackedPolicySize,
+		SourceIdentity:   out.SourceIdentity,
+	}
+	if out.AssumedRoleUser != (sts.AssumedRoleUser{}) {
+		v.AssumedRoleUser = &cliAssumedRoleUser{out.AssumedRoleUser.AssumedRoleID, out.AssumedRoleUser.Arn}
+	}
+	return credentialResult{creds: out.Credentials, awsCLI: v}
+}
+
 // formatCredentials renders r in one of outputFormats; the whole text is built before anything
 // is written, so a failure never leaves half an output behind.
 func formatCredentials(format, profile string, r credentialResult) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/rawsts/rawsts/sts"
@@ -45,6 +46,9 @@ func reportSTSError(s *streams, err error) int {
 	switch {
 	case errors.As(err, &apiErr):
 		errorf(s, "%s", describeAPIError(apiErr))
+		if strings.Contains(apiErr.Message, encodedPrefix) {
+			errorf(s, "see why with: rawsts decode-authorization-message 'THE ENCODED MESSAGE' (or - and paste it)")
+		}
 		return exitRefused
 	case errors.As(err, &inErr):
 		errorf(s, "%s: %s (nothing was sent)", inErr.Field, inErr.Problem)
