@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -196,13 +197,25 @@ func appendCanonicalQuery(dst []byte, raw, skip string) []byte {
 	return dst
 }
 
-// headerEntry is one signed header: its name as found and its values in arrival order.
+// headerEntry is one signed header: its name as found and where its value comes from.
 type headerEntry struct {
 	name   string
-	values []string
-	value  string // used when values is nil
-	raw    []byte // used instead of value when set
+	values []string // fromRequest: the request's values in arrival order
+	value  string   // fromSigner: a value the signer supplies
+	src    valueSource
 }
+
+// valueSource says where appendCanonicalHeaders finds an entry's value. The date and the
+// content length are written from build's own arguments rather than stored in the entry:
+// a []byte or a formatted string there would escape to the heap, one allocation each.
+type valueSource uint8
+
+const (
+	fromRequest       valueSource = iota // values
+	fromSigner                           // value
+	fromDate                             // the X-Amz-Date being signed
+	fromContentLength                    // r.ContentLength in decimal
+)
 
 // lessFold reports whether a sorts before b when both are lower-cased (ASCII).
 func lessFold(a, b string) bool {
@@ -289,39 +302,61 @@ func plainValue(v string) bool {
 }
 
 // appendCanonicalHeaders appends "name:value\n" for each sorted entry, then a blank line,
-// then the signed-header list; it returns the offsets of that list in dst.
-func appendCanonicalHeaders(dst []byte, h []headerEntry) ([]byte, int, int) {
-	for i := 0; i < len(h); i++ {
-		if i > 0 && strings.EqualFold(h[i].name, h[i-1].name) {
-			dst = append(dst[:len(dst)-1], ',') // same name in two spellings: one line
+// then the signed-header list; it returns the offsets of that list in dst. date and length
+// are the values of the fromDate and fromContentLength entries.
+func appendCanonicalHeaders(dst []byte, h []headerEntry, date []byte, length int64) ([]byte, int, int) {
+	// at[i] is where entry i's lower-cased name was written, or -1 when it repeats the one
+	// before; the signed-header list copies the names from there instead of lower-casing
+	// and comparing them again. Entries past the array's end take the slow way.
+	var at [16]int
+	prev, prevLen := 0, -1
+	for i := range h {
+		e := &h[i]
+		start := len(dst)
+		dst = appendLower(dst, e.name)
+		if len(e.name) == prevLen && string(dst[start:]) == string(dst[prev:prev+prevLen]) {
+			// The same name in two spellings: one line, the values joined by ','.
+			dst = append(dst[:start-1], ',')
+			start = -1
 		} else {
-			dst = appendLower(dst, h[i].name)
 			dst = append(dst, ':')
+			prev, prevLen = start, len(e.name)
 		}
-		if h[i].raw != nil {
-			dst = append(dst, h[i].raw...)
-		} else if h[i].values == nil {
-			dst = appendHeaderValue(dst, h[i].value)
-		} else {
-			for j, v := range h[i].values {
+		if i < len(at) {
+			at[i] = start
+		}
+		switch e.src {
+		case fromRequest:
+			for j, v := range e.values {
 				if j > 0 {
 					dst = append(dst, ',')
 				}
 				dst = appendHeaderValue(dst, v)
 			}
+		case fromSigner:
+			dst = appendHeaderValue(dst, e.value)
+		case fromDate:
+			dst = append(dst, date...)
+		case fromContentLength:
+			dst = strconv.AppendInt(dst, length, 10)
 		}
 		dst = append(dst, '\n')
 	}
 	dst = append(dst, '\n')
 	start := len(dst)
-	for i := 0; i < len(h); i++ {
-		if i > 0 && strings.EqualFold(h[i].name, h[i-1].name) {
+	for i := range h {
+		switch {
+		case i < len(at) && at[i] < 0, i >= len(at) && equalFold(h[i].name, h[i-1].name):
 			continue
 		}
 		if len(dst) > start {
 			dst = append(dst, ';')
 		}
-		dst = appendLower(dst, h[i].name)
+		if i < len(at) {
+			dst = append(dst, dst[at[i]:at[i]+len(h[i].name)]...)
+		} else {
+			dst = appendLower(dst, h[i].name)
+		}
 	}
 	return dst, start, len(dst)
 }

@@ -17,23 +17,36 @@ type keyID struct {
 	region, service string
 }
 
+// cachedKey is one derived signing key and the tuple it was derived for. It is not changed
+// once made, so Signer.last can share it without the lock.
+type cachedKey struct {
+	id  keyID
+	key [32]byte
+}
+
 // signingKey returns kSigning for the tuple, from the cache when it is there.
 func (s *Signer) signingKey(secret string, date [8]byte, region, service string) [32]byte {
 	id := keyID{secret, date, region, service}
-	s.mu.Lock()
-	k, ok := s.keys[id]
-	s.mu.Unlock()
-	if ok {
-		return k
+	// A signer usually signs with one key all day: checking the last one used, with an
+	// atomic load and a comparison that short-cuts on shared string pointers, costs a
+	// fraction of the locked map lookup (which hashes the secret, region and service).
+	if c := s.last.Load(); c != nil && c.id == id {
+		return c.key
 	}
-	k = deriveKey(secret, date, region, service)
 	s.mu.Lock()
-	if s.keys == nil || len(s.keys) >= keyCacheLimit {
-		s.keys = make(map[keyID][32]byte)
-	}
-	s.keys[id] = k
+	c, ok := s.keys[id]
 	s.mu.Unlock()
-	return k
+	if !ok {
+		c = &cachedKey{id: id, key: deriveKey(secret, date, region, service)}
+		s.mu.Lock()
+		if s.keys == nil || len(s.keys) >= keyCacheLimit {
+			s.keys = make(map[keyID]*cachedKey)
+		}
+		s.keys[id] = c
+		s.mu.Unlock()
+	}
+	s.last.Store(c)
+	return c.key
 }
 
 // deriveKey computes the HMAC chain "AWS4"+secret → date → region → service → aws4_request.

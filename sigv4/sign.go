@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -84,7 +84,8 @@ type Signer struct {
 	UnsignedSessionToken bool
 
 	mu   sync.Mutex
-	keys map[keyID][32]byte
+	keys map[keyID]*cachedKey      // guarded by mu
+	last atomic.Pointer[cachedKey] // the key used last, read without mu
 }
 
 // Signature is the outcome of signing, step by step. Its strings may contain the session
@@ -119,13 +120,13 @@ func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, servi
 
 	var arr [16]headerEntry
 	h, size := collectHeaders(arr[:0], r, creds.SessionToken != "", addHash)
-	h = append(h, headerEntry{name: "x-amz-date", raw: date[:]})
+	h = append(h, headerEntry{name: "x-amz-date", src: fromDate})
 	if signToken {
-		h = append(h, headerEntry{name: "x-amz-security-token", value: creds.SessionToken})
+		h = append(h, headerEntry{name: "x-amz-security-token", value: creds.SessionToken, src: fromSigner})
 		size += len(creds.SessionToken)
 	}
 	if addHash {
-		h = append(h, headerEntry{name: "x-amz-content-sha256", value: payloadHash})
+		h = append(h, headerEntry{name: "x-amz-content-sha256", value: payloadHash, src: fromSigner})
 	}
 	sortHeaders(h)
 
@@ -173,7 +174,7 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	buf = append(buf, '\n')
 	buf = appendCanonicalQuery(buf, query, skip)
 	buf = append(buf, '\n')
-	buf, shStart, shEnd := appendCanonicalHeaders(buf, h)
+	buf, shStart, shEnd := appendCanonicalHeaders(buf, h, date[:], r.ContentLength)
 	buf = append(buf, '\n')
 	buf = append(buf, payloadHash...)
 	crEnd := len(buf)
@@ -227,7 +228,7 @@ func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([
 	if host == "" {
 		host = r.URL.Host
 	}
-	h = append(h, headerEntry{name: "host", value: host})
+	h = append(h, headerEntry{name: "host", value: host, src: fromSigner})
 	size := len(host) + 8
 	hasLength := false
 	for k, v := range r.Header {
@@ -239,15 +240,14 @@ func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([
 		case equalFold(k, "Content-Length"):
 			hasLength = true
 		}
-		h = append(h, headerEntry{name: k, values: v})
+		h = append(h, headerEntry{name: k, values: v, src: fromRequest})
 		size += len(k) + 2
 		for _, x := range v {
 			size += len(x) + 1
 		}
 	}
 	if !hasLength && r.ContentLength > 0 {
-		var n [20]byte
-		h = append(h, headerEntry{name: "content-length", value: string(strconv.AppendInt(n[:0], r.ContentLength, 10))})
+		h = append(h, headerEntry{name: "content-length", src: fromContentLength})
 		size += 36
 	}
 	return h, size

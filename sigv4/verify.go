@@ -310,11 +310,11 @@ func signedEntries(r *http.Request, list string) ([]headerEntry, error) {
 			if host == "" {
 				host = r.URL.Host
 			}
-			h = append(h, headerEntry{name: name, value: host})
+			h = append(h, headerEntry{name: name, value: host, src: fromSigner})
 		case len(vals) > 0:
-			h = append(h, headerEntry{name: name, values: vals})
+			h = append(h, headerEntry{name: name, values: vals, src: fromRequest})
 		case name == "content-length" && r.ContentLength > 0:
-			h = append(h, headerEntry{name: name, value: strconv.FormatInt(r.ContentLength, 10)})
+			h = append(h, headerEntry{name: name, src: fromContentLength})
 		default:
 			return nil, fail(ErrSignatureMismatch, "signed header "+name+" is not in the request")
 		}
