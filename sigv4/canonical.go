@@ -280,22 +280,13 @@ func appendHeaderValue(dst []byte, v string) []byte {
 }
 
 // plainValue reports whether v needs no trimming or folding: no tab, CR or LF, no space
-// at either end, no two spaces in a row.
+// at either end, no two spaces in a row. It may say false for a plain value (any control
+// byte does it), which only sends v the slow way.
 func plainValue(v string) bool {
-	if v == "" {
-		return true
-	}
-	if v[0] == ' ' || v[len(v)-1] == ' ' {
-		return false
-	}
 	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '\t', '\r', '\n':
+		// One comparison per byte for the common case: only bytes up to ' ' need a look.
+		if c := v[i]; c <= ' ' && (c != ' ' || i == 0 || i == len(v)-1 || v[i+1] == ' ') {
 			return false
-		case ' ':
-			if v[i+1] == ' ' {
-				return false
-			}
 		}
 	}
 	return true
@@ -349,7 +340,7 @@ func appendCanonicalHeaders(dst []byte, h []headerEntry, date []byte, length int
 		case i < len(at) && at[i] < 0, i >= len(at) && equalFold(h[i].name, h[i-1].name):
 			continue
 		}
-		if len(dst) > start {
+		if i > 0 { // not len(dst) > start: an empty first name still needs its ';'
 			dst = append(dst, ';')
 		}
 		if i < len(at) {
@@ -361,19 +352,28 @@ func appendCanonicalHeaders(dst []byte, h []headerEntry, date []byte, length int
 	return dst, start, len(dst)
 }
 
-// unsignedHeader reports whether header name k is one that is never signed.
-func unsignedHeader(k string) bool {
+// skipHeader reports whether collectHeaders leaves header k out: one that is never signed
+// (User-Agent, X-Amzn-Trace-Id, Expect, Authorization, Transfer-Encoding), Host and
+// X-Amz-Date (the signer writes them), and X-Amz-Security-Token and X-Amz-Content-Sha256
+// when the signer sets them (hasToken, hasHash). Switching on the length first means most
+// names are settled by one comparison of integers.
+func skipHeader(k string, hasToken, hasHash bool) bool {
 	switch len(k) {
+	case 4:
+		return equalFold(k, "Host")
 	case 6:
-		return strings.EqualFold(k, "Expect")
+		return equalFold(k, "Expect")
 	case 10:
-		return strings.EqualFold(k, "User-Agent")
+		return equalFold(k, "User-Agent") || equalFold(k, "X-Amz-Date")
 	case 13:
-		return strings.EqualFold(k, "Authorization")
+		return equalFold(k, "Authorization")
 	case 15:
-		return strings.EqualFold(k, "X-Amzn-Trace-Id")
+		return equalFold(k, "X-Amzn-Trace-Id")
 	case 17:
-		return strings.EqualFold(k, "Transfer-Encoding")
+		return equalFold(k, "Transfer-Encoding")
+	case 20:
+		return hasToken && equalFold(k, "X-Amz-Security-Token") ||
+			hasHash && equalFold(k, "X-Amz-Content-Sha256")
 	}
 	return false
 }

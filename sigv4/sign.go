@@ -83,9 +83,10 @@ type Signer struct {
 	// leave this false for them.
 	UnsignedSessionToken bool
 
-	mu   sync.Mutex
-	keys map[keyID]*cachedKey      // guarded by mu
-	last atomic.Pointer[cachedKey] // the key used last, read without mu
+	mu      sync.Mutex
+	keys    map[keyID]*cachedKey      // guarded by mu
+	last    atomic.Pointer[cachedKey] // the key used last, read without mu
+	digests sync.Pool
 }
 
 // Signature is the outcome of signing, step by step. Its strings may contain the session
@@ -191,7 +192,7 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	stsEnd := len(buf)
 
 	key := s.signingKey(creds.SecretAccessKey, [8]byte(date[:8]), region, service)
-	mac := macSum(buf, &key, buf[crEnd:stsEnd])
+	mac := s.mac(key, buf, buf[crEnd:stsEnd])
 	buf = hex.AppendEncode(buf, mac[:])
 	sigEnd := len(buf)
 
@@ -232,12 +233,10 @@ func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([
 	size := len(host) + 8
 	hasLength := false
 	for k, v := range r.Header {
-		switch {
-		case unsignedHeader(k), equalFold(k, "Host"), equalFold(k, "X-Amz-Date"),
-			hasToken && equalFold(k, "X-Amz-Security-Token"),
-			hasHash && equalFold(k, "X-Amz-Content-Sha256"):
+		if skipHeader(k, hasToken, hasHash) {
 			continue
-		case equalFold(k, "Content-Length"):
+		}
+		if len(k) == len("Content-Length") && equalFold(k, "Content-Length") {
 			hasLength = true
 		}
 		h = append(h, headerEntry{name: k, values: v, src: fromRequest})
