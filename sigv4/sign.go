@@ -122,12 +122,14 @@ func (s *Signer) SignHTTP(r *http.Request, creds Credentials, payloadHash, servi
 	var arr [16]headerEntry
 	h, size := collectHeaders(arr[:0], r, creds.SessionToken != "", addHash)
 	h = append(h, headerEntry{name: "x-amz-date", src: fromDate})
+	size += entrySize("x-amz-date", len(date))
 	if signToken {
 		h = append(h, headerEntry{name: "x-amz-security-token", value: creds.SessionToken, src: fromSigner})
-		size += len(creds.SessionToken)
+		size += entrySize("x-amz-security-token", len(creds.SessionToken))
 	}
 	if addHash {
 		h = append(h, headerEntry{name: "x-amz-content-sha256", value: payloadHash, src: fromSigner})
+		size += entrySize("x-amz-content-sha256", len(payloadHash))
 	}
 	sortHeaders(h)
 
@@ -158,17 +160,25 @@ type signed struct {
 }
 
 // build writes the four steps into one buffer and slices the results out of one string.
-// h must be sorted; query is the raw query to canonicalise, without the pairs named skip.
+// h must be sorted; size is what h takes (entrySize; an estimate, 0 is allowed); query is
+// the raw query to canonicalise, without the pairs named skip.
 func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size int, query, skip, payloadHash, service, region string, date *[16]byte, authz bool) *signed {
 	path := wirePath(r.URL)
 	s3 := service == "s3"
-	est := 576 + 3*len(path) + 2*len(query) + 2*size + 2*len(creds.AccessKeyID) + 3*(len(region)+len(service))
-	buf := make([]byte, 0, est)
-
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
 	}
+	// The buffer's size, estimated so that a common request needs no second allocation and
+	// no larger size class than it needs: the fixed text is the canonical request's five
+	// newlines, the string to sign without its scope (17+16+1+1+64), the scope without
+	// region and service (23, written twice), the signature (64), Authorization's fixed
+	// parts (28+1+16+12+64) and 32 bytes for mac's inner sum. Escaping can triple a path;
+	// doubling the query covers the usual few escapes.
+	est := 5 + 99 + 2*23 + 64 + 121 + 32 + len(method) + len(payloadHash) + 3*len(path) + 2*len(query) + size +
+		len(creds.AccessKeyID) + 2*(len(region)+len(service))
+	buf := make([]byte, 0, est)
+
 	buf = append(buf, method...)
 	buf = append(buf, '\n')
 	buf = appendCanonicalURI(buf, path, s3 || s.DisableURIPathEscaping, !(s3 || s.DisableURIPathNormalization))
@@ -223,14 +233,14 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 // r.ContentLength when the header map lacks it) and every header not in the unsigned list.
 // X-Amz-Date and Authorization are always skipped (the signer sets them); so are
 // X-Amz-Security-Token when the signer sets it (hasToken) and X-Amz-Content-Sha256 when
-// the signer sets it (hasHash). It returns the entries and their total size in bytes.
+// the signer sets it (hasHash). It returns the entries and their total entrySize.
 func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([]headerEntry, int) {
 	host := r.Host
 	if host == "" {
 		host = r.URL.Host
 	}
 	h = append(h, headerEntry{name: "host", value: host, src: fromSigner})
-	size := len(host) + 8
+	size := entrySize("host", len(host))
 	hasLength := false
 	for k, v := range r.Header {
 		if skipHeader(k, hasToken, hasHash) {
@@ -240,16 +250,23 @@ func collectHeaders(h []headerEntry, r *http.Request, hasToken, hasHash bool) ([
 			hasLength = true
 		}
 		h = append(h, headerEntry{name: k, values: v, src: fromRequest})
-		size += len(k) + 2
+		n := 0
 		for _, x := range v {
-			size += len(x) + 1
+			n += len(x) + 1
 		}
+		size += entrySize(k, n)
 	}
 	if !hasLength && r.ContentLength > 0 {
 		h = append(h, headerEntry{name: "content-length", src: fromContentLength})
-		size += 36
+		size += entrySize("content-length", 19) // the most digits an int64 has
 	}
 	return h, size
+}
+
+// entrySize is the most a header entry adds to the signing text: its name three times (the
+// canonical line and two signed-header lists), four separators and n bytes of values.
+func entrySize(name string, n int) int {
+	return 3*len(name) + 4 + n
 }
 
 // appendScope appends date/region/service/aws4_request.
