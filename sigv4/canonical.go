@@ -283,7 +283,19 @@ func appendHeaderValue(dst []byte, v string) []byte {
 // at either end, no two spaces in a row. It may say false for a plain value (any control
 // byte does it), which only sends v the slow way.
 func plainValue(v string) bool {
-	for i := 0; i < len(v); i++ {
+	i := 0
+	// Eight bytes at a time while none is a space or a control byte, as in a session token:
+	// a byte b < 0x21 is the only kind that sets its top bit in (x - 0x2121…) &^ x (a byte
+	// of 0x80 or more has its top bit cleared by &^ x, and a borrow starts only below 0x21).
+	// The shifts compile to one 8-byte load.
+	for ; i+8 <= len(v); i += 8 {
+		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+		if (x-0x2121212121212121)&^x&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(v); i++ {
 		// One comparison per byte for the common case: only bytes up to ' ' need a look.
 		if c := v[i]; c <= ' ' && (c != ' ' || i == 0 || i == len(v)-1 || v[i+1] == ' ') {
 			return false

@@ -144,9 +144,10 @@ func FuzzCanonicalHeaders(f *testing.F) {
 	for _, b := range suiteHeaders(f) {
 		f.Add(b)
 	}
-	f.Add("My-Header1:  a   b   c  \nmy-header1:\tx\r\n y\nMY-HEADER1:z\x00 w ")     // one name, three spellings
-	f.Add("X-Amz-Date:1\nContent-Length:2\nhost:h\nb:\x00\x00\n:empty\nA:\x01 \x7f") // merging with the signer's
-	f.Add(strings.Repeat("h1:a\nH2:b\nh3:c  d\nh2:e\n", 6))                          // more entries than the offsets array
+	f.Add("My-Header1:  a   b   c  \nmy-header1:\tx\r\n y\nMY-HEADER1:z\x00 w ")                                          // one name, three spellings
+	f.Add("X-Amz-Date:1\nContent-Length:2\nhost:h\nb:\x00\x00\n:empty\nA:\x01 \x7f")                                      // merging with the signer's
+	f.Add(strings.Repeat("h1:a\nH2:b\nh3:c  d\nh2:e\n", 6))                                                               // more entries than the offsets array
+	f.Add("t:FwoGZXIvYXdzEXAMPLE//////////wEaDEXAMPLE\nu:abcdefgh  ijklmnop\nv:abcdefghijklmno \nw:\x80\xffabcdef\tghij") // past the 8-byte scan
 	f.Fuzz(func(t *testing.T, in string) {
 		var h []headerEntry
 		for _, line := range strings.Split(in, "\n") {
