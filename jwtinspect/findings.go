@@ -192,7 +192,8 @@ func ProviderARN(issuer, partition, account string) string {
 
 // ConditionKeyPrefix returns the prefix of the trust-policy condition keys for issuer's
 // claims (PREFIX:sub, PREFIX:aud …): the issuer without "https://", e.g.
-// "token.actions.githubusercontent.com".
+// "token.actions.githubusercontent.com". An "http://" scheme (never valid for STS, but seen on
+// local test issuers) is stripped the same way, as trustpolicy.IssuerHost does.
 func ConditionKeyPrefix(issuer string) string {
-	return strings.TrimPrefix(issuer, "https://")
+	return strings.TrimPrefix(strings.TrimPrefix(issuer, "https://"), "http://")
 }
