@@ -1,6 +1,9 @@
 package jwtinspect
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestProviderARNAgreesWithTrustpolicy pins the argument order and the scheme rule that
 // trustpolicy.ProviderARN shares: the two leaves cannot import each other, so both test the
@@ -17,6 +20,29 @@ func TestProviderARNAgreesWithTrustpolicy(t *testing.T) {
 	} {
 		if got := ProviderARN(tt.issuer, tt.partition, tt.account); got != tt.want {
 			t.Errorf("ProviderARN(%q, %q, %q) = %q; want %q", tt.issuer, tt.partition, tt.account, got, tt.want)
+		}
+	}
+}
+
+func TestHumanDuration(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0s"},
+		{400 * time.Millisecond, "0s"},
+		{42 * time.Second, "42s"},
+		{-42 * time.Second, "42s"},
+		{52*time.Minute + 10*time.Second, "52m10s"},
+		{52 * time.Minute, "52m"},
+		{3*time.Hour + 10*time.Minute + 20*time.Second, "3h10m"},
+		{2 * time.Hour, "2h"},
+		{47*time.Hour + 59*time.Minute, "47h59m"},
+		{72 * time.Hour, "3d"},
+		{412*24*time.Hour + 3*time.Hour + 10*time.Minute, "412d3h"},
+	} {
+		if got := HumanDuration(tt.d); got != tt.want {
+			t.Errorf("HumanDuration(%v) = %q; want %q", tt.d, got, tt.want)
 		}
 	}
 }
