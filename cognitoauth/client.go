@@ -145,7 +145,7 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 		return fmt.Errorf("cognitoauth: encoding %s: %w", op, err)
 	}
 	policy := retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff}
-	return retry.Do(ctx, policy, func(int) (bool, error) {
+	err = retry.Do(ctx, policy, func(int) (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 		if err != nil {
 			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
@@ -179,6 +179,21 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 		}
 		return false, nil
 	})
+	scrubErr(err, append(httpx.SecretValues(jsonType, body), c.ClientSecret)...)
+	return err
+}
+
+// scrubErr removes from the text of err any secret the request carried, in case Cognito's
+// message or a proxy's page in between echoes one (a password, a refresh token, a code).
+func scrubErr(err error, secrets ...string) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.Message = httpx.Scrub(apiErr.Message, secrets...)
+	}
+	var respErr *ResponseError
+	if errors.As(err, &respErr) {
+		respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
+	}
 }
 
 // retryable reports whether a failed reply may be tried again.

@@ -294,3 +294,34 @@ func TestRequestShape(t *testing.T) {
 		t.Errorf("X-Amz-Target = %q", tgt)
 	}
 }
+
+// TestErrorsScrubEchoedSecrets: a proxy's page (or a Cognito message) that echoes the password
+// or the client secret must not carry it into error text.
+func TestErrorsScrubEchoedSecrets(t *testing.T) {
+	const password = "Correct-Horse-9!"
+	for _, tt := range []struct {
+		name, contentType, body string
+		status                  int
+	}{
+		{"proxy page", "text/html", "<html>denied: PASSWORD=" + password + " secret=clientsecretvalue</html>", http.StatusForbidden},
+		{"cognito message", "application/x-amz-json-1.1", `{"__type":"InvalidParameterException","message":"bad value ` + password + ` / clientsecretvalue"}`, http.StatusBadRequest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.contentType)
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c := testClient(srv.URL)
+			c.ClientSecret = "clientsecretvalue"
+			_, err := c.Login(context.Background(), &LoginInput{Flow: FlowPassword, Username: "alice", Password: password}, nil)
+			if err == nil {
+				t.Fatal("Login succeeded; want an error")
+			}
+			if strings.Contains(err.Error(), password) || strings.Contains(err.Error(), "clientsecretvalue") {
+				t.Errorf("Login error %q quotes a secret", err)
+			}
+		})
+	}
+}
