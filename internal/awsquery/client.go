@@ -142,4 +142,3 @@ func Retryable(err error) bool {
 	}
 	return retry.ConnectionReset(err)
 }
-
