@@ -154,7 +154,7 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 			return nil, exitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(s.stderr, "rawsts %s: %v\nrun 'rawsts help %s' for usage\n", name, err, name)
+			fmt.Fprintf(s.stderr, "rawsts: %s: %v\nrawsts: run 'rawsts help %s' for usage\n", name, err, name)
 			return nil, exitUsage, false
 		}
 		rest := fs.Args()
@@ -171,7 +171,7 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 
 // usageError prints a usage problem the way every command does and returns exitUsage.
 func usageError(s *streams, name, format string, a ...any) int {
-	fmt.Fprintf(s.stderr, "rawsts %s: %s\nrun 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
+	fmt.Fprintf(s.stderr, "rawsts: %s: %s\nrawsts: run 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
 	return exitUsage
 }
 
