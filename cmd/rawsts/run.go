@@ -43,10 +43,18 @@ type streams struct {
 
 func newStreams(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string) *streams {
 	return &streams{
-		stdin:           stdin,
-		stdout:          stdout,
-		stderr:          stderr,
-		getenv:          getenv,
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		// The libraries consult only the lookup they are given; for the real process, a missing
+		// HOME falls back to the user's home directory, as the AWS CLI's does.
+		getenv: func(k string) string {
+			v := getenv(k)
+			if v == "" && k == "HOME" {
+				v, _ = os.UserHomeDir()
+			}
+			return v
+		},
 		now:             time.Now,
 		stdinIsTerminal: isTerminal(stdin),
 	}
