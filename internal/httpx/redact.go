@@ -101,14 +101,6 @@ func RedactHeader(h http.Header) http.Header {
 	return out
 }
 
-// RedactURL returns u as a string with secret query parameters (a presigned URL's
-// X-Amz-Security-Token and X-Amz-Signature) redacted.
-func RedactURL(u *url.URL) string {
-	c := *u
-	c.RawQuery = RedactForm(u.RawQuery)
-	return c.String()
-}
-
 // sortedHeaderLines renders h as "Name: value" lines in name order.
 func sortedHeaderLines(h http.Header) []string {
 	names := make([]string, 0, len(h))
