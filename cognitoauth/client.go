@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/retry"
 	"github.com/rawsts/rawsts/sigv4"
@@ -61,12 +62,14 @@ type Client struct {
 
 // EndpointFromEnv returns the endpoint override the AWS SDKs honour, given an environment
 // lookup such as os.Getenv: AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, then AWS_ENDPOINT_URL,
-// or "" for none.
-func EndpointFromEnv(getenv func(string) string) string {
-	if v := getenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"); v != "" {
-		return v
+// neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, and "" for none. The only error
+// is an AWS_IGNORE_CONFIGURED_ENDPOINT_URLS that is neither true nor false.
+func EndpointFromEnv(getenv func(string) string) (string, error) {
+	v, _, err := awsenv.EndpointURL(getenv, "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+	if err != nil {
+		return "", fmt.Errorf("cognitoauth: %w", err)
 	}
-	return getenv("AWS_ENDPOINT_URL")
+	return v, nil
 }
 
 const (

@@ -24,13 +24,21 @@ func TestEndpointFromEnv(t *testing.T) {
 		{"none", nil, ""},
 		{"generic", map[string]string{"AWS_ENDPOINT_URL": "http://localhost:4566"}, "http://localhost:4566"},
 		{"service wins", map[string]string{"AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://b"}, "http://b"},
+		{"ignored", map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://b", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := EndpointFromEnv(func(k string) string { return tt.env[k] }); got != tt.want {
-				t.Errorf("EndpointFromEnv(%v) = %q; want %q", tt.env, got, tt.want)
+			if got, err := EndpointFromEnv(func(k string) string { return tt.env[k] }); got != tt.want || err != nil {
+				t.Errorf("EndpointFromEnv(%v) = %q, %v; want %q", tt.env, got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestEndpointFromEnvBadIgnoreFlag(t *testing.T) {
+	env := map[string]string{"AWS_ENDPOINT_URL": "http://a", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "perhaps"}
+	if _, err := EndpointFromEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
+		t.Errorf("EndpointFromEnv = %v; want an error naming AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", err)
 	}
 }
 
