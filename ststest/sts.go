@@ -38,6 +38,8 @@ type emulator struct {
 	keys keyring
 }
 
+// ServeHTTP answers one STS Query-protocol request: it reads the body under the 1 MiB cap,
+// dispatches on Action and Version, and answers anything else with InvalidAction.
 func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	if r.URL.Path != "/" {
