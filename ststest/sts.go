@@ -133,32 +133,32 @@ func (e *emulator) invalid(w http.ResponseWriter, form url.Values, reqID string,
 	return true
 }
 
-// role is the role a validated AssumeRole or AssumeRoleWithWebIdentity names, and how long
+// targetRole is the role a validated AssumeRole or AssumeRoleWithWebIdentity names, and how long
 // its session lasts.
-type role struct {
+type targetRole struct {
 	arn, partition, account, name string
 	duration                      time.Duration // the request's DurationSeconds, or an hour
 }
 
 // resolveRole splits a validated role ARN and defaults the session duration (seconds, 0 = not
 // given). On a role ARN STS would refuse it writes STS's ValidationError and returns false.
-func (e *emulator) resolveRole(w http.ResponseWriter, reqID string, now time.Time, roleARN string, durationSeconds int) (role, bool) {
+func (e *emulator) resolveRole(w http.ResponseWriter, reqID string, now time.Time, roleARN string, durationSeconds int) (targetRole, bool) {
 	account, name, ok := parseRoleARN(roleARN)
 	if !ok {
 		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", "Request ARN is invalid", reqID, now)
-		return role{}, false
+		return targetRole{}, false
 	}
 	if durationSeconds == 0 {
 		durationSeconds = defaultDuration
 	}
-	return role{
+	return targetRole{
 		arn: roleARN, partition: strings.SplitN(roleARN, ":", 3)[1], account: account, name: name,
 		duration: time.Duration(durationSeconds) * time.Second,
 	}, true
 }
 
 // session is the identity of a session of r named sessionName.
-func (r role) session(sessionName, sourceIdentity string) identity {
+func (r targetRole) session(sessionName, sourceIdentity string) identity {
 	return identity{
 		account:        r.account,
 		arn:            fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", r.partition, r.account, r.name, sessionName),
@@ -169,7 +169,7 @@ func (r role) session(sessionName, sourceIdentity string) identity {
 }
 
 // expires is when a session of r started at now ends.
-func (r role) expires(now time.Time) time.Time { return now.Add(r.duration) }
+func (r targetRole) expires(now time.Time) time.Time { return now.Add(r.duration) }
 
 // packedPolicySize approximates STS's PackedPolicySize for n characters of session policies
 // and tags, or returns nil when there are none. STS reports the packed (compressed) size as a
