@@ -376,3 +376,23 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageErrorsArePrefixed: every line a command writes on stderr for a usage error starts
+// with "rawsts: ", as help/rawsts.txt promises.
+func TestUsageErrorsArePrefixed(t *testing.T) {
+	for _, c := range commands() {
+		args := []string{c.name, "--no-such-flag"}
+		if c.name == "cognito" {
+			args = []string{c.name, "login", "--no-such-flag"}
+		}
+		r := runCLI(t, nil, "", nil, args...)
+		if r.code != exitUsage {
+			t.Errorf("rawsts %s: exit %d; want %d", strings.Join(args, " "), r.code, exitUsage)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+			if !strings.HasPrefix(line, "rawsts: ") {
+				t.Errorf("rawsts %s: stderr line %q does not start with \"rawsts: \"", strings.Join(args, " "), line)
+			}
+		}
+	}
+}
