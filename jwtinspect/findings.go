@@ -57,11 +57,16 @@ func (s *Severity) UnmarshalText(b []byte) error {
 // Finding is one observation about a token. Code is stable and is one of the Code constants;
 // Message is a sentence a person can act on, and may change between versions.
 type Finding struct {
+	// Severity is how much the finding matters: Error when STS will refuse the token.
 	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Message  string   `json:"message"`
+	// Code is one of the Code constants below, e.g. "token-expired"; match on it.
+	Code string `json:"code"`
+	// Message is a sentence for a person, with the fix where there is one. It never quotes
+	// the token.
+	Message string `json:"message"`
 }
 
+// String formats the finding as one line: "SEVERITY: CODE: MESSAGE".
 func (f Finding) String() string { return f.Severity.String() + ": " + f.Code + ": " + f.Message }
 
 // Finding codes. They are part of the public contract: tools match on them. The severity each

@@ -77,12 +77,18 @@ type VerifyOptions struct {
 
 // Verified describes a request whose signature checked out.
 type Verified struct {
-	AccessKeyID, Region, Service string
-	SignedHeaders                string        // as the client listed them: "host;x-amz-date"
-	Time                         time.Time     // X-Amz-Date
-	Presigned                    bool          // query form
-	Expires                      time.Duration // X-Amz-Expires, for presigned requests
-	Signature                    *Signature    // what the verifier computed
+	// AccessKeyID is the key the request was signed with, from its credential scope; the
+	// lookup function returned its secret.
+	AccessKeyID string
+	// Region is the credential scope's region, e.g. "us-east-1".
+	Region string
+	// Service is the credential scope's service, e.g. "sts".
+	Service       string
+	SignedHeaders string        // as the client listed them: "host;x-amz-date"
+	Time          time.Time     // X-Amz-Date
+	Presigned     bool          // query form
+	Expires       time.Duration // X-Amz-Expires, for presigned requests
+	Signature     *Signature    // what the verifier computed
 }
 
 // authFields are the parts of a signature, from the Authorization header or the query.

@@ -57,6 +57,8 @@ func recordedAction(r recording.Request) string {
 	return ""
 }
 
+// ServeHTTP answers an STS request with the next unused recorded exchange for its Action, or
+// an STS-shaped InvalidAction error when none is left.
 func (rp *replayer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {

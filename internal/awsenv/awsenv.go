@@ -17,6 +17,8 @@ type VarError struct {
 	Problem string // what is wrong with its value
 }
 
+// Error returns "NAME: PROBLEM", without a package prefix: sts and cognitoauth wrap it in
+// their own errors.
 func (e *VarError) Error() string { return e.Name + ": " + e.Problem }
 
 // Bool reads a boolean setting such as AWS_USE_FIPS_ENDPOINT: unset or "false" is false,
