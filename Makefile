@@ -5,7 +5,7 @@ BIN := bin/rawsts
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build test test-main test-bench demo bench fuzz clean
+.PHONY: all build test test-main test-bench demo bench size clean
 
 all: build
 
@@ -29,7 +29,11 @@ demo:
 	./scripts/demo.sh
 
 bench:
-	cd bench && $(GO) test -run '^$$' -bench . -benchmem ./...
+	cd bench && $(GO) test -run '^$$' -bench . -benchmem -count 5 ./...
+
+# size compares stripped binaries: rawsts's sts package and the SDK's doing the same one call.
+size:
+	sh bench/size.sh
 
 clean:
 	rm -rf bin

@@ -35,6 +35,8 @@ type InitiateAuthInput struct {
 // AdminInitiateAuthInput is the body of AdminInitiateAuth: InitiateAuth's fields plus the
 // pool. Empty UserPoolID means the Client's.
 type AdminInitiateAuthInput struct {
+	// InitiateAuthInput holds AuthFlow, AuthParameters, ClientID and ClientMetadata; being
+	// embedded, they are sent at the top level of the JSON body, beside UserPoolId.
 	InitiateAuthInput
 	// UserPoolID is the pool, such as "eu-west-2_eYpv1mFHB".
 	UserPoolID string `json:"UserPoolId"`
@@ -58,6 +60,8 @@ type RespondToAuthChallengeInput struct {
 
 // AdminRespondToAuthChallengeInput is the body of AdminRespondToAuthChallenge.
 type AdminRespondToAuthChallengeInput struct {
+	// RespondToAuthChallengeInput holds the challenge, its responses, ClientID and Session;
+	// being embedded, they are sent at the top level of the JSON body, beside UserPoolId.
 	RespondToAuthChallengeInput
 	// UserPoolID is the pool, such as "eu-west-2_eYpv1mFHB".
 	UserPoolID string `json:"UserPoolId"`

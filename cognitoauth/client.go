@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/retry"
 	"github.com/rawsts/rawsts/sigv4"
@@ -61,12 +62,14 @@ type Client struct {
 
 // EndpointFromEnv returns the endpoint override the AWS SDKs honour, given an environment
 // lookup such as os.Getenv: AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, then AWS_ENDPOINT_URL,
-// or "" for none.
-func EndpointFromEnv(getenv func(string) string) string {
-	if v := getenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"); v != "" {
-		return v
+// neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, and "" for none. The only error
+// is an AWS_IGNORE_CONFIGURED_ENDPOINT_URLS that is neither true nor false.
+func EndpointFromEnv(getenv func(string) string) (string, error) {
+	v, _, err := awsenv.EndpointURL(getenv, "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+	if err != nil {
+		return "", fmt.Errorf("cognitoauth: %w", err)
 	}
-	return getenv("AWS_ENDPOINT_URL")
+	return v, nil
 }
 
 const (
@@ -145,7 +148,7 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 		return fmt.Errorf("cognitoauth: encoding %s: %w", op, err)
 	}
 	policy := retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff}
-	return retry.Do(ctx, policy, func(int) (bool, error) {
+	err = retry.Do(ctx, policy, func(int) (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 		if err != nil {
 			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
@@ -179,6 +182,21 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 		}
 		return false, nil
 	})
+	scrubErr(err, append(httpx.SecretValues(jsonType, body), c.ClientSecret)...)
+	return err
+}
+
+// scrubErr removes from the text of err any secret the request carried, in case Cognito's
+// message or a proxy's page in between echoes one (a password, a refresh token, a code).
+func scrubErr(err error, secrets ...string) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.Message = httpx.Scrub(apiErr.Message, secrets...)
+	}
+	var respErr *ResponseError
+	if errors.As(err, &respErr) {
+		respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
+	}
 }
 
 // retryable reports whether a failed reply may be tried again.

@@ -24,13 +24,21 @@ func TestEndpointFromEnv(t *testing.T) {
 		{"none", nil, ""},
 		{"generic", map[string]string{"AWS_ENDPOINT_URL": "http://localhost:4566"}, "http://localhost:4566"},
 		{"service wins", map[string]string{"AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://b"}, "http://b"},
+		{"ignored", map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://b", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := EndpointFromEnv(func(k string) string { return tt.env[k] }); got != tt.want {
-				t.Errorf("EndpointFromEnv(%v) = %q; want %q", tt.env, got, tt.want)
+			if got, err := EndpointFromEnv(func(k string) string { return tt.env[k] }); got != tt.want || err != nil {
+				t.Errorf("EndpointFromEnv(%v) = %q, %v; want %q", tt.env, got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestEndpointFromEnvBadIgnoreFlag(t *testing.T) {
+	env := map[string]string{"AWS_ENDPOINT_URL": "http://a", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "perhaps"}
+	if _, err := EndpointFromEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
+		t.Errorf("EndpointFromEnv = %v; want an error naming AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", err)
 	}
 }
 
@@ -292,5 +300,36 @@ func TestRequestShape(t *testing.T) {
 	}
 	if tgt := got[1].Header.Get("X-Amz-Target"); tgt != "AWSCognitoIdentityProviderService.AdminInitiateAuth" {
 		t.Errorf("X-Amz-Target = %q", tgt)
+	}
+}
+
+// TestErrorsScrubEchoedSecrets: a proxy's page (or a Cognito message) that echoes the password
+// or the client secret must not carry it into error text.
+func TestErrorsScrubEchoedSecrets(t *testing.T) {
+	const password = "Correct-Horse-9!"
+	for _, tt := range []struct {
+		name, contentType, body string
+		status                  int
+	}{
+		{"proxy page", "text/html", "<html>denied: PASSWORD=" + password + " secret=clientsecretvalue</html>", http.StatusForbidden},
+		{"cognito message", "application/x-amz-json-1.1", `{"__type":"InvalidParameterException","message":"bad value ` + password + ` / clientsecretvalue"}`, http.StatusBadRequest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.contentType)
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c := testClient(srv.URL)
+			c.ClientSecret = "clientsecretvalue"
+			_, err := c.Login(context.Background(), &LoginInput{Flow: FlowPassword, Username: "alice", Password: password}, nil)
+			if err == nil {
+				t.Fatal("Login succeeded; want an error")
+			}
+			if strings.Contains(err.Error(), password) || strings.Contains(err.Error(), "clientsecretvalue") {
+				t.Errorf("Login error %q quotes a secret", err)
+			}
+		})
 	}
 }

@@ -30,6 +30,8 @@ type LoginInput struct {
 // takes flags in scripts. Answer returns the challenge responses, normally just
 // {c.AnswerKey(): value}; Login adds USERNAME and SECRET_HASH itself.
 type Challenger interface {
+	// Answer is called once per challenge, in the order Cognito asks them; ctx is Login's.
+	// An error stops the login and is returned wrapped ("cognitoauth: answering NAME: …").
 	Answer(ctx context.Context, c *Challenge) (map[string]string, error)
 }
 

@@ -41,43 +41,111 @@ type SessionTags struct {
 // use. A claim that is absent, or present with another JSON type, leaves its field zero;
 // [Token.RawClaims] always has the claim as sent.
 type Claims struct {
-	// Registered claims (RFC 7519). Audience is always a list, whether aud was a string or an
-	// array.
-	Issuer, Subject, ID string
-	Audience            []string
-	ExpiresAt           *NumericTime
-	NotBefore           *NumericTime
-	IssuedAt            *NumericTime
+	// Registered claims (RFC 7519).
 
-	// OIDC and OAuth claims: azp, amr, scope.
+	// Issuer is iss, the issuer URL STS matches against an IAM OIDC provider.
+	Issuer string
+	// Subject is sub, which STS returns as SubjectFromWebIdentityToken.
+	Subject string
+	// ID is jti, the token's unique id; "" when the issuer sets none.
+	ID string
+	// Audience is aud, always a list, whether aud was a string or an array; nil when aud is
+	// absent or is not a string or an array of strings.
+	Audience []string
+	// ExpiresAt is exp; nil when absent, not a number, or out of range.
+	ExpiresAt *NumericTime
+	// NotBefore is nbf; nil when absent, not a number, or out of range.
+	NotBefore *NumericTime
+	// IssuedAt is iat; nil when absent, not a number, or out of range.
+	IssuedAt *NumericTime
+
+	// OIDC and OAuth claims.
+
+	// AuthorizedParty is azp, the client the token was issued to. For accounts.google.com
+	// tokens that carry it, IAM's accounts.google.com:aud key is azp and :oaud is aud.
 	AuthorizedParty string
-	AMR             []string
-	Scope           string
+	// AMR is amr, the authentication methods; nil when absent.
+	AMR []string
+	// Scope is scope, the space-separated OAuth scopes of an access token.
+	Scope string
 
-	// Amazon Cognito user pools: token_use ("id" or "access"), client_id (access tokens),
-	// cognito:username, username (access tokens), email, cognito:groups.
-	TokenUse, ClientID, CognitoUsername, Username, Email string
-	CognitoGroups                                        []string
+	// Amazon Cognito user pools.
 
-	// AWS claims: https://aws.amazon.com/source_identity and https://aws.amazon.com/tags.
+	// TokenUse is token_use: "id" for an ID token, "access" for an access token.
+	TokenUse string
+	// ClientID is client_id, the app client id, in access tokens (ID tokens carry it in aud).
+	ClientID string
+	// CognitoUsername is cognito:username, in ID tokens.
+	CognitoUsername string
+	// Username is username, the user's name in access tokens.
+	Username string
+	// Email is email, the user's address, in ID tokens that carry it.
+	Email string
+	// CognitoGroups is cognito:groups, the user's groups in the pool; nil when in none.
+	CognitoGroups []string
+
+	// AWS claims.
+
+	// SourceIdentity is https://aws.amazon.com/source_identity, which becomes the session's
+	// source identity; "" when absent or not a string.
 	SourceIdentity string
-	Tags           *SessionTags
+	// Tags is https://aws.amazon.com/tags, which becomes the session's tags; nil when
+	// absent or not an object.
+	Tags *SessionTags
 
-	// GitHub Actions claims (GitLab CI shares ref, ref_type, sha and environment). IDs are
-	// kept as the strings GitHub sends.
-	Repository, RepositoryOwner, RepositoryID, RepositoryOwnerID string
-	Ref, RefType, SHA, Environment, EventName                    string
-	Workflow, JobWorkflowRef, Actor, ActorID, RunnerEnvironment  string
+	// GitHub Actions claims. GitLab CI shares ref, ref_type, sha and environment. IDs are
+	// kept as the strings GitHub sends; a JSON number from another issuer is kept as written.
 
-	// GitLab CI: project_path, namespace_path.
-	ProjectPath, NamespacePath string
+	// Repository is repository, "OWNER/REPO".
+	Repository string
+	// RepositoryOwner is repository_owner, the user or organisation.
+	RepositoryOwner string
+	// RepositoryID is repository_id, which survives renames, unlike Repository.
+	RepositoryID string
+	// RepositoryOwnerID is repository_owner_id, which survives renames, unlike
+	// RepositoryOwner.
+	RepositoryOwnerID string
+	// Ref is ref, the git ref the job runs for, e.g. "refs/heads/main".
+	Ref string
+	// RefType is ref_type: "branch" or "tag".
+	RefType string
+	// SHA is sha, the commit the job runs for.
+	SHA string
+	// Environment is environment, the deployment environment; "" for a job without one.
+	Environment string
+	// EventName is event_name, the event that started the workflow, e.g. "push",
+	// "pull_request".
+	EventName string
+	// Workflow is workflow, the workflow's name.
+	Workflow string
+	// JobWorkflowRef is job_workflow_ref, "OWNER/REPO/.github/workflows/FILE@REF"; for a
+	// reusable workflow it names the called workflow, not the caller.
+	JobWorkflowRef string
+	// Actor is actor, the account that started the run.
+	Actor string
+	// ActorID is actor_id, the numeric id of Actor as a string.
+	ActorID string
+	// RunnerEnvironment is runner_environment: "github-hosted" or "self-hosted".
+	RunnerEnvironment string
 
-	// CircleCI: oidc.circleci.com/project-id.
+	// GitLab CI.
+
+	// ProjectPath is project_path, "GROUP/PROJECT".
+	ProjectPath string
+	// NamespacePath is namespace_path, the group or user owning the project.
+	NamespacePath string
+
+	// CircleCI.
+
+	// CircleCIProjectID is oidc.circleci.com/project-id.
 	CircleCIProjectID string
 
-	// Kubernetes service-account tokens (EKS IRSA): kubernetes.io.namespace and
-	// kubernetes.io.serviceaccount.name.
-	KubernetesNamespace, KubernetesServiceAccount string
+	// Kubernetes service-account tokens (EKS IRSA).
+
+	// KubernetesNamespace is kubernetes.io.namespace, the service account's namespace.
+	KubernetesNamespace string
+	// KubernetesServiceAccount is kubernetes.io.serviceaccount.name.
+	KubernetesServiceAccount string
 }
 
 // claimProblem is a claim STS reads whose value STS will refuse.

@@ -29,6 +29,7 @@ type MalformedError struct {
 	Err error
 }
 
+// Error returns "jwtinspect: malformed token: " and the Reason; it quotes no token text.
 func (e *MalformedError) Error() string { return "jwtinspect: malformed token: " + e.Reason }
 
 // Is reports whether target is [ErrMalformed].

@@ -57,11 +57,16 @@ func (s *Severity) UnmarshalText(b []byte) error {
 // Finding is one observation about a token. Code is stable and is one of the Code constants;
 // Message is a sentence a person can act on, and may change between versions.
 type Finding struct {
+	// Severity is how much the finding matters: Error when STS will refuse the token.
 	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Message  string   `json:"message"`
+	// Code is one of the Code constants below, e.g. "token-expired"; match on it.
+	Code string `json:"code"`
+	// Message is a sentence for a person, with the fix where there is one. It never quotes
+	// the token.
+	Message string `json:"message"`
 }
 
+// String formats the finding as one line: "SEVERITY: CODE: MESSAGE".
 func (f Finding) String() string { return f.Severity.String() + ": " + f.Code + ": " + f.Message }
 
 // Finding codes. They are part of the public contract: tools match on them. The severity each
@@ -192,7 +197,8 @@ func ProviderARN(issuer, partition, account string) string {
 
 // ConditionKeyPrefix returns the prefix of the trust-policy condition keys for issuer's
 // claims (PREFIX:sub, PREFIX:aud …): the issuer without "https://", e.g.
-// "token.actions.githubusercontent.com".
+// "token.actions.githubusercontent.com". An "http://" scheme (never valid for STS, but seen on
+// local test issuers) is stripped the same way, as trustpolicy.IssuerHost does.
 func ConditionKeyPrefix(issuer string) string {
-	return strings.TrimPrefix(issuer, "https://")
+	return strings.TrimPrefix(strings.TrimPrefix(issuer, "https://"), "http://")
 }

@@ -15,21 +15,32 @@ import (
 
 // JWK is one key of a JSON Web Key Set (RFC 7517), with the members STS uses.
 type JWK struct {
+	// Kty is the key type. STS verifies only "RSA" and "EC"; PublicKey refuses the rest.
 	Kty string `json:"kty"`
+	// Kid is the key id that a token's header kid names; "" if the issuer sets none.
 	Kid string `json:"kid,omitempty"`
+	// Use is the intended use: "" or "sig" for a signing key; PublicKey refuses any other.
 	Use string `json:"use,omitempty"`
+	// Alg is the algorithm the key is published for, e.g. "RS256"; "" allows any that
+	// fits the key type.
 	Alg string `json:"alg,omitempty"`
-	// RSA: modulus and public exponent, base64url big-endian.
+	// N is the RSA modulus, base64url big-endian (RSA keys only).
 	N string `json:"n,omitempty"`
+	// E is the RSA public exponent, base64url big-endian, usually "AQAB" (65537).
 	E string `json:"e,omitempty"`
-	// EC: curve name and coordinates, base64url big-endian.
+	// Crv is the EC curve name: "P-256", "P-384" or "P-521" (EC keys only).
 	Crv string `json:"crv,omitempty"`
-	X   string `json:"x,omitempty"`
-	Y   string `json:"y,omitempty"`
+	// X is the EC point's x coordinate, base64url big-endian, at most the curve's size in
+	// bytes (32, 48 or 66).
+	X string `json:"x,omitempty"`
+	// Y is the EC point's y coordinate, in the same form as X.
+	Y string `json:"y,omitempty"`
 }
 
 // JWKS is a JSON Web Key Set as served at an issuer's jwks_uri.
 type JWKS struct {
+	// Keys are the set's keys in the order the issuer lists them; an issuer that rotates
+	// keys publishes the old and the new one side by side.
 	Keys []JWK `json:"keys"`
 }
 

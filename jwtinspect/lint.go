@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -144,19 +145,19 @@ func (l *linter) times() {
 	if c.ExpiresAt != nil {
 		exp := c.ExpiresAt.Time
 		if l.now.After(exp.Add(l.skew)) {
-			l.add(CodeExpired, "The token expired %s ago at %s (STS allows %s of skew); fetch a fresh token rather than retrying.", roundDur(l.now.Sub(exp)), stamp(exp), roundDur(l.skew))
+			l.add(CodeExpired, "The token expired %s ago at %s (STS allows %s of skew); fetch a fresh token rather than retrying.", HumanDuration(l.now.Sub(exp)), stamp(exp), HumanDuration(l.skew))
 		}
 	}
 	if c.NotBefore != nil {
 		nbf := c.NotBefore.Time
 		if nbf.After(l.now.Add(l.skew)) {
-			l.add(CodeNotYetValid, "The token is not valid until %s, %s from now; check the clocks of this machine and the issuer.", stamp(nbf), roundDur(nbf.Sub(l.now)))
+			l.add(CodeNotYetValid, "The token is not valid until %s, %s from now; check the clocks of this machine and the issuer.", stamp(nbf), HumanDuration(nbf.Sub(l.now)))
 		}
 	}
 	if c.IssuedAt != nil {
 		iat := c.IssuedAt.Time
 		if iat.After(l.now.Add(l.skew)) {
-			l.add(CodeIssuedInFuture, "The token was issued at %s, %s in the future; this machine's clock or the issuer's is wrong.", stamp(iat), roundDur(iat.Sub(l.now)))
+			l.add(CodeIssuedInFuture, "The token was issued at %s, %s in the future; this machine's clock or the issuer's is wrong.", stamp(iat), HumanDuration(iat.Sub(l.now)))
 		}
 		if c.ExpiresAt != nil {
 			limit := DefaultMaxLifetime
@@ -164,7 +165,7 @@ func (l *linter) times() {
 				limit = l.opts.MaxLifetime
 			}
 			if life := c.ExpiresAt.Time.Sub(iat); life > limit {
-				l.add(CodeLifetimeTooLong, "The token is valid for %s (exp − iat), longer than %s; a leaked token stays usable that long, so shorten the issuer's token lifetime.", roundDur(life), roundDur(limit))
+				l.add(CodeLifetimeTooLong, "The token is valid for %s (exp − iat), longer than %s; a leaked token stays usable that long, so shorten the issuer's token lifetime.", HumanDuration(life), HumanDuration(limit))
 			}
 		}
 	}
@@ -283,16 +284,27 @@ func contains(list []string, s string) bool {
 // stamp formats a time as STS and people read it: 2026-01-02T15:04:05Z.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// roundDur formats a duration for a message, to the second under an hour and to the minute
-// above, without trailing zero units: "3h10m", "5m", "42s".
-func roundDur(d time.Duration) string {
+// HumanDuration formats |d| the way jwtinspect's findings word durations: to the second
+// under an hour, to the minute under two days, in days and hours above — "42s", "52m",
+// "3h10m", "412d3h". Callers that show token times beside the findings use it too.
+func HumanDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
-	if d >= time.Hour {
-		d = d.Round(time.Minute)
-	} else {
+	switch {
+	case d < time.Second:
+		return "0s"
+	case d < time.Hour:
 		d = d.Round(time.Second)
+	case d < 48*time.Hour:
+		d = d.Round(time.Minute)
+	default:
+		d = d.Round(time.Hour)
+		days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+		if hours == 0 {
+			return strconv.Itoa(days) + "d"
+		}
+		return strconv.Itoa(days) + "d" + strconv.Itoa(hours) + "h"
 	}
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {

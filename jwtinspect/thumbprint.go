@@ -20,12 +20,16 @@ type Thumbprint struct {
 	// SHA1 is the SHA-1 of the certificate's DER bytes: 40 lower-case hex digits, no colons,
 	// as IAM stores it in ThumbprintList.
 	SHA1 string `json:"sha1"`
-	// Subject and Issuer are the certificate's distinguished names.
+	// Subject is the certificate's subject distinguished name, as x509's Name.String writes it.
 	Subject string `json:"subject"`
-	Issuer  string `json:"issuer"`
-	// NotBefore and NotAfter bound the certificate's validity.
+	// Issuer is the distinguished name of the certificate's issuer (the same as Subject for a
+	// self-signed root).
+	Issuer string `json:"issuer"`
+	// NotBefore is the start of the certificate's validity.
 	NotBefore time.Time `json:"not_before"`
-	NotAfter  time.Time `json:"not_after"`
+	// NotAfter is the end of the certificate's validity; the host will serve another
+	// certificate by then, and its thumbprint may change with it.
+	NotAfter time.Time `json:"not_after"`
 	// Host is the host:port that was dialled.
 	Host string `json:"host"`
 }

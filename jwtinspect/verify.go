@@ -31,10 +31,13 @@ const DefaultTimeout = 5 * time.Second
 
 // StepError is the error [Verifier.Verify] returns: the step that failed and why.
 type StepError struct {
+	// Step is the step that failed, one of the Step constants, e.g. [StepKid].
 	Step string
-	Err  error
+	// Err is why, in words naming the URL or key concerned; never token text.
+	Err error
 }
 
+// Error returns "jwtinspect: verify: STEP: " and the cause.
 func (e *StepError) Error() string { return "jwtinspect: verify: " + e.Step + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.
@@ -56,24 +59,37 @@ type Verifier struct {
 
 // Fetch describes one HTTP GET made by the Verifier.
 type Fetch struct {
-	URL      string        `json:"url"`
-	Status   int           `json:"status,omitempty"`
+	// URL is the URL requested (before any redirect); "" if the step never got to fetch.
+	URL string `json:"url"`
+	// Status is the HTTP status of the final response; 0 if no response came (a refused URL,
+	// a transport error or a timeout).
+	Status int `json:"status,omitempty"`
+	// Duration is the time from sending the request to having read the body, by
+	// [Verifier.Now]. In JSON it is a number of nanoseconds.
 	Duration time.Duration `json:"duration"`
-	Bytes    int           `json:"bytes"`
+	// Bytes is the length of the body read; 0 when reading failed or the body was over
+	// [MaxBodySize].
+	Bytes int `json:"bytes"`
 }
 
 // Verification is what [Verifier.Verify] found. On error it holds what was learned before the
 // failing step.
 type Verification struct {
-	Issuer    string `json:"issuer"`
-	Discovery Fetch  `json:"discovery"`
-	JWKS      Fetch  `json:"jwks"`
+	// Issuer is the token's iss, whose discovery document was fetched.
+	Issuer string `json:"issuer"`
+	// Discovery is the GET of ISS/.well-known/openid-configuration ([DiscoveryURL]).
+	Discovery Fetch `json:"discovery"`
+	// JWKS is the GET of the discovery document's jwks_uri; zero if discovery failed.
+	JWKS Fetch `json:"jwks"`
 	// KeyIDs lists the kid of every key in the JWKS, in order.
 	KeyIDs []string `json:"key_ids"`
-	// KeyID, KeyType ("RSA", "EC P-256") and KeyBits describe the key that verified.
-	KeyID   string `json:"key_id,omitempty"`
+	// KeyID is the kid of the key that verified the signature; "" until one did (or when
+	// that key has no kid).
+	KeyID string `json:"key_id,omitempty"`
+	// KeyType names the verifying key's kind: "RSA", "EC P-256", "EC P-384" or "EC P-521".
 	KeyType string `json:"key_type,omitempty"`
-	KeyBits int    `json:"key_bits,omitempty"`
+	// KeyBits is the verifying key's size in bits: the RSA modulus or the EC curve size.
+	KeyBits int `json:"key_bits,omitempty"`
 	// Algorithm is the token's alg.
 	Algorithm string `json:"algorithm"`
 	// Findings are warnings that do not stop verification: slow fetches, discovery fields

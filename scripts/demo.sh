@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the main job of rawsts, offline. It starts the local emulator (an STS and an OIDC
 # issuer on loopback), takes a fresh ID token from the emulator's issuer, shows the
-# AssumeRoleWithWebIdentity request as curl, sends it, prints the credentials, and stops the
-# emulator. Nothing leaves this machine.
+# AssumeRoleWithWebIdentity request as curl, sends it, prints the credentials, signs a
+# GetCallerIdentity call with them, and stops the emulator. Nothing leaves this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,3 +47,9 @@ echo "# 4. The same answer as the AWS CLI would print it (--output json):"
 echo
 bin/rawsts assume --endpoint "$url" --role-arn "$role" --role-session-name demo \
 	--web-identity-token-file "$tmp/token" --output json
+echo
+echo "# 5. Use them: eval the exports, then a call signed with SigV4 (GetCallerIdentity, rawsts whoami):"
+echo
+eval "$(bin/rawsts assume --endpoint "$url" --role-arn "$role" --role-session-name demo \
+	--web-identity-token-file "$tmp/token" --output env)"
+bin/rawsts whoami --endpoint "$url"

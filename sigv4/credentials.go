@@ -34,16 +34,17 @@ func CredentialsFromEnv(getenv func(string) string) (Credentials, error) {
 }
 
 // SharedCredentialsFile returns the path of the shared credentials file:
-// AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials (HOME, or the user's home directory).
+// AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials, else "" when getenv knows neither.
+// Only getenv is consulted, never the process's own environment, so that a caller (or a test)
+// that passes its own lookup is not surprised by a real ~/.aws/credentials.
 func SharedCredentialsFile(getenv func(string) string) string {
 	if p := getenv("AWS_SHARED_CREDENTIALS_FILE"); p != "" {
 		return p
 	}
-	home := getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".aws", "credentials")
 	}
-	return filepath.Join(home, ".aws", "credentials")
+	return ""
 }
 
 // LoadSharedCredentials reads one profile of a shared credentials file (the INI file the AWS CLI
@@ -99,6 +100,9 @@ func ResolveCredentials(getenv func(string) string) (Credentials, string, error)
 		profile = "default"
 	}
 	path := SharedCredentialsFile(getenv)
+	if path == "" {
+		return Credentials{}, "", fmt.Errorf("sigv4: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_SHARED_CREDENTIALS_FILE (or HOME, for ~/.aws/credentials): %w", ErrNoCredentials)
+	}
 	c, err = LoadSharedCredentials(path, profile)
 	if err != nil {
 		if errors.Is(err, ErrNoCredentials) {

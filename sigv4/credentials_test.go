@@ -122,3 +122,15 @@ func TestResolveCredentialsOrder(t *testing.T) {
 		t.Fatalf("ResolveCredentials(nothing) = %v; want ErrNoCredentials with advice", err)
 	}
 }
+
+// TestResolveCredentialsNeverReadsTheProcessHome: with neither HOME nor
+// AWS_SHARED_CREDENTIALS_FILE in the lookup, nothing is read from the machine's own home.
+func TestResolveCredentialsNeverReadsTheProcessHome(t *testing.T) {
+	if got := SharedCredentialsFile(envOf(nil)); got != "" {
+		t.Errorf("SharedCredentialsFile(empty environment) = %q; want \"\"", got)
+	}
+	_, _, err := ResolveCredentials(envOf(nil))
+	if !errors.Is(err, ErrNoCredentials) || !strings.Contains(err.Error(), "AWS_SHARED_CREDENTIALS_FILE") {
+		t.Fatalf("ResolveCredentials(empty environment) = %v; want ErrNoCredentials naming what to set", err)
+	}
+}

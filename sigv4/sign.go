@@ -16,7 +16,14 @@ import (
 // Credentials are the AWS keys a request is signed with. SessionToken is set for temporary
 // credentials (those STS returns) and empty for long-term IAM user keys.
 type Credentials struct {
-	AccessKeyID, SecretAccessKey, SessionToken string
+	// AccessKeyID names the key in the credential scope, where anyone can read it: AKIA… for
+	// an IAM user's long-term key, ASIA… for temporary credentials.
+	AccessKeyID string
+	// SecretAccessKey derives the signing key; it is never sent. Secret.
+	SecretAccessKey string
+	// SessionToken is sent as X-Amz-Security-Token with temporary credentials; "" for
+	// long-term keys, and then no such header is sent. Secret.
+	SessionToken string
 }
 
 // EmptyPayloadHash is the hex SHA-256 of an empty body, the payload hash of a request
@@ -92,11 +99,17 @@ type Signer struct {
 // Signature is the outcome of signing, step by step. Its strings may contain the session
 // token: do not log them.
 type Signature struct {
-	CanonicalRequest, StringToSign string
-	Signature                      string // lower-case hex
-	SignedHeaders                  string // "host;x-amz-date"
-	Scope                          string // "20150830/us-east-1/service/aws4_request"
-	Authorization                  string // the full header value (empty when presigning)
+	// CanonicalRequest is SigV4's first step: method, path, query, headers, signed header
+	// names and payload hash, newline-separated. Compare it with the one a server reports
+	// to find why a signature does not match.
+	CanonicalRequest string
+	// StringToSign is the second step: Algorithm, the X-Amz-Date time, the Scope and the
+	// hex SHA-256 of CanonicalRequest, newline-separated.
+	StringToSign  string
+	Signature     string // lower-case hex
+	SignedHeaders string // "host;x-amz-date"
+	Scope         string // "20150830/us-east-1/service/aws4_request"
+	Authorization string // the full header value (empty when presigning)
 }
 
 // SignHTTP signs r in header form: it sets X-Amz-Date, X-Amz-Security-Token (when creds

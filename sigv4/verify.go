@@ -77,12 +77,18 @@ type VerifyOptions struct {
 
 // Verified describes a request whose signature checked out.
 type Verified struct {
-	AccessKeyID, Region, Service string
-	SignedHeaders                string        // as the client listed them: "host;x-amz-date"
-	Time                         time.Time     // X-Amz-Date
-	Presigned                    bool          // query form
-	Expires                      time.Duration // X-Amz-Expires, for presigned requests
-	Signature                    *Signature    // what the verifier computed
+	// AccessKeyID is the key the request was signed with, from its credential scope; the
+	// lookup function returned its secret.
+	AccessKeyID string
+	// Region is the credential scope's region, e.g. "us-east-1".
+	Region string
+	// Service is the credential scope's service, e.g. "sts".
+	Service       string
+	SignedHeaders string        // as the client listed them: "host;x-amz-date"
+	Time          time.Time     // X-Amz-Date
+	Presigned     bool          // query form
+	Expires       time.Duration // X-Amz-Expires, for presigned requests
+	Signature     *Signature    // what the verifier computed
 }
 
 // authFields are the parts of a signature, from the Authorization header or the query.
@@ -98,9 +104,11 @@ type authFields struct {
 // X-Amz-Content-Sha256 against body, and a presigned URL's expiry. body is the request
 // body, already read (r.Body is not touched).
 //
-// A failure is a *VerifyError wrapping one of the Err* sentinels. On ErrSignatureMismatch
-// the returned *Verified is also set, holding what the verifier computed, so a server can
-// answer the way AWS does; on every other error it is nil.
+// A failure is a *VerifyError wrapping one of the Err* sentinels. When the recomputed
+// signature differs from the client's (ErrSignatureMismatch), the returned *Verified is also
+// set, holding what the verifier computed, so a server can answer the way AWS does. On every
+// other error it is nil — including ErrSignatureMismatch for a header the client says it signed
+// but the request lacks, where there is nothing to compare.
 func Verify(r *http.Request, body []byte, lookup func(accessKeyID string) (Credentials, error), now time.Time, opts VerifyOptions) (*Verified, error) {
 	if r == nil || r.URL == nil {
 		return nil, fail(ErrNotSigned, "nil request")

@@ -1,9 +1,11 @@
 package sts
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
+	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/httpx"
 )
 
@@ -40,20 +42,15 @@ func NewFromEnv(getenv func(string) string) (*Client, error) {
 	if c.UseDualStack, err = envBool(getenv, "AWS_USE_DUALSTACK_ENDPOINT"); err != nil {
 		return nil, err
 	}
-	ignore, err := envBool(getenv, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+	endpoint, from, err := awsenv.EndpointURL(getenv, "AWS_ENDPOINT_URL_STS")
 	if err != nil {
-		return nil, err
+		return nil, varErr(err)
 	}
-	if !ignore {
-		for _, name := range []string{"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"} {
-			if v := strings.TrimSpace(getenv(name)); v != "" {
-				if _, err := httpx.CheckEndpoint(v); err != nil {
-					return nil, inputErr(name, "%v", err)
-				}
-				c.Endpoint = v
-				break
-			}
+	if endpoint != "" {
+		if _, err := httpx.CheckEndpoint(endpoint); err != nil {
+			return nil, inputErr(from, "%v", err)
 		}
+		c.Endpoint = endpoint
 	}
 	if v := strings.TrimSpace(getenv("AWS_MAX_ATTEMPTS")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -65,13 +62,20 @@ func NewFromEnv(getenv func(string) string) (*Client, error) {
 	return c, nil
 }
 
+// envBool is awsenv.Bool with its error as an *InputError naming the variable.
 func envBool(getenv func(string) string, name string) (bool, error) {
-	switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
-	case "", "false":
-		return false, nil
-	case "true":
-		return true, nil
-	default:
-		return false, inputErr(name, "%q is neither true nor false", v)
+	b, err := awsenv.Bool(getenv, name)
+	if err != nil {
+		return false, varErr(err)
 	}
+	return b, nil
+}
+
+// varErr turns an *awsenv.VarError into the *InputError NewFromEnv documents.
+func varErr(err error) error {
+	var ve *awsenv.VarError
+	if errors.As(err, &ve) {
+		return inputErr(ve.Name, "%s", ve.Problem)
+	}
+	return err
 }

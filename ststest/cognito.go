@@ -137,6 +137,7 @@ type cognitoError struct {
 	message string
 }
 
+// Error returns "TYPE: MESSAGE", the way a Cognito client would print the reply.
 func (e *cognitoError) Error() string { return e.typ + ": " + e.message }
 
 func notAuthorized(msg string) *cognitoError {
@@ -160,6 +161,8 @@ type cognitoRequest struct {
 	Session            string            `json:"Session"`
 }
 
+// ServeHTTP answers one Cognito JSON 1.1 call, named by its X-Amz-Target, with the result or
+// Cognito's error body (__type, message) and status.
 func (c *cognitoEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	out, cerr := c.serve(r)

@@ -17,7 +17,7 @@
 // By default the server emulates AssumeRoleWithWebIdentity: it checks the form with the same
 // validation the client runs before sending ([sts.AssumeRoleWithWebIdentityInput.Validate]),
 // so the emulator and the client cannot disagree about what is valid, decodes the token's
-// claims and answers the documented response shape with fresh session credentials in the
+// claims with [jwtinspect.Decode] and answers the documented response shape with fresh session credentials in the
 // shape of AWS's EXAMPLE keys (ASIA…EXAMPLE, a secret ending in EXAMPLEKEY), unique per session.
 //
 // It also answers the signed calls GetCallerIdentity, AssumeRole (role chaining included, capped
@@ -35,7 +35,14 @@
 // policy: any well-formed JWT is accepted. A later version checks the token against the issuer
 // and a trust policy, reusing jwtinspect and trustpolicy.
 //
+// A server may run for long (rawsts emulator runs until interrupted), so it remembers little:
+// [Server.Requests] keeps the last 1000 requests, and a session's key is forgotten an hour after
+// the session expires (until then a call with it gets ExpiredToken, afterwards
+// InvalidClientTokenId, as for any unknown key).
+//
 // ststest is not a security boundary and not a complete AWS: the credentials it returns are
-// AWS's documented EXAMPLE keys and open nothing, only the operations named here exist, and the
-// server listens on 127.0.0.1 over plain HTTP. Do not use it outside tests, examples and demos.
+// random per session in the shape of AWS's documented EXAMPLE keys (an access key id
+// ASIA…EXAMPLE, a secret ending in EXAMPLEKEY) and open nothing anywhere, only the operations
+// named here exist, and the server listens on 127.0.0.1 over plain HTTP. Do not use it outside
+// tests, examples and demos.
 package ststest

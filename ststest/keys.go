@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"container/heap"
 	"encoding/base64"
 	"sync"
 	"time"
@@ -42,11 +43,19 @@ type identity struct {
 	sourceIdentity string // carried along a chain of AssumeRole calls
 }
 
+// forgetAfter is how long the emulator keeps answering ExpiredToken for a session that has
+// expired; after that the session is forgotten, and its key is as unknown as any other
+// (InvalidClientTokenId). It bounds the keyring of a long-running emulator to the sessions
+// still valid (at most 36 hours, GetSessionToken's longest) and those expired within this.
+const forgetAfter = time.Hour
+
 // keyring remembers the keys the emulator issued, plus the user's long-term key. It is safe
-// for concurrent use; the zero value knows only the user.
+// for concurrent use; the zero value knows only the user. Sessions are forgotten forgetAfter
+// past their expiry, when a later session is issued.
 type keyring struct {
-	mu   sync.Mutex
-	keys map[string]identity
+	mu       sync.Mutex
+	keys     map[string]identity
+	byExpiry expiryHeap // the keys of keys, soonest expiry first
 }
 
 // lookup returns the identity behind an access key id.
@@ -64,7 +73,8 @@ func (k *keyring) lookup(accessKeyID string) (identity, bool) {
 }
 
 // issue makes new unique session credentials for id, expiring at expires, and remembers them.
-func (k *keyring) issue(id identity, expires time.Time) identity {
+// It first forgets the sessions that expired more than forgetAfter before now.
+func (k *keyring) issue(id identity, now, expires time.Time) identity {
 	id.creds = sigv4.Credentials{
 		AccessKeyID:     sessionKeyPrefix + randomUpper(9) + exampleKeySuffix,
 		SecretAccessKey: randomBase64(30) + exampleSecretSuffix,
@@ -73,11 +83,44 @@ func (k *keyring) issue(id identity, expires time.Time) identity {
 	id.expires = expires
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	for len(k.byExpiry) > 0 && now.Sub(k.byExpiry[0].expires) > forgetAfter {
+		delete(k.keys, heap.Pop(&k.byExpiry).(expiring).accessKeyID)
+	}
 	if k.keys == nil {
 		k.keys = make(map[string]identity)
 	}
 	k.keys[id.creds.AccessKeyID] = id
+	heap.Push(&k.byExpiry, expiring{expires: expires, accessKeyID: id.creds.AccessKeyID})
 	return id
+}
+
+// size returns the number of sessions remembered.
+func (k *keyring) size() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.keys)
+}
+
+// expiring is one remembered session in the expiry order.
+type expiring struct {
+	expires     time.Time
+	accessKeyID string
+}
+
+// expiryHeap is a container/heap of sessions, soonest expiry first: issue pops the expired
+// ones without scanning the live ones.
+type expiryHeap []expiring
+
+// Len, Less, Swap, Push and Pop implement heap.Interface.
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiring)) }
+func (h *expiryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // randomUpper returns n random upper-case letters and digits (base32's alphabet).

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rawsts/rawsts/internal/fixture"
+	"github.com/rawsts/rawsts/internal/recording"
 )
 
 // replayer answers STS requests from recorded fixture exchanges (WithFixtureFiles).
@@ -22,14 +22,14 @@ type replayer struct {
 type recorded struct {
 	name   string // case name and position, for messages
 	action string
-	resp   fixture.Response
+	resp   recording.Response
 	used   bool
 }
 
 func loadReplayer(paths []string) (*replayer, error) {
 	r := &replayer{}
 	for _, p := range paths {
-		c, err := fixture.Load(p)
+		c, err := recording.Load(p)
 		if err != nil {
 			return nil, fmt.Errorf("ststest: %w", err)
 		}
@@ -45,7 +45,7 @@ func loadReplayer(paths []string) (*replayer, error) {
 }
 
 // recordedAction is the Action of a recorded request, from its form body or its query.
-func recordedAction(r fixture.Request) string {
+func recordedAction(r recording.Request) string {
 	if isForm(r.Header.Get("Content-Type")) {
 		if f, err := url.ParseQuery(string(r.Body)); err == nil && f.Get("Action") != "" {
 			return f.Get("Action")
@@ -57,6 +57,8 @@ func recordedAction(r fixture.Request) string {
 	return ""
 }
 
+// ServeHTTP answers an STS request with the next unused recorded exchange for its Action, or
+// an STS-shaped InvalidAction error when none is left.
 func (rp *replayer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {
@@ -86,7 +88,7 @@ func (rp *replayer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // take marks the first unused exchange recorded for action as used and returns its response,
 // or nil and the number of recorded exchanges.
-func (rp *replayer) take(action string) (*fixture.Response, int) {
+func (rp *replayer) take(action string) (*recording.Response, int) {
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
 	for i := range rp.exchanges {

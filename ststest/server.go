@@ -33,7 +33,8 @@ type Server struct {
 	cognito *cognitoEmulator // the emulated user pools (WithCognitoUser)
 
 	mu       sync.Mutex
-	requests []RecordedRequest
+	requests []RecordedRequest // a ring of at most requestsKept requests
+	oldest   int               // the index of the oldest request in requests once it is full
 }
 
 // RecordedRequest is one request the server received, kept for assertions.
@@ -151,11 +152,18 @@ func (s *Server) Close() { s.ts.Close() }
 // plain HTTP on loopback.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
-// Requests returns copies of the requests the server has received, in arrival order.
+// requestsKept is how many recorded requests [Server.Requests] keeps: a long-running
+// emulator (rawsts emulator) must not hold every request body forever.
+const requestsKept = 1000
+
+// Requests returns copies of the requests the server has received, in arrival order: the last
+// 1000 of them, since a server that runs long forgets older ones.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]RecordedRequest(nil), s.requests...)
+	out := make([]RecordedRequest, 0, len(s.requests))
+	out = append(out, s.requests[s.oldest:]...)
+	return append(out, s.requests[:s.oldest]...)
 }
 
 // Unused returns the recorded exchanges of WithFixtureFiles that no request has used yet, as
@@ -189,10 +197,14 @@ func (s *Server) record(h http.Handler) http.Handler {
 		}
 		h2 := r.Header.Clone()
 		h2.Set("Host", r.Host)
+		rec := RecordedRequest{Method: r.Method, Target: r.URL.RequestURI(), Header: h2, Body: body, Form: form}
 		s.mu.Lock()
-		s.requests = append(s.requests, RecordedRequest{
-			Method: r.Method, Target: r.URL.RequestURI(), Header: h2, Body: body, Form: form,
-		})
+		if len(s.requests) < requestsKept {
+			s.requests = append(s.requests, rec)
+		} else { // the ring is full: the newest replaces the oldest
+			s.requests[s.oldest] = rec
+			s.oldest = (s.oldest + 1) % requestsKept
+		}
 		s.mu.Unlock()
 		h.ServeHTTP(w, r)
 	})

@@ -93,23 +93,14 @@ func (e *emulator) getCallerIdentity(w http.ResponseWriter, _ url.Values, caller
 func (e *emulator) assumeRole(w http.ResponseWriter, form url.Values, caller identity, reqID string) {
 	now := e.now().UTC()
 	in, err := assumeRoleInputFromForm(form)
-	if err == nil {
-		err = in.Validate()
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", validationMessage(err, form), reqID, now)
+	if e.invalid(w, form, reqID, now, in, err) {
 		return
 	}
-	account, roleName, ok := parseRoleARN(in.RoleArn)
+	role, ok := e.resolveRole(w, reqID, now, in.RoleArn, in.DurationSeconds)
 	if !ok {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", "Request ARN is invalid", reqID, now)
 		return
 	}
-	duration := in.DurationSeconds
-	if duration == 0 {
-		duration = defaultDuration
-	}
-	if caller.roleSession && duration > 3600 {
+	if caller.roleSession && role.duration > time.Hour {
 		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", msgChainDuration, reqID, now)
 		return
 	}
@@ -117,14 +108,7 @@ func (e *emulator) assumeRole(w http.ResponseWriter, form url.Values, caller ide
 	if source == "" {
 		source = in.SourceIdentity
 	}
-	partition := strings.SplitN(in.RoleArn, ":", 3)[1]
-	id := e.keys.issue(identity{
-		account:        account,
-		arn:            fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName, in.RoleSessionName),
-		userID:         roleID(in.RoleArn) + ":" + in.RoleSessionName,
-		roleSession:    true,
-		sourceIdentity: source,
-	}, now.Add(time.Duration(duration)*time.Second))
+	id := e.keys.issue(role.session(in.RoleSessionName, source), now, role.expires(now))
 	res := assumeRoleResult{
 		Credentials:     credentialsOf(id),
 		AssumedRoleUser: &assumedRoleUser{Arn: id.arn, AssumedRoleID: id.userID},
@@ -134,11 +118,7 @@ func (e *emulator) assumeRole(w http.ResponseWriter, form url.Values, caller ide
 	for _, t := range in.Tags {
 		n += len(t.Key) + len(t.Value)
 	}
-	if n > 0 {
-		// An approximation of STS's packed size (see assumeRoleWithWebIdentity).
-		pct := (n*100 + 2047) / 2048
-		res.PackedPolicySize = &pct
-	}
+	res.PackedPolicySize = packedPolicySize(n)
 	writeXML(w, http.StatusOK, reqID, now, &assumeRoleResponse{Xmlns: namespace, Result: res, RequestID: reqID})
 }
 
@@ -155,11 +135,7 @@ func (e *emulator) getSessionToken(w http.ResponseWriter, form url.Values, calle
 			err = errNotInteger
 		}
 	}
-	if err == nil {
-		err = in.Validate()
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", validationMessage(err, form), reqID, now)
+	if e.invalid(w, form, reqID, now, in, err) {
 		return
 	}
 	duration := in.DurationSeconds
@@ -168,7 +144,7 @@ func (e *emulator) getSessionToken(w http.ResponseWriter, form url.Values, calle
 	}
 	// Credentials from GetSessionToken act as the user: GetCallerIdentity shows the user's ARN.
 	id := e.keys.issue(identity{account: caller.account, arn: caller.arn, userID: caller.userID},
-		now.Add(time.Duration(duration)*time.Second))
+		now, now.Add(time.Duration(duration)*time.Second))
 	writeXML(w, http.StatusOK, reqID, now, &getSessionTokenResponse{
 		Xmlns: namespace, RequestID: reqID, Result: getSessionTokenResult{Credentials: credentialsOf(id)},
 	})

@@ -227,3 +227,33 @@ func TestConcurrentSessions(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+// TestExpiredSessionForgotten: STS answers ExpiredToken for an expired session; the emulator
+// does so for an hour past the expiry and then, once a later session is issued, forgets the
+// key, which is from then on unknown (InvalidClientTokenId).
+func TestExpiredSessionForgotten(t *testing.T) {
+	_, clk, client := signedSetup(t)
+	ctx := context.Background()
+	alice := client(&sigv4.Credentials{AccessKeyID: ststest.UserAccessKeyID, SecretAccessKey: ststest.UserSecretAccessKey})
+	st, err := alice.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: 900})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		advance time.Duration // before issuing another session and calling with the first
+		code    string
+	}{
+		{"59 minutes past expiry", 15*time.Minute + 59*time.Minute, "ExpiredToken"},
+		{"over an hour past expiry", 2 * time.Minute, "InvalidClientTokenId"},
+	}
+	for _, tt := range tests {
+		clk.Add(tt.advance)
+		if _, err := alice.GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: 900}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client(session(st.Credentials)).GetCallerIdentity(ctx); apiCode(err) != tt.code {
+			t.Errorf("GetCallerIdentity(session %s) = %v; want %s", tt.name, err, tt.code)
+		}
+	}
+}

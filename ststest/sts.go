@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/jwtinspect"
 	"github.com/rawsts/rawsts/sts"
 )
 
@@ -38,6 +38,8 @@ type emulator struct {
 	keys keyring
 }
 
+// ServeHTTP answers one STS Query-protocol request: it reads the body under the 1 MiB cap,
+// dispatches on Action and Version, and answers anything else with InvalidAction.
 func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	if r.URL.Path != "/" {
@@ -79,57 +81,106 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, form url.Values, reqID string) {
 	now := e.now().UTC()
 	in, err := inputFromForm(form)
-	if err == nil {
-		err = in.Validate()
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", validationMessage(err, form), reqID, now)
+	if e.invalid(w, form, reqID, now, in, err) {
 		return
 	}
-	account, roleName, ok := parseRoleARN(in.RoleArn)
+	role, ok := e.resolveRole(w, reqID, now, in.RoleArn, in.DurationSeconds)
 	if !ok {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", "Request ARN is invalid", reqID, now)
 		return
 	}
-	claims, err := decodeClaims(in.WebIdentityToken)
-	if err != nil && in.ProviderId == "" { // OAuth 2.0 access tokens (ProviderId) are opaque
+	// jwtinspect reads the token as STS does, without checking its signature. STS does not
+	// trim, so a token jwtinspect had to trim is not a JWT either.
+	var claims jwtinspect.Claims
+	if tok, err := jwtinspect.Decode(in.WebIdentityToken); err == nil && tok.Trimmed == "" {
+		claims = tok.Claims
+	} else if in.ProviderId == "" { // OAuth 2.0 access tokens (ProviderId) are opaque
 		writeError(w, http.StatusBadRequest, "Sender", "InvalidIdentityToken", msgNotJWT, reqID, now)
 		return
 	}
-	duration := in.DurationSeconds
-	if duration == 0 {
-		duration = defaultDuration
-	}
-	partition := strings.SplitN(in.RoleArn, ":", 3)[1]
-	source := claimString(claims, "https://aws.amazon.com/source_identity")
 	// The session is remembered, so its key can sign GetCallerIdentity and AssumeRole.
-	id := e.keys.issue(identity{
-		account:        account,
-		arn:            fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, roleName, in.RoleSessionName),
-		userID:         roleID(in.RoleArn) + ":" + in.RoleSessionName,
-		roleSession:    true,
-		sourceIdentity: source,
-	}, now.Add(time.Duration(duration)*time.Second))
+	id := e.keys.issue(role.session(in.RoleSessionName, claims.SourceIdentity), now, role.expires(now))
 	res := assumeRoleWithWebIdentityResult{
 		Credentials:                 credentialsOf(id),
-		SubjectFromWebIdentityToken: claimString(claims, "sub"),
+		SubjectFromWebIdentityToken: claims.Subject,
 		AssumedRoleUser:             &assumedRoleUser{Arn: id.arn, AssumedRoleID: id.userID},
-		Provider:                    claimString(claims, "iss"),
-		Audience:                    audience(claims),
-		SourceIdentity:              source,
+		Provider:                    claims.Issuer,
+		SourceIdentity:              claims.SourceIdentity,
+	}
+	if len(claims.Audience) > 0 {
+		res.Audience = claims.Audience[0]
 	}
 	if in.ProviderId != "" {
 		res.Provider = in.ProviderId
 	}
-	if n := len(in.Policy) + len(strings.Join(in.PolicyArns, "")); n > 0 {
-		// An approximation: STS reports the packed (compressed) size as a percentage of its
-		// limit; the emulator uses the plaintext size against the 2048-character limit.
-		pct := (n*100 + 2047) / 2048
-		res.PackedPolicySize = &pct
-	}
+	res.PackedPolicySize = packedPolicySize(len(in.Policy) + len(strings.Join(in.PolicyArns, "")))
 	writeXML(w, http.StatusOK, reqID, now, &assumeRoleWithWebIdentityResponse{
 		Xmlns: namespace, Result: res, RequestID: reqID,
 	})
+}
+
+// invalid reports whether a request's input is invalid, and then writes STS's
+// ValidationError. in was built from form (buildErr is the builder's error) and is checked with
+// the client's own Validate, so that the emulator and the client cannot disagree.
+func (e *emulator) invalid(w http.ResponseWriter, form url.Values, reqID string, now time.Time, in interface{ Validate() error }, buildErr error) bool {
+	err := buildErr
+	if err == nil {
+		err = in.Validate()
+	}
+	if err == nil {
+		return false
+	}
+	writeError(w, http.StatusBadRequest, "Sender", "ValidationError", validationMessage(err, form), reqID, now)
+	return true
+}
+
+// targetRole is the role a validated AssumeRole or AssumeRoleWithWebIdentity names, and how long
+// its session lasts.
+type targetRole struct {
+	arn, partition, account, name string
+	duration                      time.Duration // the request's DurationSeconds, or an hour
+}
+
+// resolveRole splits a validated role ARN and defaults the session duration (seconds, 0 = not
+// given). On a role ARN STS would refuse it writes STS's ValidationError and returns false.
+func (e *emulator) resolveRole(w http.ResponseWriter, reqID string, now time.Time, roleARN string, durationSeconds int) (targetRole, bool) {
+	account, name, ok := parseRoleARN(roleARN)
+	if !ok {
+		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", "Request ARN is invalid", reqID, now)
+		return targetRole{}, false
+	}
+	if durationSeconds == 0 {
+		durationSeconds = defaultDuration
+	}
+	return targetRole{
+		arn: roleARN, partition: strings.SplitN(roleARN, ":", 3)[1], account: account, name: name,
+		duration: time.Duration(durationSeconds) * time.Second,
+	}, true
+}
+
+// session is the identity of a session of r named sessionName.
+func (r targetRole) session(sessionName, sourceIdentity string) identity {
+	return identity{
+		account:        r.account,
+		arn:            fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", r.partition, r.account, r.name, sessionName),
+		userID:         roleID(r.arn) + ":" + sessionName,
+		roleSession:    true,
+		sourceIdentity: sourceIdentity,
+	}
+}
+
+// expires is when a session of r started at now ends.
+func (r targetRole) expires(now time.Time) time.Time { return now.Add(r.duration) }
+
+// packedPolicySize approximates STS's PackedPolicySize for n characters of session policies
+// and tags, or returns nil when there are none. STS reports the packed (compressed) size as a
+// percentage of its limit; the emulator uses the plaintext size against the 2048-character
+// limit.
+func packedPolicySize(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	pct := (n*100 + 2047) / 2048
+	return &pct
 }
 
 // inputFromForm builds the client's input type from a request form, so that the emulator
@@ -141,13 +192,7 @@ func inputFromForm(form url.Values) (*sts.AssumeRoleWithWebIdentityInput, error)
 		WebIdentityToken: form.Get("WebIdentityToken"),
 		ProviderId:       form.Get("ProviderId"),
 		Policy:           form.Get("Policy"),
-	}
-	for n := 1; ; n++ {
-		arn, ok := form["PolicyArns.member."+strconv.Itoa(n)+".arn"]
-		if !ok {
-			break
-		}
-		in.PolicyArns = append(in.PolicyArns, arn[0])
+		PolicyArns:       listMembers(form, "PolicyArns.member.", ".arn"),
 	}
 	if d := form.Get("DurationSeconds"); d != "" {
 		n, err := strconv.Atoi(d)
@@ -208,56 +253,6 @@ func parseRoleARN(arn string) (account, name string, ok bool) {
 func roleID(roleARN string) string {
 	sum := sha256.Sum256([]byte(roleARN))
 	return "AROA" + base32.StdEncoding.EncodeToString(sum[:])[:10] + "EXAMPLE"
-}
-
-// decodeClaims decodes the payload of a compact JWS (three base64url segments, the first two
-// JSON objects) without verifying it.
-func decodeClaims(token string) (map[string]any, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, errors.New("not three segments")
-	}
-	var header, claims map[string]any
-	if err := decodeSegment(parts[0], &header); err != nil {
-		return nil, err
-	}
-	if err := decodeSegment(parts[1], &claims); err != nil {
-		return nil, err
-	}
-	return claims, nil
-}
-
-func decodeSegment(seg string, v *map[string]any) error {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return err
-	}
-	if *v == nil {
-		return errors.New("segment is not a JSON object")
-	}
-	return nil
-}
-
-func claimString(claims map[string]any, name string) string {
-	s, _ := claims[name].(string)
-	return s
-}
-
-// audience returns aud, or its first string element when aud is an array.
-func audience(claims map[string]any) string {
-	switch a := claims["aud"].(type) {
-	case string:
-		return a
-	case []any:
-		if len(a) > 0 {
-			s, _ := a[0].(string)
-			return s
-		}
-	}
-	return ""
 }
 
 func newSessionToken() string {

@@ -147,6 +147,8 @@ func TestEmulatorErrors(t *testing.T) {
 		{"missing token", form("WebIdentityToken", ""), 400, "ValidationError", "webIdentityToken"},
 		{"not a role ARN", form("RoleArn", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"), 400, "ValidationError", "Request ARN is invalid"},
 		{"not a JWT", form("WebIdentityToken", "gho_EXAMPLEOPAQUEACCESSTOKEN"), 400, "InvalidIdentityToken", "not a valid JWT"},
+		{"payload not an object", form("WebIdentityToken", "e30.W10.RVhBTVBMRQ"), 400, "InvalidIdentityToken", "not a valid JWT"},
+		{"padded segment", form("WebIdentityToken", strings.Replace(ghToken, ".", "=.", 1)), 400, "InvalidIdentityToken", "not a valid JWT"},
 		{"unknown action", form("Action", "GetFederationToken"), 400, "InvalidAction", "GetFederationToken"},
 		{"wrong version", form("Version", "2010-01-01"), 400, "InvalidAction", "2010-01-01"},
 		{"no action", form("Action", ""), 400, "InvalidAction", "(none)"},

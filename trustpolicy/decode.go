@@ -24,6 +24,8 @@ const (
 	jObject
 )
 
+// String names the kind as policy error messages do: "null", "boolean", "number", "string",
+// "list" or "object".
 func (k jkind) String() string {
 	return [...]string{"null", "boolean", "number", "string", "list", "object"}[k]
 }

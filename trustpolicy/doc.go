@@ -13,8 +13,9 @@
 // a token's claims, and [Lint] finds the mistakes that most often make STS answer
 // AccessDenied.
 //
-// The package is a leaf: it imports nothing else from rawsts and does no I/O. Both the CLI's
-// `rawsts diagnose` and the ststest emulator evaluate with it.
+// The package is a leaf: it imports nothing else from rawsts and does no I/O. The CLI's
+// `rawsts diagnose` (through internal/diagnose) evaluates with it; it is written so that the
+// ststest emulator can evaluate trust policies with it too, which the emulator does not do yet.
 //
 // It is not a complete IAM policy engine and not an authority. It does not evaluate identity
 // policies, permission boundaries, session policies, SCPs or RCPs, and it knows only the

@@ -70,7 +70,11 @@ func (d Decision) String() string {
 
 // Result is the verdict with its explanation, statement by statement.
 type Result struct {
-	Decision   Decision
+	// Decision is the verdict: Allow, ExplicitDeny, ImplicitDeny, or Indeterminate when it
+	// depends on keys listed in DependsOn.
+	Decision Decision
+	// Statements explains every statement of the policy, in document order, whether it
+	// matched or not.
 	Statements []StatementResult
 	// DependsOn lists the unknown keys (and "Principal" or "Action" when the context left
 	// them empty) that statements with an Unknown outcome depend on, sorted.
@@ -79,30 +83,42 @@ type Result struct {
 
 // StatementResult explains one statement.
 type StatementResult struct {
-	Index      int // position in Policy.Statements
-	Sid        string
-	Effect     string
-	Principal  Check // the Principal or NotPrincipal element
-	Action     Check // the Action or NotAction element
+	Index int // position in Policy.Statements
+	// Sid is the statement's Sid, "" when it has none.
+	Sid string
+	// Effect is the statement's Effect, "Allow" or "Deny".
+	Effect    string
+	Principal Check // the Principal or NotPrincipal element
+	Action    Check // the Action or NotAction element
+	// Conditions explains each condition key under each operator, in document order; nil
+	// for a statement without a Condition block.
 	Conditions []ClauseResult
 	Outcome    Outcome // the AND of the principal, the action and every clause
 }
 
 // Check is the outcome of a Principal or Action element with the reason.
 type Check struct {
+	// Outcome is Match, NoMatch, or Unknown when the request context left the principal or
+	// action empty.
 	Outcome Outcome
-	Reason  string
+	// Reason is a sentence saying why, naming the values compared.
+	Reason string
 }
 
 // ClauseResult explains one condition key under one operator.
 type ClauseResult struct {
-	Operator      string
+	// Operator is the condition operator as written, e.g. "ForAnyValue:StringLike".
+	Operator string
+	// Key is the condition key as written, e.g. "token.actions.githubusercontent.com:sub".
 	Key           string
 	PolicyValues  []string // after policy-variable substitution
 	ContextValues []string // nil when the key is absent
-	Outcome       Outcome
-	Reason        string
-	unknownKey    string
+	// Outcome is Match, NoMatch, or Unknown for a key the local context cannot know.
+	Outcome Outcome
+	// Reason says why, naming the request's values and the policy's, e.g. `…:sub is "X";
+	// the policy's StringLike wants "Y"`.
+	Reason     string
+	unknownKey string
 }
 
 // Evaluate decides whether the policy allows the request described by c, following the IAM

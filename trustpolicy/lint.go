@@ -45,11 +45,16 @@ const (
 
 // Finding is one lint result.
 type Finding struct {
+	// Severity is Error when STS will deny, AWS will refuse the policy, or the policy is
+	// unsafe; Warning when it is legal but often a mistake.
 	Severity Severity
+	// Code is one of the Code constants, stable for tools to match on.
 	Code     string
 	Location string // e.g. "Statement[0].Condition.StringEquals.token.actions.githubusercontent.com:sub"
-	Message  string
-	Fix      string
+	// Message says what is wrong, for a person; its wording may change between versions.
+	Message string
+	// Fix says what to change in the policy.
+	Fix string
 }
 
 // String renders the finding on one line: location, severity, code, message and fix.

@@ -29,23 +29,35 @@ type Policy struct {
 
 // Role is what Parse reports from `aws iam get-role` output besides the trust policy.
 type Role struct {
-	Arn                string
-	RoleName           string
-	MaxSessionDuration int // seconds; 0 when absent
+	// Arn is the role's ARN, arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME; its partition and
+	// account are those of the provider ARN the trust policy should name.
+	Arn string
+	// RoleName is the role's name without its path.
+	RoleName string
+	// MaxSessionDuration is the longest session the role allows, in seconds; 0 when absent.
+	MaxSessionDuration int
 }
 
 // Statement is one statement of a policy.
 type Statement struct {
+	// Sid is the statement's optional id, as written; "" when absent. Locations in
+	// findings use the statement's index, not the Sid.
 	Sid    string
 	Effect string // "Allow" or "Deny"
-	// Exactly one of Principal and NotPrincipal is non-nil.
-	Principal    *Principal
+	// Principal is who the statement applies to. Exactly one of Principal and NotPrincipal
+	// is non-nil.
+	Principal *Principal
+	// NotPrincipal, the rarely right inverse, applies the statement to everyone except the
+	// principals it lists.
 	NotPrincipal *Principal
-	// Exactly one of Action and NotAction is non-nil.
-	Action    []string
+	// Action lists the actions, such as "sts:AssumeRoleWithWebIdentity"; wildcards as
+	// written. Exactly one of Action and NotAction is non-nil.
+	Action []string
+	// NotAction applies the statement to every action except those listed.
 	NotAction []string
-	// Resource and NotResource are kept but not evaluated; trust policies have none.
-	Resource    []string
+	// Resource is kept but not evaluated: a trust policy has none, and Lint reports one.
+	Resource []string
+	// NotResource is kept but not evaluated, like Resource.
 	NotResource []string
 	// Conditions holds one entry per operator and key, in document order.
 	Conditions []Condition
@@ -54,10 +66,18 @@ type Statement struct {
 // Principal is a Principal or NotPrincipal element.
 type Principal struct {
 	// All is true for the bare string "*" (everyone).
-	All           bool
-	AWS           []string
-	Federated     []string
-	Service       []string
+	All bool
+	// AWS lists accounts, users and roles: account ids, arn:aws:iam::ACCOUNT:root or
+	// role/user ARNs. A single string in the document becomes a list of one.
+	AWS []string
+	// Federated lists identity providers: IAM OIDC provider ARNs
+	// (arn:aws:iam::ACCOUNT:oidc-provider/HOST) or built-in names such as
+	// "cognito-identity.amazonaws.com" and "accounts.google.com". Web identity federation
+	// matches here.
+	Federated []string
+	// Service lists AWS service principals, such as "ec2.amazonaws.com".
+	Service []string
+	// CanonicalUser lists S3 canonical user ids; parsed, never matched by a web identity.
 	CanonicalUser []string
 }
 
@@ -72,8 +92,11 @@ type Condition struct {
 // ParseError is a document that is not a trust policy. Path points at the offending element,
 // for example "Statement[1].Condition.StringLike".
 type ParseError struct {
+	// Path locates the element in JSON terms, e.g. "Statement[1].Condition.StringLike"; ""
+	// when the document as a whole is wrong (not JSON, not an object).
 	Path string
-	Msg  string
+	// Msg says what is wrong with the element, e.g. "missing Effect".
+	Msg string
 }
 
 // Error returns "trustpolicy: PATH: MESSAGE".

@@ -78,7 +78,7 @@ func BuiltinProvider(name string) bool {
 
 // ProviderARN returns the IAM OIDC provider ARN for an issuer:
 // arn:PARTITION:iam::ACCOUNT:oidc-provider/ISSUER-WITHOUT-https://. partition "" means "aws".
-func ProviderARN(partition, account, issuer string) string {
+func ProviderARN(issuer, partition, account string) string {
 	if partition == "" {
 		partition = "aws"
 	}
@@ -110,7 +110,7 @@ func ContextFromToken(issuer string, claims map[string]any, opts TokenContextOpt
 		case BuiltinProvider(host):
 			c.Principal = host
 		case opts.Account != "":
-			c.Principal = ProviderARN(opts.Partition, opts.Account, issuer)
+			c.Principal = ProviderARN(issuer, opts.Partition, opts.Account)
 		}
 	}
 	c.Set(host+":sub", claimStrings(claims["sub"])...)

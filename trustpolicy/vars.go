@@ -20,6 +20,8 @@ func literal(s string) pattern {
 	return p
 }
 
+// String returns the value after substitution as plain text for explanations; a literal * or
+// ? (from ${*}, ${?} or a variable's value) looks the same as a wildcard there.
 func (p pattern) String() string {
 	var b strings.Builder
 	for _, c := range p {

@@ -80,7 +80,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 		errorf(s, "%v", epErr)
 		return exitUsage
 	}
-	if !lintBeforeSending(s, in, ep.URL, o.strict) {
+	if !lintBeforeSending(s, in, ep.URL, o.strict, o.printCurl) {
 		return exitRefused
 	}
 	if o.printCurl {

@@ -10,12 +10,15 @@ import (
 )
 
 // lintBeforeSending runs jwtinspect.Lint on the token assume is about to send and prints each
-// error finding as a warning on stderr. It returns false when --strict forbids sending.
+// error finding as a warning on stderr. It returns false when --strict forbids going on (with
+// --print-curl too: --strict stops at a token STS will refuse). Without --strict, printOnly
+// (--print-curl, which sends nothing) changes only the last line: it speaks of the printed
+// command instead of saying the token is being sent.
 //
 // OAuth 2.0 access tokens sent with --provider-id are opaque, not JWTs, and are not linted.
 // An http issuer on loopback is not reported when the endpoint is on loopback too: that is
 // the local emulator, which accepts its own plain-http issuer (real STS would not).
-func lintBeforeSending(s *streams, in *sts.AssumeRoleWithWebIdentityInput, endpoint string, strict bool) bool {
+func lintBeforeSending(s *streams, in *sts.AssumeRoleWithWebIdentityInput, endpoint string, strict, printOnly bool) bool {
 	if in.ProviderId != "" {
 		return true
 	}
@@ -37,6 +40,9 @@ func lintBeforeSending(s *streams, in *sts.AssumeRoleWithWebIdentityInput, endpo
 	case strict:
 		errorf(s, "--strict: not sending a token that STS will refuse; 'rawsts inspect' shows the whole report")
 		return false
+	case printOnly:
+		errorf(s, "the curl command printed below would send a token that STS will refuse; 'rawsts inspect' shows the whole report")
+		return true
 	}
 	errorf(s, "sending it anyway (--strict would not); 'rawsts inspect' shows the whole report")
 	return true

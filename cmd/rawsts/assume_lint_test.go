@@ -35,6 +35,19 @@ func TestAssumeLintWarnsAndStillSends(t *testing.T) {
 	checkNoToken(t, r, token)
 }
 
+func TestAssumeLintWithPrintCurlSaysNothingIsSent(t *testing.T) {
+	token := expiredAtFixedNow(t)
+	r := runCLI(t, nil, "", nil, "assume", "--print-curl",
+		"--role-arn", "arn:aws:iam::123456789012:role/ci", "--web-identity-token", token)
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "curl https://sts.amazonaws.com/") {
+		t.Fatalf("exit %d, stdout %q; want 0 and the curl command", r.code, r.stdout)
+	}
+	if strings.Contains(r.stderr, "sending it anyway") || !strings.Contains(r.stderr, "the curl command printed below would send a token that STS will refuse") {
+		t.Errorf("stderr = %q; want the warning to speak of the printed command, not of sending", r.stderr)
+	}
+	checkNoToken(t, r, token)
+}
+
 func TestAssumeStrictRefusesWithoutSending(t *testing.T) {
 	srv, n := countingServer(t)
 	token := expiredAtFixedNow(t)

@@ -119,7 +119,10 @@ func cognitoLogin(ctx context.Context, s *streams, args []string, deps cognitoDe
 		return usageError(s, name, "--output %q: want one of %s", o.output, strings.Join(loginOutputs, ", "))
 	}
 	if o.endpoint == "" {
-		o.endpoint = cognitoauth.EndpointFromEnv(s.getenv)
+		var err error
+		if o.endpoint, err = cognitoauth.EndpointFromEnv(s.getenv); err != nil {
+			return usageError(s, name, "%v", err)
+		}
 	}
 	tokens, flow, code := o.login(ctx, s, name, *region, *trace, *timeout, deps)
 	if tokens == nil {
@@ -150,7 +153,10 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 		o.endpoint = a.endpoint
 	}
 	if o.endpoint == "" {
-		o.endpoint = cognitoauth.EndpointFromEnv(s.getenv)
+		var err error
+		if o.endpoint, err = cognitoauth.EndpointFromEnv(s.getenv); err != nil {
+			return usageError(s, name, "%v", err)
+		}
 	}
 	// Check the STS input before logging in, with a stand-in for the token to come.
 	a.token = "stand-in.for-the.id-token"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/internal/iam"
 	"github.com/rawsts/rawsts/sigv4"
@@ -32,7 +33,10 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 	}
 	endpoint := o.endpointIAM
 	if endpoint == "" {
-		endpoint = s.getenv("AWS_ENDPOINT_URL_IAM")
+		if endpoint, _, err = awsenv.EndpointURL(s.getenv, "AWS_ENDPOINT_URL_IAM"); err != nil {
+			errorf(s, "--fetch: %v", err)
+			return exitUsage
+		}
 	}
 	c := &iam.Client{Credentials: creds, Partition: parts[1], Endpoint: endpoint,
 		HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now, UserAgent: "rawsts/" + buildVersion()}

@@ -311,8 +311,9 @@ func TestInspectVerifyTLSIssuer(t *testing.T) {
 	}{
 		{"pass", good.URL, []string{"--ca-file", p.caFile}, exitOK, "", "Result: no errors, and the signature verifies"},
 		{"kid missing", rotated.URL, []string{"--ca-file", p.caFile}, exitRefused, "kid", `no key with kid "rawsts-test-key-1"`},
-		{"untrusted CA", good.URL, nil, exitRefused, "discovery", "certificate"},
-		{"unreachable", closed, []string{"--ca-file", p.caFile}, exitRefused, "discovery", "refused"},
+		// The network failing on the way is a transport failure (exit 3), not a failed check.
+		{"untrusted CA", good.URL, nil, exitTransport, "discovery", "certificate"},
+		{"unreachable", closed, []string{"--ca-file", p.caFile}, exitTransport, "discovery", "refused"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			token := mintRS256(t, tlsClaims(tt.iss))
@@ -324,7 +325,11 @@ func TestInspectVerifyTLSIssuer(t *testing.T) {
 				t.Errorf("stdout lacks %q:\n%s", tt.want, r.stdout)
 			}
 			if tt.step != "" {
-				if !strings.Contains(r.stderr, "rawsts: --verify failed at the "+tt.step+" step") {
+				verb := "failed at"
+				if tt.code == exitTransport {
+					verb = "could not reach the issuer at"
+				}
+				if !strings.Contains(r.stderr, "rawsts: --verify "+verb+" the "+tt.step+" step") {
 					t.Errorf("stderr %q does not name the %s step", r.stderr, tt.step)
 				}
 				if !hasStepLine(r.stdout, tt.step, "FAILED") {

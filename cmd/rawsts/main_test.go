@@ -153,13 +153,19 @@ func TestAssumeAccessDeniedNamesCodeMessageAndRequestID(t *testing.T) {
 	}
 }
 
-// countingServer is a loopback server that counts the requests it receives.
+// countingServer is a loopback server that counts the connections opened to it (not only the
+// requests), so a test can say that nothing was even dialled.
 func countingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unexpected", http.StatusTeapot)
 	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			n.Add(1)
+		}
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv, &n
 }
@@ -199,7 +205,7 @@ func TestAssumeInvalidInputExitsTwoWithoutSending(t *testing.T) {
 		})
 	}
 	if got := n.Load(); got != 0 {
-		t.Errorf("the server received %d requests; invalid input must send nothing", got)
+		t.Errorf("%d connections were opened to the server; invalid input must not even dial", got)
 	}
 }
 
@@ -367,6 +373,26 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 					t.Errorf("help/%s.txt does not document --%s", c.name, f.Name)
 				}
 			})
+		}
+	}
+}
+
+// TestUsageErrorsArePrefixed: every line a command writes on stderr for a usage error starts
+// with "rawsts: ", as help/rawsts.txt promises.
+func TestUsageErrorsArePrefixed(t *testing.T) {
+	for _, c := range commands() {
+		args := []string{c.name, "--no-such-flag"}
+		if c.name == "cognito" {
+			args = []string{c.name, "login", "--no-such-flag"}
+		}
+		r := runCLI(t, nil, "", nil, args...)
+		if r.code != exitUsage {
+			t.Errorf("rawsts %s: exit %d; want %d", strings.Join(args, " "), r.code, exitUsage)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+			if !strings.HasPrefix(line, "rawsts: ") {
+				t.Errorf("rawsts %s: stderr line %q does not start with \"rawsts: \"", strings.Join(args, " "), line)
+			}
 		}
 	}
 }

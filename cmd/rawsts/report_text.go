@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/rawsts/rawsts/jwtinspect"
 )
 
 // The text helpers of the human reports (inspect, thumbprint): aligned tables, wrapping,
@@ -174,7 +176,7 @@ func numericTime(v any) (time.Time, bool) {
 func relative(claim string, t, now time.Time) string {
 	d := t.Sub(now)
 	future := d > 0
-	span := humanDuration(d)
+	span := jwtinspect.HumanDuration(d)
 	if d > -time.Second && d < time.Second {
 		switch claim {
 		case "exp":
@@ -207,35 +209,4 @@ func relative(claim string, t, now time.Time) string {
 		return "in " + span
 	}
 	return span + " ago"
-}
-
-// humanDuration formats |d| to the second under an hour, to the minute under two days, and
-// in days and hours above: "42s", "52m", "3h10m", "412d3h".
-func humanDuration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d < time.Second:
-		return "0s"
-	case d < time.Hour:
-		d = d.Round(time.Second)
-	case d < 48*time.Hour:
-		d = d.Round(time.Minute)
-	default:
-		d = d.Round(time.Hour)
-		days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-		if hours == 0 {
-			return fmt.Sprintf("%dd", days)
-		}
-		return fmt.Sprintf("%dd%dh", days, hours)
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

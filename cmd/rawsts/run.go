@@ -43,10 +43,18 @@ type streams struct {
 
 func newStreams(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string) *streams {
 	return &streams{
-		stdin:           stdin,
-		stdout:          stdout,
-		stderr:          stderr,
-		getenv:          getenv,
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		// The libraries consult only the lookup they are given; for the real process, a missing
+		// HOME falls back to the user's home directory, as the AWS CLI's does.
+		getenv: func(k string) string {
+			v := getenv(k)
+			if v == "" && k == "HOME" {
+				v, _ = os.UserHomeDir()
+			}
+			return v
+		},
 		now:             time.Now,
 		stdinIsTerminal: isTerminal(stdin),
 	}
@@ -154,7 +162,7 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 			return nil, exitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(s.stderr, "rawsts %s: %v\nrun 'rawsts help %s' for usage\n", name, err, name)
+			fmt.Fprintf(s.stderr, "rawsts: %s: %v\nrawsts: run 'rawsts help %s' for usage\n", name, err, name)
 			return nil, exitUsage, false
 		}
 		rest := fs.Args()
@@ -171,7 +179,7 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 
 // usageError prints a usage problem the way every command does and returns exitUsage.
 func usageError(s *streams, name, format string, a ...any) int {
-	fmt.Fprintf(s.stderr, "rawsts %s: %s\nrun 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
+	fmt.Fprintf(s.stderr, "rawsts: %s: %s\nrawsts: run 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
 	return exitUsage
 }
 

@@ -130,11 +130,11 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 func validity(tp *jwtinspect.Thumbprint, now time.Time) string {
 	switch {
 	case now.Before(tp.NotBefore):
-		return "not valid for another " + humanDuration(tp.NotBefore.Sub(now))
+		return "not valid for another " + jwtinspect.HumanDuration(tp.NotBefore.Sub(now))
 	case now.After(tp.NotAfter):
-		return "expired " + humanDuration(now.Sub(tp.NotAfter)) + " ago"
+		return "expired " + jwtinspect.HumanDuration(now.Sub(tp.NotAfter)) + " ago"
 	}
-	return "expires in " + humanDuration(tp.NotAfter.Sub(now))
+	return "expires in " + jwtinspect.HumanDuration(tp.NotAfter.Sub(now))
 }
 
 // isTransportError reports whether err is a failure to reach or talk TLS to a host, as opposed

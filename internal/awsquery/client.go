@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strings"
 
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/retry"
@@ -19,13 +17,6 @@ const ContentType = "application/x-www-form-urlencoded; charset=utf-8"
 
 // DefaultUserAgent is the User-Agent sent when [Client.UserAgent] is empty.
 const DefaultUserAgent = "rawsts"
-
-// secretParams are form fields whose values must never come back in an error message, even
-// when the service echoes them in a validation error.
-var secretParams = []string{"WebIdentityToken", "SAMLAssertion", "TokenCode"}
-
-// jwtLike matches a compact JWS/JWT, which an error message might quote.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
 
 // Client sends Query-protocol calls to one service. The zero value is not usable: set at
 // least Service and Version.
@@ -74,9 +65,16 @@ func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Val
 		return false, nil
 	})
 	if err != nil {
+		// A service may echo a secret the request carried (a validation message quoting the
+		// token), and so may a proxy's error page: scrub both kinds of error text.
+		secrets := httpx.SecretValues(ContentType, body)
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
-			apiErr.Message = redactMessage(apiErr.Message, form)
+			apiErr.Message = httpx.Scrub(apiErr.Message, secrets...)
+		}
+		var respErr *ResponseError
+		if errors.As(err, &respErr) {
+			respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
 		}
 		if err == ctx.Err() {
 			err = fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
@@ -143,17 +141,4 @@ func Retryable(err error) bool {
 		return respErr.StatusCode >= 500 && !errors.Is(err, httpx.ErrBodyTooLarge)
 	}
 	return retry.ConnectionReset(err)
-}
-
-// redactMessage removes from a service message any secret value the request carried and
-// anything shaped like a JWT.
-func redactMessage(msg string, form url.Values) string {
-	for _, name := range secretParams {
-		for _, v := range form[name] {
-			if len(v) >= 4 {
-				msg = strings.ReplaceAll(msg, v, httpx.Redacted(len(v)))
-			}
-		}
-	}
-	return jwtLike.ReplaceAllStringFunc(msg, func(s string) string { return httpx.Redacted(len(s)) })
 }

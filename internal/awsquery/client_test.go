@@ -188,6 +188,22 @@ func TestDoRedactsEchoedSecrets(t *testing.T) {
 	}
 }
 
+// TestDoScrubsProxyPages: a reply that is not STS's (here a firewall's page on a 400) is quoted
+// in the ResponseError, so a secret it echoes must be scrubbed there too — even one that is not
+// JWT-shaped, such as an OAuth access token.
+func TestDoScrubsProxyPages(t *testing.T) {
+	token := "opaque-secret-access-token-value"
+	srv, _ := replies(t, 400, "<html>blocked by WAF: WebIdentityToken="+token+"</html>")
+	_, err := testClient().Do(context.Background(), srv.URL, "AssumeRoleWithWebIdentity", url.Values{"WebIdentityToken": {token}})
+	var respErr *ResponseError
+	if !errors.As(err, &respErr) {
+		t.Fatalf("Do = %v; want a *ResponseError", err)
+	}
+	if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "blocked by WAF") {
+		t.Errorf("Do = %v; want the page quoted with the token scrubbed", err)
+	}
+}
+
 func TestDoBadEndpoint(t *testing.T) {
 	for _, ep := range []string{"http://sts.amazonaws.com/", "ftp://x/", "::"} {
 		if _, err := testClient().Do(context.Background(), ep, "GetCallerIdentity", nil); err == nil || !strings.HasPrefix(err.Error(), "sts: ") {

@@ -253,16 +253,6 @@ func (n Node) Time(path string) (time.Time, error) {
 	return c.time()
 }
 
-// OptTime returns the RFC 3339 time at path in UTC, the zero time when absent; present but
-// malformed is a [*ResponseError].
-func (n Node) OptTime(path string) (time.Time, error) {
-	c := n.Child(path)
-	if !c.Exists() || c.Text() == "" {
-		return time.Time{}, nil
-	}
-	return c.time()
-}
-
 func (n Node) int() (int, error) {
 	v, err := strconv.Atoi(n.Text())
 	if err != nil {

@@ -132,8 +132,10 @@ type Input struct {
 	// At is the time to evaluate at; zero means time.Now().
 	At time.Time
 	// Verify fetches the issuer's discovery document and JWKS to check the signature, and
-	// thumbprints the JWKS host, with Verifier (nil means a zero jwtinspect.Verifier).
-	Verify   bool
+	// thumbprints the JWKS host, with Verifier; false skips both checks and does no I/O.
+	Verify bool
+	// Verifier makes the fetches when Verify is set: its HTTPClient, Timeout and clock.
+	// Nil means a zero jwtinspect.Verifier (http.DefaultClient, STS's five seconds).
 	Verifier *jwtinspect.Verifier
 }
 

@@ -101,9 +101,9 @@ func (d *run) timesDetail() string {
 	}
 	left := c.ExpiresAt.Time.Sub(d.at)
 	if left >= 0 {
-		return fmt.Sprintf("valid at %s; expires %s (in %s)", stamp(d.at), stamp(c.ExpiresAt.Time), human(left))
+		return fmt.Sprintf("valid at %s; expires %s (in %s)", stamp(d.at), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(left))
 	}
-	return fmt.Sprintf("at %s; expired %s ago at %s, within STS's %s of skew", stamp(d.at), human(-left), stamp(c.ExpiresAt.Time), human(jwtinspect.DefaultSkew))
+	return fmt.Sprintf("at %s; expired %s ago at %s, within STS's %s of skew", stamp(d.at), jwtinspect.HumanDuration(-left), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(jwtinspect.DefaultSkew))
 }
 
 // signature runs token.signature with the Verifier, when asked to.
@@ -143,23 +143,6 @@ func (d *run) signature() {
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// human renders a duration to the second under an hour, to the minute above.
-func human(d time.Duration) string {
-	if d >= time.Hour {
-		d = d.Round(time.Minute)
-	} else {
-		d = d.Round(time.Second)
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
 
 func orQuote(s, none string) string {
 	if s == "" {

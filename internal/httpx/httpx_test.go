@@ -64,7 +64,7 @@ func TestReadBodyCap(t *testing.T) {
 const (
 	secretKey    = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	sessionToken = "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE"
-	jwtLike      = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+	sampleJWT    = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
 )
 
 func TestRedact(t *testing.T) {
@@ -83,22 +83,22 @@ func TestRedact(t *testing.T) {
 		{
 			name:        "form with token",
 			contentType: "application/x-www-form-urlencoded; charset=utf-8",
-			body:        "Action=AssumeRoleWithWebIdentity&WebIdentityToken=" + url.QueryEscape(jwtLike) + "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci",
-			secrets:     []string{jwtLike, url.QueryEscape(jwtLike)},
+			body:        "Action=AssumeRoleWithWebIdentity&WebIdentityToken=" + url.QueryEscape(sampleJWT) + "&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci",
+			secrets:     []string{sampleJWT, url.QueryEscape(sampleJWT)},
 			keep:        []string{"Action=AssumeRoleWithWebIdentity", "RoleArn=arn%3Aaws"},
 		},
 		{
 			name:        "Cognito JSON",
 			contentType: "application/x-amz-json-1.1",
-			body:        `{"AuthParameters":{"USERNAME":"alice","PASSWORD":"hunter2!","SECRET_HASH":"abc="},"AuthenticationResult":{"IdToken":"` + jwtLike + `","RefreshToken":"r.e.f"}}`,
-			secrets:     []string{"hunter2!", "abc=", jwtLike, "r.e.f"},
+			body:        `{"AuthParameters":{"USERNAME":"alice","PASSWORD":"hunter2!","SECRET_HASH":"abc="},"AuthenticationResult":{"IdToken":"` + sampleJWT + `","RefreshToken":"r.e.f"}}`,
+			secrets:     []string{"hunter2!", "abc=", sampleJWT, "r.e.f"},
 			keep:        []string{`"USERNAME":"alice"`},
 		},
 		{
 			name:        "GitHub OIDC reply",
 			contentType: "application/json",
-			body:        `{"count":1,"value":"` + jwtLike + `"}`,
-			secrets:     []string{jwtLike},
+			body:        `{"count":1,"value":"` + sampleJWT + `"}`,
+			secrets:     []string{sampleJWT},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,7 +142,7 @@ func TestTraceTransportRedactsBothDirections(t *testing.T) {
 	defer srv.Close()
 	var trace bytes.Buffer
 	client := &http.Client{Transport: &TraceTransport{W: &trace}}
-	form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "WebIdentityToken": {jwtLike}}
+	form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "WebIdentityToken": {sampleJWT}}
 	resp, err := client.PostForm(srv.URL, form)
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +153,7 @@ func TestTraceTransportRedactsBothDirections(t *testing.T) {
 		t.Errorf("the caller's body was altered: %q", body)
 	}
 	out := trace.String()
-	for _, s := range []string{secretKey, jwtLike, url.QueryEscape(jwtLike)} {
+	for _, s := range []string{secretKey, sampleJWT, url.QueryEscape(sampleJWT)} {
 		if strings.Contains(out, s) {
 			t.Errorf("trace contains the secret %q:\n%s", s, out)
 		}
@@ -169,5 +169,34 @@ func TestSnippet(t *testing.T) {
 	body := []byte("<html><body>502 Bad Gateway</body></html>")
 	if got := Snippet("text/html", body, 12); got != "<html><body>…" {
 		t.Errorf("Snippet = %q; want the first 12 bytes and an ellipsis", got)
+	}
+}
+
+func TestSecretValuesAndScrub(t *testing.T) {
+	form := "Action=AssumeRoleWithWebIdentity&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&WebIdentityToken=opaque-secret-access-token-value"
+	secrets := SecretValues("application/x-www-form-urlencoded; charset=utf-8", []byte(form))
+	if len(secrets) != 1 || secrets[0] != "opaque-secret-access-token-value" {
+		t.Fatalf("SecretValues(form) = %q; want the token only", secrets)
+	}
+	page := "<html>blocked by WAF: WebIdentityToken=opaque-secret-access-token-value</html>"
+	if got := Scrub(page, secrets...); strings.Contains(got, "opaque-secret") || !strings.Contains(got, "blocked by WAF") {
+		t.Errorf("Scrub(%q) = %q; want the token hidden and the rest kept", page, got)
+	}
+
+	body := `{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"p\u0040ss word\"1"}}`
+	secrets = SecretValues("application/x-amz-json-1.1", []byte(body))
+	if len(secrets) != 1 || secrets[0] != `p@ss word"1` {
+		t.Fatalf("SecretValues(json) = %q; want the decoded password", secrets)
+	}
+	for _, echoed := range []string{`p@ss word"1`, url.QueryEscape(`p@ss word"1`)} {
+		if got := Scrub("echo: "+echoed, secrets...); strings.Contains(got, "ss word") {
+			t.Errorf("Scrub(echo %q) = %q; want it hidden", echoed, got)
+		}
+	}
+	if got := Scrub("token " + sampleJWT + " seen"); strings.Contains(got, sampleJWT) {
+		t.Errorf("Scrub = %q; want the JWT hidden even when not among the secrets", got)
+	}
+	if got := Scrub("abc is short", "abc"); got != "abc is short" {
+		t.Errorf("Scrub with a 3-character secret = %q; short values are not scrubbed (they would hide ordinary words)", got)
 	}
 }

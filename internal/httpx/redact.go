@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -100,14 +101,6 @@ func RedactHeader(h http.Header) http.Header {
 	return out
 }
 
-// RedactURL returns u as a string with secret query parameters (a presigned URL's
-// X-Amz-Security-Token and X-Amz-Signature) redacted.
-func RedactURL(u *url.URL) string {
-	c := *u
-	c.RawQuery = RedactForm(u.RawQuery)
-	return c.String()
-}
-
 // sortedHeaderLines renders h as "Name: value" lines in name order.
 func sortedHeaderLines(h http.Header) []string {
 	names := make([]string, 0, len(h))
@@ -122,4 +115,47 @@ func sortedHeaderLines(h http.Header) []string {
 		}
 	}
 	return lines
+}
+
+// jwtLike matches a compact JWS/JWT, which an error message or a proxy's page might quote.
+var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+
+// SecretValues returns the secret values a request body carries — the same form fields and JSON
+// keys [Redact] hides — so that text which might echo them (an error message, a proxy's error
+// page) can be passed through [Scrub].
+func SecretValues(contentType string, body []byte) []string {
+	var out []string
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil
+		}
+		for name, values := range form {
+			if secretFormFields[name] {
+				out = append(out, values...)
+			}
+		}
+		return out
+	}
+	for _, m := range jsonSecrets.FindAllSubmatch(body, -1) {
+		if v, err := strconv.Unquote(`"` + string(m[3]) + `"`); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Scrub returns text with each of secrets (those of 4 characters or more), as given or
+// URL-encoded, and anything shaped like a JWT replaced by [Redacted].
+func Scrub(text string, secrets ...string) string {
+	for _, s := range secrets {
+		if len(s) < 4 {
+			continue
+		}
+		text = strings.ReplaceAll(text, s, Redacted(len(s)))
+		if enc := url.QueryEscape(s); enc != s {
+			text = strings.ReplaceAll(text, enc, Redacted(len(s)))
+		}
+	}
+	return jwtLike.ReplaceAllStringFunc(text, func(s string) string { return Redacted(len(s)) })
 }

@@ -85,7 +85,11 @@ func (c *Client) do(ctx context.Context, action string, params url.Values) (*aws
 
 // Role is what GetRole returns that a diagnosis needs.
 type Role struct {
-	Arn, RoleName string
+	// Arn is the role's ARN, path included: arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME.
+	Arn string
+	// RoleName is the role's name as IAM returned it, without the path; "" if the reply
+	// lacked it.
+	RoleName string
 	// AssumeRolePolicyDocument is the trust policy, URL-decoded.
 	AssumeRolePolicyDocument string
 	// MaxSessionDuration is in seconds (3600–43200).
