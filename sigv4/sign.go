@@ -245,8 +245,8 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	key := s.signingKey(creds.SecretAccessKey, [8]byte(date[:8]), region, service)
 	mac := s.mac(key, buf, buf[crEnd:stsEnd])
 	buf = hex.AppendEncode(buf, mac[:])
-	// buf is not written again and does not outlive this call, so its bytes become the
-	// string without a copy, exactly as strings.Builder.String does.
+	// Nothing writes buf's bytes after this point and no []byte view of them leaves this
+	// call, so they become the strings without a copy, as strings.Builder.String does.
 	all := unsafe.String(unsafe.SliceData(buf), len(buf))
 	sd.Signature = Signature{
 		CanonicalRequest: all[:crEnd],
