@@ -172,15 +172,6 @@ type signed struct {
 	values [4]string
 }
 
-// signedSmall is a signed with room for its text: a request whose signing text fits (any
-// with long-term keys and a few headers) takes one allocation instead of two. 856 bytes
-// bring the whole, with the 8-byte header the allocator puts on an object this size that
-// holds pointers, to 1024, a size class.
-type signedSmall struct {
-	signed
-	text [856]byte
-}
-
 // build writes the four steps into one buffer and slices the results out of one string.
 // h must be sorted; size is what h takes (entrySize; an estimate, 0 is allowed); query is
 // the raw query to canonicalise, without the pairs named skip.
@@ -200,14 +191,7 @@ func (s *Signer) build(r *http.Request, creds Credentials, h []headerEntry, size
 	// query covers the usual few escapes.
 	est := 5 + 99 + 2*23 + 57 + 64 + len(method) + len(payloadHash) + 3*len(path) + 2*len(query) + size +
 		len(creds.AccessKeyID) + 2*(len(region)+len(service))
-	var sd *signed
-	var buf []byte
-	if est <= len(signedSmall{}.text) {
-		small := new(signedSmall)
-		sd, buf = &small.signed, small.text[:0]
-	} else {
-		sd, buf = new(signed), make([]byte, 0, est)
-	}
+	sd, buf := new(signed), make([]byte, 0, est)
 
 	buf = append(buf, method...)
 	buf = append(buf, '\n')
