@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 type family int
@@ -153,6 +154,11 @@ func (s opSpec) usesVariables() bool { return s.fam == famString || s.fam == fam
 // value. problem is non-empty when the policy value itself is invalid for the operator.
 func (s opSpec) compare(p pattern, v string) (match bool, problem string) {
 	ps := p.String()
+	if !utf8.ValidString(v) {
+		// The policy side went through runes (each invalid byte became U+FFFD); so must the
+		// context side, or a value would not equal itself. JSON inputs are always valid UTF-8.
+		v = string([]rune(v))
+	}
 	switch s.fam {
 	case famString:
 		switch s.cmp {
