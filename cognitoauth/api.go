@@ -111,59 +111,48 @@ type NewDeviceMetadata struct {
 // SECRET_HASH and so on to AuthParameters. [Client.Login] does all that.
 func (c *Client) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
 	body := *in
-	if body.ClientID == "" {
-		body.ClientID = c.ClientID
-	}
-	out := new(AuthOutput)
-	if err := c.call(ctx, "InitiateAuth", false, &body, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	c.fill(&body.ClientID, nil)
+	return c.auth(ctx, "InitiateAuth", false, &body)
 }
 
 // RespondToAuthChallenge answers a challenge (unsigned). ChallengeResponses must hold
 // USERNAME, SECRET_HASH when the client has a secret, and the challenge's own answers.
 func (c *Client) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	body := *in
-	if body.ClientID == "" {
-		body.ClientID = c.ClientID
-	}
-	out := new(AuthOutput)
-	if err := c.call(ctx, "RespondToAuthChallenge", false, &body, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	c.fill(&body.ClientID, nil)
+	return c.auth(ctx, "RespondToAuthChallenge", false, &body)
 }
 
 // AdminInitiateAuth starts a login through the admin API, signed with c.Credentials, as
 // `aws cognito-idp admin-initiate-auth` does.
 func (c *Client) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
 	body := *in
-	if body.ClientID == "" {
-		body.ClientID = c.ClientID
-	}
-	if body.UserPoolID == "" {
-		body.UserPoolID = c.UserPoolID
-	}
-	out := new(AuthOutput)
-	if err := c.call(ctx, "AdminInitiateAuth", true, &body, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	c.fill(&body.ClientID, &body.UserPoolID)
+	return c.auth(ctx, "AdminInitiateAuth", true, &body)
 }
 
 // AdminRespondToAuthChallenge answers a challenge of an admin login, signed with
 // c.Credentials.
 func (c *Client) AdminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
 	body := *in
-	if body.ClientID == "" {
-		body.ClientID = c.ClientID
+	c.fill(&body.ClientID, &body.UserPoolID)
+	return c.auth(ctx, "AdminRespondToAuthChallenge", true, &body)
+}
+
+// fill sets an input's empty ClientID (and UserPoolID, when given) from the client.
+func (c *Client) fill(clientID, poolID *string) {
+	if *clientID == "" {
+		*clientID = c.ClientID
 	}
-	if body.UserPoolID == "" {
-		body.UserPoolID = c.UserPoolID
+	if poolID != nil && *poolID == "" {
+		*poolID = c.UserPoolID
 	}
+}
+
+// auth makes one of the four auth calls and decodes its AuthOutput.
+func (c *Client) auth(ctx context.Context, op string, signed bool, body any) (*AuthOutput, error) {
 	out := new(AuthOutput)
-	if err := c.call(ctx, "AdminRespondToAuthChallenge", true, &body, out); err != nil {
+	if err := c.call(ctx, op, signed, body, out); err != nil {
 		return nil, err
 	}
 	return out, nil
