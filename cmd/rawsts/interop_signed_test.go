@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // xmlServer answers every request with body, as STS would; it does not check signatures (the
@@ -59,19 +56,7 @@ func TestInteropSignedJSONMatchesAWSCLI(t *testing.T) {
 			if r.code != exitOK {
 				t.Fatalf("rawsts %v: exit %d, stderr %q", tt.rawsts, r.code, r.stderr)
 			}
-			var gotDoc, wantDoc any
-			if err := json.Unmarshal([]byte(r.stdout), &gotDoc); err != nil {
-				t.Fatalf("rawsts output is not JSON: %v\n%s", err, r.stdout)
-			}
-			if err := json.Unmarshal(want, &wantDoc); err != nil {
-				t.Fatalf("aws output is not JSON: %v\n%s", err, want)
-			}
-			if diff := cmp.Diff(wantDoc, gotDoc); diff != "" {
-				t.Errorf("rawsts --output json differs from the AWS CLI (-aws +rawsts):\n%s", diff)
-			}
-			if r.stdout != string(want) {
-				t.Errorf("same fields and values, but not the same bytes:\n--- aws\n%s--- rawsts\n%s", want, r.stdout)
-			}
+			sameJSON(t, want, []byte(r.stdout))
 		})
 	}
 }

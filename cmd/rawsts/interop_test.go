@@ -89,19 +89,26 @@ func TestInteropJSONMatchesAWSCLI(t *testing.T) {
 			if r.code != exitOK {
 				t.Fatalf("rawsts assume: exit %d, stderr %q", r.code, r.stderr)
 			}
-			var gotDoc, wantDoc any
-			if err := json.Unmarshal([]byte(r.stdout), &gotDoc); err != nil {
-				t.Fatalf("rawsts output is not JSON: %v\n%s", err, r.stdout)
-			}
-			if err := json.Unmarshal(want, &wantDoc); err != nil {
-				t.Fatalf("aws output is not JSON: %v\n%s", err, want)
-			}
-			if diff := cmp.Diff(wantDoc, gotDoc); diff != "" {
-				t.Errorf("rawsts --output json differs from the AWS CLI (-aws +rawsts):\n%s", diff)
-			}
-			if r.stdout != string(want) {
-				t.Errorf("same fields and values, but not the same bytes:\n--- aws\n%s--- rawsts\n%s", want, r.stdout)
-			}
+			sameJSON(t, want, []byte(r.stdout))
 		})
+	}
+}
+
+// sameJSON checks that rawsts printed the document the AWS CLI printed: the same fields and
+// values (a readable diff when not), and then the same bytes.
+func sameJSON(t *testing.T, aws, rawsts []byte) {
+	t.Helper()
+	var gotDoc, wantDoc any
+	if err := json.Unmarshal(rawsts, &gotDoc); err != nil {
+		t.Fatalf("rawsts output is not JSON: %v\n%s", err, rawsts)
+	}
+	if err := json.Unmarshal(aws, &wantDoc); err != nil {
+		t.Fatalf("aws output is not JSON: %v\n%s", err, aws)
+	}
+	if diff := cmp.Diff(wantDoc, gotDoc); diff != "" {
+		t.Errorf("rawsts --output json differs from the AWS CLI (-aws +rawsts):\n%s", diff)
+	}
+	if string(rawsts) != string(aws) {
+		t.Errorf("same fields and values, but not the same bytes:\n--- aws\n%s--- rawsts\n%s", aws, rawsts)
 	}
 }
