@@ -174,8 +174,9 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 		}
 		resp, err := c.httpClient().Do(req)
 		if err != nil {
-			// A reset before any reply is worth another try; nothing else local is.
-			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, err)
+			// A reset before any reply is worth another try; nothing else local is. Go's text
+			// may quote what the server sent ("malformed HTTP status code …").
+			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, secrets.ScrubError(err))
 		}
 		data, err := httpx.ReadBody(resp)
 		if err != nil {

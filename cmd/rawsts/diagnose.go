@@ -70,6 +70,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		return printKnownError(s, o, known)
 	}
 	token, code := diagnoseToken(s, name, pos, o.file)
+	s.addSecrets(token)
 	if code != exitOK {
 		return code
 	}

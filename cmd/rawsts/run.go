@@ -39,6 +39,24 @@ type streams struct {
 	// onFlagSet, when set, is told of every FlagSet a command builds (tests check the help
 	// text documents every flag).
 	onFlagSet func(*flag.FlagSet)
+	// secrets holds every secret the command handled — the token, password, client secret,
+	// refresh token and codes it read, the credentials it signs with, and what replies carried —
+	// and what --trace learns from each request. run scrubs them from everything written to
+	// stderr; see addSecrets.
+	secrets *httpx.Secrets
+}
+
+// addSecrets records secrets the command handles, so that nothing written to stderr (an
+// error, a trace) shows them, whatever a server echoed.
+func (s *streams) addSecrets(values ...string) {
+	s.secretSet().Add(values...)
+}
+
+func (s *streams) secretSet() *httpx.Secrets {
+	if s.secrets == nil {
+		s.secrets = &httpx.Secrets{}
+	}
+	return s.secrets
 }
 
 func newStreams(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string) *streams {
@@ -95,7 +113,10 @@ func lookup(name string) *command {
 }
 
 // run is the whole program: it dispatches args to a command and returns the exit code.
+// Everything the command writes to stderr passes through a scrubber of the secrets it handled
+// (defense in depth: the libraries scrub their errors, and the trace its lines, already).
 func run(ctx context.Context, args []string, s *streams) int {
+	s.stderr = s.secretSet().Writer(s.stderr)
 	if len(args) == 0 {
 		io.WriteString(s.stderr, helpText("rawsts"))
 		return exitUsage
@@ -196,7 +217,7 @@ func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 		rt = http.DefaultTransport
 	}
 	if trace {
-		rt = &httpx.TraceTransport{Base: rt, W: s.stderr}
+		rt = &httpx.TraceTransport{Base: rt, W: s.stderr, Secrets: s.secretSet()}
 	}
 	return &http.Client{Transport: rt, Timeout: timeout}
 }

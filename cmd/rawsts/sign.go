@@ -121,7 +121,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 		writeWireRequest(s.stdout, r, body)
 		return exitOK
 	}
-	return o.send(ctx, s, r)
+	return o.send(ctx, s, r, body, creds)
 }
 
 // request builds the unsigned request from the URL, -X, -H and -d.
@@ -250,28 +250,57 @@ func (o *signOptions) explain(s *streams, sig *sigv4.Signature, creds sigv4.Cred
 
 // send sends the signed request and prints the response body (with -i, the status line and the
 // headers first). A status of 400 or more exits 1, after the body is printed.
-func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request) int {
+//
+// Servers echo what they received, and an error page most of all: the headers, and the body of
+// a reply of 400 or more, are printed with every secret of the request — the session token,
+// the signature, the secret key, the secret fields of a form body — hidden by value, in any
+// encoding (httpx.Secrets). The body of a success is streamed as it comes: it is the data
+// asked for (an S3 object may be large), and the request's secrets are not in it.
+func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, body []byte, creds sigv4.Credentials) int {
+	secrets := httpx.NewSecrets(creds.SecretAccessKey, creds.SessionToken)
+	secrets.AddHeader(r.Header)
+	secrets.AddForm(r.URL.Query())
+	secrets.AddBody(r.Header.Get("Content-Type"), body)
 	client := s.httpClient(false, o.timeout)
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {
-		errorf(s, "%v", err)
+		errorf(s, "%v", secrets.Scrub(err.Error()))
 		return exitTransport
 	}
 	defer resp.Body.Close()
 	if o.include {
-		writeWireResponseHead(s.stdout, resp)
+		var head strings.Builder
+		writeWireResponseHead(&head, resp)
+		io.WriteString(s.stdout, secrets.Scrub(head.String()))
 	}
-	// The body is streamed, not buffered: an S3 object may be large, and memory stays flat.
-	if _, err := io.Copy(s.stdout, resp.Body); err != nil {
+	if resp.StatusCode < 400 {
+		// The body is streamed, not buffered: an S3 object may be large, and memory stays flat.
+		if _, err := io.Copy(s.stdout, resp.Body); err != nil {
+			errorf(s, "reading the response: %v", err)
+			return exitTransport
+		}
+		return exitOK
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, httpx.MaxBodySize+1))
+	over := len(b) > httpx.MaxBodySize
+	if over {
+		b = b[:httpx.MaxBodySize]
+	}
+	if over || err != nil {
+		io.WriteString(s.stdout, secrets.ScrubCut(string(b)))
+	} else {
+		io.WriteString(s.stdout, secrets.Scrub(string(b)))
+	}
+	switch {
+	case err != nil:
 		errorf(s, "reading the response: %v", err)
 		return exitTransport
+	case over:
+		errorf(s, "the error reply goes on past %d bytes; the rest is not shown", httpx.MaxBodySize)
 	}
-	if resp.StatusCode >= 400 {
-		errorf(s, "%s answered %s", r.URL.Host, resp.Status)
-		return exitRefused
-	}
-	return exitOK
+	errorf(s, "%s answered %s", r.URL.Host, resp.Status)
+	return exitRefused
 }
 
 // parseSigningTime reads --time: 20150830T123600Z (X-Amz-Date's form) or RFC 3339.

@@ -110,8 +110,9 @@ func (c *Client) once(ctx context.Context, endpoint, action string, body []byte,
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		// *url.Error carries the method and URL; the URL has no secrets (the form is the body).
-		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
+		// *url.Error carries the method and URL (no secrets: the form is the body), and Go's
+		// text may quote what the server sent ("malformed HTTP status code …").
+		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, secrets.ScrubError(err))
 	}
 	data, err := httpx.ReadBody(resp)
 	if err != nil {

@@ -275,6 +275,33 @@ func TestDoScrubsBeforeCutting(t *testing.T) {
 	}
 }
 
+// TestDoScrubsTransportErrors: a server whose status line echoes the token makes Go's client
+// fail with "malformed HTTP status code" quoting it; the error must not.
+func TestDoScrubsTransportErrors(t *testing.T) {
+	token := "opaque-secret-access-token-value"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 4096)
+		conn.Read(buf)
+		io.WriteString(conn, "HTTP/1.1 "+url.QueryEscape(token)+"\r\n\r\n")
+	}()
+	c := testClient()
+	c.Retry.MaxAttempts = 1
+	_, err = c.Do(context.Background(), "http://"+ln.Addr().String()+"/", "AssumeRoleWithWebIdentity", url.Values{"WebIdentityToken": {token}})
+	if err == nil || strings.Contains(err.Error(), "opaque-secret") || !strings.Contains(err.Error(), "malformed") {
+		t.Errorf("Do = %v; want Go's error with the token hidden", err)
+	}
+}
+
 func TestDoBadEndpoint(t *testing.T) {
 	for _, ep := range []string{"http://sts.amazonaws.com/", "ftp://x/", "::"} {
 		if _, err := testClient().Do(context.Background(), ep, "GetCallerIdentity", nil); err == nil || !strings.HasPrefix(err.Error(), "sts: ") {

@@ -36,7 +36,8 @@ const minBase64Core = 8
 //   - XML- and HTML-escaped: &amp; &lt; &quot; &#43; &#x2B; &plus; &sol; …;
 //   - base64, standard and URL alphabets, with and without padding, also when the value sits
 //     inside a longer encoded text (where only its middle is stable);
-//   - and, once each, JSON-escaped inside XML and XML-escaped inside JSON or a URL.
+//   - and any two of the escapes layered: JSON inside JSON or XML, XML inside JSON or XML,
+//     either inside a URL, a URL inside a URL (%2540).
 //
 // Scrub also hides anything shaped like a JWT. Values shorter than 4 bytes are not scrubbed,
 // and a value of digits only (an MFA code) is not hidden inside a longer number.
@@ -188,6 +189,29 @@ func (s *Secrets) Scrub(text string) string { return s.scrub(text, false) }
 // stopped): a secret's beginning, of 4 bytes or more, at the very end is hidden too.
 func (s *Secrets) ScrubCut(text string) string { return s.scrub(text, true) }
 
+// ScrubError returns err with its text scrubbed: err itself when there is nothing to hide,
+// else an error whose Error is the scrubbed text and whose Unwrap is err, so errors.Is and
+// errors.As see through it. It is for errors that quote what a server sent and are no type of
+// ours: Go's "malformed HTTP status code" quotes a status line, which may echo a secret.
+func (s *Secrets) ScrubError(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if scrubbed := s.Scrub(text); scrubbed != text {
+		return &scrubbedError{text: scrubbed, err: err}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	text string
+	err  error
+}
+
+func (e *scrubbedError) Error() string { return e.text }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
 // Writer returns a writer that passes each Write, scrubbed, to w. It sees one Write at a time:
 // a secret split across two writes is not found, so write whole messages.
 func (s *Secrets) Writer(w io.Writer) io.Writer { return &scrubWriter{s: s, w: w} }
@@ -274,8 +298,8 @@ func (s *Secrets) compile() ([]pattern, map[rune][]int32) {
 }
 
 // encodedForms returns the texts v is looked for as: v itself (matchAt also accepts every
-// percent, JSON and XML escape of each character), the encodings matchAt cannot undo — base64
-// — and the once-encoded forms a second encoding may be layered on.
+// percent, JSON and XML escape of each character, also inside a second encoding) and the
+// encoding matchAt cannot undo, base64.
 func encodedForms(v string) []string {
 	forms := []string{v}
 	add := func(f string) {
@@ -283,9 +307,6 @@ func encodedForms(v string) []string {
 			forms = append(forms, f)
 		}
 	}
-	add(url.QueryEscape(v)) // then percent-encoded again, or JSON/XML-escaped
-	add(jsonEscape(v))      // then XML-escaped or percent-encoded
-	add(xmlEscape(v))       // then JSON-escaped or percent-encoded
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 		add(enc.EncodeToString([]byte(v)))
 		raw := enc.WithPadding(base64.NoPadding)
@@ -354,7 +375,12 @@ func firstRunes(t string, buf *[4]rune) []rune {
 		out = append(out, r)
 	}
 	add := func(r rune, n int) {
-		if n > 0 && r != out[0] {
+		for _, x := range out {
+			if x == r {
+				return
+			}
+		}
+		if n > 0 && len(out) < cap(out) {
 			out = append(out, r)
 		}
 	}
@@ -368,29 +394,13 @@ func firstRunes(t string, buf *[4]rune) []rune {
 		r, n, _ := decodeEntity(t)
 		add(r, n)
 	case '%':
-		r, n, _ := decodeEncodedEscape(t)
+		r, n, _ := decodePercentRune(t)
 		add(r, n)
-		// Percent-encoded bytes, up to one whole character.
-		var b [utf8.UTFMax]byte
-		k, p := 0, 0
-		for k < len(b) && p+3 <= len(t) && t[p] == '%' {
-			x, ok := unhex2(t[p+1], t[p+2])
-			if !ok {
-				break
-			}
-			b[k] = x
-			k++
-			p += 3
-			if utf8.FullRune(b[:k]) {
-				break
-			}
-		}
-		if k > 0 {
-			r, _ := utf8.DecodeRune(b[:k])
-			if len(out) < cap(out) && r != out[len(out)-1] {
-				out = append(out, r)
-			}
-		}
+	}
+	switch c {
+	case '\\', '&', '%':
+		r, n, _ := decodeLayered(t)
+		add(r, n)
 	}
 	return out
 }
@@ -459,17 +469,21 @@ func (r *readings) add(p int) {
 
 // matchRune reports how many bytes at the start of t may stand for the character r (whose
 // UTF-8 bytes are raw), one length per reading (0 for none): a JSON or Go escape (\u00e9, \/,
-// \n, \x1b) or an XML/HTML character reference (&#233; &#xE9; &amp;), also percent-encoded
-// themselves (%5Cu00e9, %26amp%3B); r's bytes, each as it is or percent-encoded (either case;
-// '+' for a space); r's bytes exactly. short reports that t ends before some reading could tell.
-func matchRune(t string, r rune, raw string) (lens [3]int, short bool) {
+// \n, \x1b) or an XML/HTML character reference (&#233; &#xE9; &amp;); r's bytes, each as it
+// is or percent-encoded (either case; '+' for a space); r's bytes exactly; an escape inside a
+// second encoding (decodeLayered). short reports that t ends before some reading could tell.
+func matchRune(t string, r rune, raw string) (lens [4]int, short bool) {
 	switch t[0] {
 	case '\\':
 		lens[0], short = matchBackslash(t, r)
 	case '&':
 		lens[0], short = matchEntity(t, r)
-	case '%':
-		lens[0], short = matchEncodedEscape(t, r)
+	}
+	switch t[0] {
+	case '\\', '&', '%':
+		var sh bool
+		lens[3], sh = matchLayered(t, r)
+		short = short || sh
 	}
 	p := 0
 	for k := 0; k < len(raw); k++ {
@@ -482,7 +496,7 @@ func matchRune(t string, r rune, raw string) (lens [3]int, short bool) {
 				if c != raw[k] {
 					return lens, true
 				}
-			} else if b, ok := unhex2(t[p+1], t[p+2]); ok && b == raw[k] {
+			} else if b, ok := unhex2(t[p+1], t[p+2]); ok && (b == raw[k] || b == '+' && raw[k] == ' ') {
 				p += 3
 				continue
 			}
@@ -503,51 +517,104 @@ func matchRune(t string, r rune, raw string) (lens [3]int, short bool) {
 	return lens, short
 }
 
-// matchEncodedEscape matches, at the start of t, a JSON escape or a character reference that
-// was itself percent-encoded (%5Cu003c, %26%2343%3B): JSON or XML inside a URL.
-func matchEncodedEscape(t string, r rune) (int, bool) {
-	v, n, short := decodeEncodedEscape(t)
+// matchLayered matches an escape of r that sits inside a second encoding (see decodeLayered).
+func matchLayered(t string, r rune) (int, bool) {
+	v, n, short := decodeLayered(t)
 	if n > 0 && v == r {
 		return n, false
 	}
 	return 0, short
 }
 
-// decodeEncodedEscape decodes a percent-encoded escape (see matchEncodedEscape) at the start
-// of t: the character, its length in t (0 for none), and whether t ends too soon to tell.
-func decodeEncodedEscape(t string) (rune, int, bool) {
-	if len(t) < 3 || t[0] != '%' || t[1] != '5' && t[1] != '2' || t[2] != 'C' && t[2] != 'c' && t[2] != '6' {
-		return 0, 0, false // not %5C (a backslash) or %26 (an ampersand)
-	}
-	// Decode up to 16 bytes, remembering where each decoded byte ends in t.
-	var dec [16]byte
-	var ends [16]int
+// decodeLayered decodes, at the start of t, an escape whose escape character was itself
+// escaped by a second encoding: JSON inside JSON (\\u00e9, \\\"), XML inside JSON
+// (\u0026#43;), JSON inside XML (\&quot;), XML inside XML (&amp;amp;), either inside a URL
+// (%5Cu00e9, %26%2343%3B) and a URL inside a URL (%2540). It returns the character, its length
+// in t (0 for none), and whether t ends too soon to tell.
+func decodeLayered(t string) (rune, int, bool) {
+	// Undo one encoding over the first few characters, remembering where each decoded byte
+	// ends in t.
+	var dec [24]byte
+	var ends [24]int
 	n, p := 0, 0
-	for n < len(dec) && p < len(t) {
+	for n < len(dec)-utf8.UTFMax && p < len(t) {
 		c := t[p]
-		if c == '%' && p+3 <= len(t) {
-			if b, ok := unhex2(t[p+1], t[p+2]); ok {
-				c = b
-				p += 2
+		var r rune
+		var m int
+		switch c {
+		case '\\':
+			r, m, _ = decodeBackslash(t[p:])
+		case '&':
+			r, m, _ = decodeEntity(t[p:])
+		case '%':
+			if p+3 <= len(t) {
+				if b, ok := unhex2(t[p+1], t[p+2]); ok {
+					dec[n], ends[n] = b, p+3
+					n++
+					p += 3
+					continue
+				}
 			}
 		}
-		p++
-		dec[n], ends[n] = c, p
-		n++
+		if m == 0 {
+			dec[n], ends[n] = c, p+1
+			n++
+			p++
+			continue
+		}
+		k := utf8.EncodeRune(dec[n:], r)
+		for i := n; i < n+k; i++ {
+			ends[i] = p + m
+		}
+		n += k
+		p += m
 	}
-	var v rune
+	if n == 0 || ends[n-1] == n {
+		return 0, 0, false // nothing was escaped: no second layer
+	}
+	inner := string(dec[:n])
+	var r rune
 	var m int
 	var short bool
 	switch dec[0] {
 	case '\\':
-		v, m, short = decodeBackslash(string(dec[:n]))
+		r, m, short = decodeBackslash(inner)
 	case '&':
-		v, m, short = decodeEntity(string(dec[:n]))
+		r, m, short = decodeEntity(inner)
+	case '%':
+		r, m, short = decodePercentRune(inner)
 	}
 	if m == 0 {
 		return 0, 0, short && p == len(t)
 	}
-	return v, ends[m-1], false
+	return r, ends[m-1], false
+}
+
+// decodePercentRune decodes one whole percent-encoded character at the start of t (%40,
+// %C3%A9).
+func decodePercentRune(t string) (rune, int, bool) {
+	var b [utf8.UTFMax]byte
+	k, p := 0, 0
+	for k < len(b) {
+		if p+3 > len(t) {
+			return 0, 0, p < len(t) || k > 0
+		}
+		x, ok := unhex2(t[p+1], t[p+2])
+		if t[p] != '%' || !ok {
+			return 0, 0, false
+		}
+		b[k] = x
+		k++
+		p += 3
+		if utf8.FullRune(b[:k]) {
+			break
+		}
+	}
+	r, size := utf8.DecodeRune(b[:k])
+	if r == utf8.RuneError && size <= 1 {
+		return 0, 0, false
+	}
+	return r, p, false
 }
 
 // matchBackslash matches a JSON or Go escape of r at the start of t.
@@ -692,31 +759,6 @@ func unhex2(a, b byte) (byte, bool) {
 	y, ok2 := unhex(b)
 	return x<<4 | y, ok1 && ok2
 }
-
-// jsonEscape escapes v as the inside of a JSON string: quote, backslash and control
-// characters, nothing else.
-func jsonEscape(v string) string {
-	var b strings.Builder
-	for _, r := range v {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20:
-			b.WriteString(`\u00`)
-			b.WriteByte(hexDigits[r>>4])
-			b.WriteByte(hexDigits[r&0xf])
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-const hexDigits = "0123456789abcdef"
-
-// xmlEscape escapes v as XML text or an attribute value with the five named entities.
-var xmlEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace
 
 // xmlUnescape undoes the escapes of XML text: character references and named entities.
 func xmlUnescape(v string) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -79,8 +80,16 @@ var echoes = []struct {
 	{"JSON inside XML", func(s string) string { return xmlEscape(jsonString(s)) }},
 	{"XML inside JSON", func(s string) string { return jsonString(xmlEscape(s)) }},
 	{"JSON inside a query", func(s string) string { return url.QueryEscape(jsonString(s)) }},
+	{"JSON inside JSON", func(s string) string { return jsonString(jsonString(s)) }},
+	{`JSON with \/ inside JSON`, func(s string) string { return jsonString(strings.ReplaceAll(jsonString(s), "/", `\/`)) }},
+	{"XML inside XML", func(s string) string { return xmlEscape(xmlEscape(s)) }},
+	{"hex references inside JSON", func(s string) string { return jsonString(references(s, "&#x%X;")) }},
+	{"XML inside a query", func(s string) string { return url.QueryEscape(references(s, "&#%d;")) }},
 	{"base64 inside a query", func(s string) string { return url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(s))) }},
 }
+
+// xmlEscape escapes s with the five named XML entities.
+var xmlEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace
 
 func asciiJSON(s, format string) string {
 	var b strings.Builder
@@ -317,5 +326,21 @@ func TestSnippetScrubsBeforeCutting(t *testing.T) {
 	reply := []byte(`<r><x:SessionToken>` + sessionToken + `</x:SessionToken><Message>token ` + sessionToken + ` expired</Message></r>`)
 	if got := (*Secrets)(nil).Snippet("text/xml", reply, 1000); strings.Contains(got, "AQoDYXdz") {
 		t.Errorf("Snippet = %q; want the reply's session token hidden in both places", got)
+	}
+}
+
+func TestScrubError(t *testing.T) {
+	s := NewSecrets("hunter2!")
+	base := fmt.Errorf("wrapped: %w", io.ErrUnexpectedEOF)
+	if got := s.ScrubError(base); got != base {
+		t.Errorf("ScrubError(%v) = %v; want the same error when there is nothing to hide", base, got)
+	}
+	echo := fmt.Errorf(`malformed HTTP status code "hunter2!": %w`, io.ErrUnexpectedEOF)
+	got := s.ScrubError(echo)
+	if strings.Contains(got.Error(), "hunter2") || !errors.Is(got, io.ErrUnexpectedEOF) {
+		t.Errorf("ScrubError(%v) = %v; want the password hidden and the chain kept", echo, got)
+	}
+	if s.ScrubError(nil) != nil {
+		t.Error("ScrubError(nil) != nil")
 	}
 }
