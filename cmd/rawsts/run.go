@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // Exit codes, as documented in doc.go and ARCHITECTURE.md.
@@ -198,15 +199,18 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 	}
 }
 
-// usageError prints a usage problem the way every command does and returns exitUsage.
+// usageError prints a usage problem the way every command does and returns exitUsage. The
+// message is printed on one line (see errorf).
 func usageError(s *streams, name, format string, a ...any) int {
-	fmt.Fprintf(s.stderr, "rawsts: %s: %s\nrawsts: run 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
+	fmt.Fprintf(s.stderr, "rawsts: %s: %s\nrawsts: run 'rawsts help %s' for usage\n", name, textsafe.OneLine(fmt.Sprintf(format, a...)), name)
 	return exitUsage
 }
 
-// errorf prints a "rawsts: " message on stderr.
+// errorf prints a "rawsts: " message on stderr, on one line: control characters in it (from a
+// server's message, a header, a token's claim, a file name) are escaped as %q escapes them, so
+// no text can colour the terminal or start a line of its own that looks like rawsts's.
 func errorf(s *streams, format string, a ...any) {
-	fmt.Fprintf(s.stderr, "rawsts: "+format+"\n", a...)
+	fmt.Fprintf(s.stderr, "rawsts: %s\n", textsafe.OneLine(fmt.Sprintf(format, a...)))
 }
 
 // httpClient builds the HTTP client a command uses: the test transport when one is installed,
