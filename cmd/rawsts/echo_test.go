@@ -208,3 +208,24 @@ func TestSignHidesEchoesInErrorBodies(t *testing.T) {
 		t.Errorf("stdout shows the signature: %q", r.stdout)
 	}
 }
+
+// TestDiagnoseFetchHidesEchoedSecrets: IAM answering diagnose --fetch with an error that quotes
+// the session token and secret key, in every encoding, prints neither, traced or not.
+func TestDiagnoseFetchHidesEchoedSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid: "+
+			xmlText(echoAll(r.Header.Get("X-Amz-Security-Token"), exampleCreds.SecretAccessKey))+"</Message></Error></ErrorResponse>")
+	}))
+	defer srv.Close()
+	env := exampleEnv()
+	env["AWS_MAX_ATTEMPTS"] = "1"
+	for _, trace := range []string{"--trace=false", "--trace"} {
+		r := runCLI(t, env, "", nil, "diagnose", "--file", ex("branch.token"), "--role-arn", exRole, "--fetch", "--endpoint-iam", srv.URL, trace)
+		if !strings.Contains(r.stderr, "InvalidClientTokenId") {
+			t.Fatalf("%s: exit %d, stderr %q; want IAM's error", trace, r.code, r.stderr)
+		}
+		assertNoSecret(t, "stderr", r.stderr, exampleCreds.SessionToken, exampleCreds.SecretAccessKey)
+	}
+}

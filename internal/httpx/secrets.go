@@ -326,18 +326,30 @@ func encodedForms(v string) []string {
 
 // findSpans finds every place text holds one of pats. With cut, a pattern's beginning that
 // runs into the end of text counts too.
+//
+// Matching is linear in the text for real secrets, but a secret that repeats itself ("aaaa…",
+// a run of backslashes) against a text built to match it at every position would take time in
+// proportion to both lengths. So the work has a budget, workPerByte steps per byte of text:
+// when it runs out, everything from there to the end of text is hidden, which leaks nothing
+// and ends in time.
 func findSpans(text string, pats []pattern, byFirst map[rune][]int32, cut bool) []span {
 	var spans []span
 	if len(byFirst) == 0 {
 		return nil
 	}
+	budget := workPerByte*len(text) + minWork
 	var buf [4]rune
 	for i := 0; i < len(text); i++ {
 		best := span{start: -1}
+		budget -= stepCost(text[i])
 		for _, r := range firstRunes(text[i:], &buf) {
 			for _, pi := range byFirst[r] {
 				p := pats[pi]
-				end, done := matchAt(text, i, p.text)
+				budget -= 1 + len(p.text)/64 // the two HasPrefix below
+				end, done := matchAt(text, i, p.text, &budget)
+				if budget < 0 {
+					return append(spans, span{i, len(text), len(text) - i})
+				}
 				switch {
 				case done == len(p.text):
 				case strings.HasPrefix(text[i:], p.text):
@@ -361,6 +373,23 @@ func findSpans(text string, pats []pattern, byFirst map[rune][]int32, cut bool) 
 		}
 	}
 	return spans
+}
+
+// workPerByte and minWork make the budget of findSpans: ordinary text, even dense with
+// escapes, needs a few steps per byte.
+const (
+	workPerByte = 32
+	minWork     = 1 << 16
+)
+
+// stepCost is the budget one character comparison at c takes: an escape character costs more,
+// for the decoding it may start.
+func stepCost(c byte) int {
+	switch c {
+	case '\\', '&', '%':
+		return 16
+	}
+	return 1
 }
 
 // firstRunes returns the characters the start of t can stand for: itself, and what an escape
@@ -406,12 +435,13 @@ func firstRunes(t string, buf *[4]rune) []rune {
 }
 
 // matchAt matches pat against text from i, accepting for each character of pat the character
-// itself or any escape of it (see matchRune). Where a character can be read more than one way
+// itself or any escape of it (see matchRune), each step taken from *budget (it stops when that
+// runs out). Where a character can be read more than one way
 // (a '\' of the secret against `\\` in the text: an escaped backslash, or two), every reading
 // is followed, up to maxReadings at a time. It returns where the match ended in text and how
 // many bytes of pat it covered: all of them for a match; fewer, with end == len(text), when
 // the text ran out first; end == -1 for a mismatch.
-func matchAt(text string, i int, pat string) (end, done int) {
+func matchAt(text string, i int, pat string, budget *int) (end, done int) {
 	var cur, next readings
 	cur.add(i)
 	for j := 0; j < len(pat); {
@@ -422,6 +452,10 @@ func matchAt(text string, i int, pat string) (end, done int) {
 			if p >= len(text) {
 				short = true
 				continue
+			}
+			*budget -= stepCost(text[p])
+			if *budget < 0 {
+				return -1, j
 			}
 			lens, sh := matchRune(text[p:], r, pat[j:j+size])
 			short = short || sh
@@ -532,6 +566,9 @@ func matchLayered(t string, r rune) (int, bool) {
 // (%5Cu00e9, %26%2343%3B) and a URL inside a URL (%2540). It returns the character, its length
 // in t (0 for none), and whether t ends too soon to tell.
 func decodeLayered(t string) (rune, int, bool) {
+	if !mayBeLayered(t) {
+		return 0, 0, false
+	}
 	// Undo one encoding over the first few characters, remembering where each decoded byte
 	// ends in t.
 	var dec [24]byte
@@ -588,6 +625,31 @@ func decodeLayered(t string) (rune, int, bool) {
 		return 0, 0, short && p == len(t)
 	}
 	return r, ends[m-1], false
+}
+
+// mayBeLayered is a quick test that the start of t may hold a second layer: its first character
+// decodes to an escape character, or is one followed by an escaped character.
+func mayBeLayered(t string) bool {
+	var r rune
+	var n int
+	switch t[0] {
+	case '\\':
+		r, n, _ = decodeBackslash(t)
+	case '&':
+		r, n, _ = decodeEntity(t)
+	case '%':
+		if len(t) >= 3 {
+			if b, ok := unhex2(t[1], t[2]); ok {
+				r, n = rune(b), 3
+			}
+		}
+	default:
+		return false
+	}
+	if n == 0 {
+		return len(t) > 1 && (t[1] == '\\' || t[1] == '&' || t[1] == '%')
+	}
+	return r == '\\' || r == '&' || r == '%'
 }
 
 // decodePercentRune decodes one whole percent-encoded character at the start of t (%40,

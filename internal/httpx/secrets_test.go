@@ -344,3 +344,51 @@ func TestScrubError(t *testing.T) {
 		t.Error("ScrubError(nil) != nil")
 	}
 }
+
+// pathological are secrets that repeat themselves, against texts built to match them at every
+// position: without the work budget, scrubbing takes time in proportion to both lengths.
+var pathological = []struct{ name, secret, text string }{
+	{"repeated letter", strings.Repeat("a", 1000), strings.Repeat("a", 1<<18)},
+	{"repeated pair", strings.Repeat("ab", 500), strings.Repeat("ab", 1<<17)},
+	{"backslashes", strings.Repeat(`\`, 100), strings.Repeat(`\`, 1<<18)},
+	{"escaped quotes in JSON in JSON", strings.Repeat(`\"`, 100), strings.Repeat(`\\\"`, 1<<16)},
+	{"percent signs encoded twice", strings.Repeat("%", 100), strings.Repeat("%25", 1<<16)},
+	{"ampersands escaped", strings.Repeat("&", 100), strings.Repeat("&amp;", 1<<16)},
+}
+
+// TestScrubPathological: such texts end in a result that still shows nothing of the secret
+// (when the budget runs out, the rest of the text is hidden). BenchmarkScrub measures the time.
+func TestScrubPathological(t *testing.T) {
+	for _, tt := range pathological {
+		got := NewSecrets(tt.secret).Scrub("start " + tt.text + tt.secret[:10])
+		if !strings.HasPrefix(got, "start ") || strings.Contains(got, tt.secret[:10]) {
+			t.Errorf("%s: Scrub = %.40q…; want the start kept and no run of the secret", tt.name, got)
+		}
+	}
+}
+
+func BenchmarkScrub(b *testing.B) {
+	s := NewSecrets(sessionToken, secretKey, "hunter2!xyz", strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 45), "opaque-token-abcdef",
+		`p@ss/w+rd "é" <&>\ ~x`, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", "123456")
+	for _, bb := range []struct{ name, text string }{
+		{"prose", strings.Repeat("<p>The quick brown fox jumps over the lazy dog, 0123456789.</p>\n", 1<<20/64)},
+		{"escapes", strings.Repeat(`%2F%3D%2B%25&#43;&amp;\/\u0041\\`, 1<<20/32)},
+		{"base64", strings.Repeat(`eyJhbGciOiJSUzI1NiJ9.IQoJb3JpZ2luX2VjEE0a/AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE==`, 1<<20/96)},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bb.text)))
+			for i := 0; i < b.N; i++ {
+				s.Scrub(bb.text)
+			}
+		})
+	}
+	for _, p := range pathological {
+		b.Run("pathological/"+p.name, func(b *testing.B) {
+			s := NewSecrets(p.secret)
+			b.SetBytes(int64(len(p.text)))
+			for i := 0; i < b.N; i++ {
+				s.Scrub(p.text)
+			}
+		})
+	}
+}
