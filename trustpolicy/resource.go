@@ -138,6 +138,9 @@ func (p pattern) resourceLike(s []rune) bool {
 			colons++
 		}
 		prev, cur = cur, prev
+		if !anyTrue(prev) {
+			return false // no prefix of s matches p[:i+1]; nothing longer will
+		}
 	}
 	return prev[len(s)]
 }
@@ -149,4 +152,13 @@ func (p pattern) resourceLike(s []rune) bool {
 // not substituted.
 func MatchResource(pattern, resource string) bool {
 	return literal(pattern).resourceLike([]rune(resource))
+}
+
+func anyTrue(b []bool) bool {
+	for _, v := range b {
+		if v {
+			return true
+		}
+	}
+	return false
 }
