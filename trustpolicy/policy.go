@@ -326,13 +326,8 @@ func parseStatement(n *jnode, path string, kind policyKind) (Statement, error) {
 			return s, err
 		}
 	}
-	switch {
-	case s.Effect == "":
+	if s.Effect == "" {
 		return s, &ParseError{Path: path, Msg: "missing Effect"}
-	case s.Action != nil && s.NotAction != nil:
-		return s, &ParseError{Path: path, Msg: "has both Action and NotAction"}
-	case s.Action == nil && s.NotAction == nil:
-		return s, &ParseError{Path: path, Msg: "missing Action"}
 	}
 	if kind == identityPolicy {
 		return s, identityRules(s, path)
@@ -343,17 +338,35 @@ func parseStatement(n *jnode, path string, kind policyKind) (Statement, error) {
 	case s.Principal == nil && s.NotPrincipal == nil:
 		return s, &ParseError{Path: path, Msg: "missing Principal (a trust policy statement names who may assume the role)"}
 	}
-	return s, nil
+	return s, actionRules(s, path)
 }
 
-// identityRules checks what IAM requires of an identity-policy statement beyond the common
-// grammar. The Principal message is IAM's MalformedPolicyDocument text (PROTOCOL.md §11.3).
+// actionRules requires exactly one of Action and NotAction, in every kind of policy.
+func actionRules(s Statement, path string) error {
+	switch {
+	case s.Action != nil && s.NotAction != nil:
+		return &ParseError{Path: path, Msg: "has both Action and NotAction"}
+	case s.Action == nil && s.NotAction == nil:
+		return &ParseError{Path: path, Msg: "missing Action"}
+	}
+	return nil
+}
+
+// identityRules checks what IAM requires of an identity-policy statement: no principal (the
+// message is IAM's MalformedPolicyDocument text, PROTOCOL.md §11.3), an Action or NotAction,
+// and exactly one of Resource and NotResource.
 func identityRules(s Statement, path string) error {
+	const noPrincipal = "Policy document should not specify a principal (an identity policy applies to the identity it is attached to; IAM answers MalformedPolicyDocument)"
 	switch {
 	case s.Principal != nil:
-		return &ParseError{Path: join(path, "Principal"), Msg: "Policy document should not specify a principal (an identity policy applies to the identity it is attached to; IAM answers MalformedPolicyDocument)"}
+		return &ParseError{Path: join(path, "Principal"), Msg: noPrincipal}
 	case s.NotPrincipal != nil:
-		return &ParseError{Path: join(path, "NotPrincipal"), Msg: "Policy document should not specify a principal (an identity policy applies to the identity it is attached to; IAM answers MalformedPolicyDocument)"}
+		return &ParseError{Path: join(path, "NotPrincipal"), Msg: noPrincipal}
+	}
+	if err := actionRules(s, path); err != nil {
+		return err
+	}
+	switch {
 	case s.Resource != nil && s.NotResource != nil:
 		return &ParseError{Path: path, Msg: "has both Resource and NotResource"}
 	case s.Resource == nil && s.NotResource == nil:
