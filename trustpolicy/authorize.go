@@ -47,8 +47,9 @@ type Policies struct {
 	Identity []NamedPolicy
 	// Boundary holds the principal's permissions boundary; nil when it has none.
 	Boundary []NamedPolicy
-	// Session holds the session policies the role session was created with; nil when none
-	// were passed (then the session has the role's permissions).
+	// Session holds the session policies the role session was created with (the inline
+	// Policy and each of PolicyArns); nil when none were passed, and then the session has the
+	// role's permissions. A non-nil empty list allows nothing, as would Boundary's.
 	Session []NamedPolicy
 }
 
@@ -126,8 +127,8 @@ func (r StatementRef) String() string {
 // when the request has them); "*" for ec2:DescribeInstances, which has no resource type.
 // For S3 ListBuckets (action s3:ListAllMyBuckets, no resource type either) AWS does not
 // document the string it evaluates; AWS's own S3 walkthroughs grant it with Resource
-// "arn:aws:s3:::*", so the emulator evaluates it on arn:aws:s3:::* — matched by "*" and by
-// arn:aws:s3:::*, not by a bucket's ARN.
+// "arn:aws:s3:::*", so callers (the emulator) should pass Resource arn:aws:s3:::*, which "*"
+// and arn:aws:s3:::* match and a bucket's ARN does not.
 func Authorize(c *Context, p Policies) Authorization {
 	if c == nil {
 		c = &Context{}

@@ -239,7 +239,7 @@ func TestAuthorizeSessionAndBoundary(t *testing.T) {
 		{name: "deny in session policy", rule: pageEval + " — an explicit Deny in a session policy overrides any Allow",
 			managed: []string{s3ReadOnly}, session: []string{idDoc(allowAll, `{"Sid": "NoObjects", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}`)},
 			action: "s3:GetObject", resource: bucketARN + "/k", want: ExplicitDeny, reason: `explicit deny in a session policy: Statement[1] "NoObjects" of session policy s0`},
-		{name: "managed session policy", rule: pageSession + " — PolicyArns are session policies too",
+		{name: "session policies that allow nothing", rule: pageSession + " — the intersection with nothing is nothing",
 			identity: []string{idDoc(allowAll)}, session: []string{}, action: "s3:ListBucket", resource: bucketARN, want: ImplicitDeny},
 		{name: "boundary limits", rule: pageBoundary + " — the effective permissions are the intersection with the boundary",
 			identity: []string{idDoc(allowAll)}, boundary: []string{idDoc(`{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}`)},
