@@ -47,8 +47,10 @@ func (e *StepError) Unwrap() error { return e.Err }
 // kid, and the signature restricted to the algorithms STS accepts. It reads only what the
 // issuer publishes; it needs no AWS credentials. Its zero value is ready to use.
 type Verifier struct {
-	// HTTPClient makes the discovery and JWKS requests. Nil means http.DefaultClient. Its
-	// redirects are followed only to https URLs (or http on a loopback host).
+	// HTTPClient makes the discovery and JWKS requests. Nil means http.DefaultClient. A
+	// redirect is never followed: the client is used through a copy whose CheckRedirect
+	// refuses it, and a 3xx reply is a [*RedirectError]. Each fetch is bounded by Timeout
+	// whatever the client's own Timeout.
 	// [Verifier.Thumbprint] also uses the TLS settings (RootCAs) of its *http.Transport.
 	HTTPClient *http.Client
 	// Timeout bounds each fetch; zero means DefaultTimeout, as STS allows.

@@ -33,7 +33,10 @@ type Client struct {
 	// regions that once used sts.amazonaws.com keep using it.
 	UseGlobalEndpoint bool
 	// HTTPClient sends the requests; nil means http.DefaultClient. Its Transport is where
-	// tests install a replaying RoundTripper and the CLI its --trace.
+	// tests install a replaying RoundTripper and the CLI its --trace. A redirect is never
+	// followed: the client is used through a copy whose CheckRedirect refuses it, and a 3xx
+	// reply is a [*RedirectError]. A client without a Timeout gets 30 s per request (a context
+	// deadline, when shorter, still wins); a request that runs out of time is not retried.
 	HTTPClient *http.Client
 	// MaxAttempts is the number of attempts in all, the first included; 0 means 3, 1 means
 	// no retry.
