@@ -120,6 +120,11 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 			writeKnownError(s.stdout, known, rep)
 		}
 	}
+	if transportFailure(rep.VerifyErr) {
+		// The issuer could not be reached from here (or redirected): the verdict is not STS's.
+		errorf(s, "--verify could not fetch the issuer's documents: %v", rep.VerifyErr)
+		return exitTransport
+	}
 	if rep.Verdict == diagnose.Allow {
 		return exitOK
 	}

@@ -6,9 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -150,6 +148,11 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		if errors.As(r.verifyErr, &se) {
 			step = se.Step
 		}
+		var redirect *jwtinspect.RedirectError
+		if errors.As(r.verifyErr, &redirect) {
+			errorf(s, "--verify stopped at the %s step: %v", step, redirect)
+			return exitTransport
+		}
 		if transportFailure(r.verifyErr) {
 			errorf(s, "--verify could not reach the issuer at the %s step: %v", step, r.verifyErr)
 			return exitTransport
@@ -236,12 +239,4 @@ func transportWithCA(path string) (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 	return tr, nil
-}
-
-// transportFailure reports whether err is the network failing on the way (nothing listened,
-// DNS, TLS, a timeout) rather than an answer that failed a check: the first exits 3, the second 1.
-func transportFailure(err error) bool {
-	var urlErr *url.Error
-	var netErr net.Error
-	return errors.As(err, &urlErr) || errors.As(err, &netErr)
 }

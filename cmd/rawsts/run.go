@@ -189,7 +189,8 @@ func errorf(s *streams, format string, a ...any) {
 }
 
 // httpClient builds the HTTP client a command uses: the test transport when one is installed,
-// wrapped in the redacting tracer for --trace.
+// wrapped in the redacting tracer for --trace. It never follows a redirect (httpx.Client), and
+// every request ends after timeout (httpx.DefaultTimeout if timeout is not positive).
 func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	var rt http.RoundTripper = s.transport
 	if rt == nil {
@@ -198,5 +199,5 @@ func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	if trace {
 		rt = &httpx.TraceTransport{Base: rt, W: s.stderr}
 	}
-	return &http.Client{Transport: rt, Timeout: timeout}
+	return httpx.Client(&http.Client{Transport: rt, Timeout: timeout})
 }

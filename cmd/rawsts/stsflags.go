@@ -43,6 +43,7 @@ func newSTSClient(s *streams, region, endpoint string, trace bool, timeout time.
 func reportSTSError(s *streams, err error) int {
 	var apiErr *sts.APIError
 	var inErr *sts.InputError
+	onTheWay := transportMessage(err, "STS", "--endpoint and AWS_ENDPOINT_URL_STS")
 	switch {
 	case errors.As(err, &apiErr):
 		errorf(s, "%s", describeAPIError(apiErr))
@@ -53,6 +54,9 @@ func reportSTSError(s *streams, err error) int {
 	case errors.As(err, &inErr):
 		errorf(s, "%s: %s (nothing was sent)", inErr.Field, inErr.Problem)
 		return exitUsage
+	case onTheWay != "":
+		errorf(s, "%s", onTheWay)
+		return exitTransport
 	default:
 		errorf(s, "%v", err)
 		return exitTransport
