@@ -63,7 +63,7 @@ func (a *answers) fileOrNextLine(path, what string) (string, error) {
 	if path == "-" {
 		return a.nextLine("--refresh-token-file -", what)
 	}
-	b, err := readFileOrStdin(a.s, path)
+	b, err := readFileOrStdin(a.s, path, maxTokenFile)
 	if err != nil {
 		return "", err
 	}

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/jwtinspect"
 )
 
@@ -190,7 +190,7 @@ func (o *inspectOptions) readInput(s *streams, name string, pos []string) (strin
 	default:
 		return "", usageError(s, name, "no token: pass TOKEN, --file FILE, or - to read standard input")
 	}
-	b, err := readFileOrStdin(s, source)
+	b, err := readFileOrStdin(s, source, maxTokenFile)
 	if err != nil {
 		errorf(s, "reading the token: %v", err)
 		return "", exitUsage
@@ -228,7 +228,7 @@ func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 // transportWithCA returns a copy of http.DefaultTransport that trusts only the certificates
 // in the PEM file path.
 func transportWithCA(path string) (*http.Transport, error) {
-	pem, err := os.ReadFile(path)
+	pem, err := bounded.ReadFile(path, maxCAFile)
 	if err != nil {
 		return nil, err
 	}

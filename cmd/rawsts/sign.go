@@ -194,7 +194,7 @@ func readData(s *streams, v string, strip bool) ([]byte, error) {
 	if !strings.HasPrefix(v, "@") {
 		return []byte(v), nil
 	}
-	b, err := readFileOrStdin(s, v[1:])
+	b, err := readFileOrStdin(s, v[1:], maxBodyFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading the body: %w", err)
 	}
