@@ -118,15 +118,21 @@ func (v *Verifier) fetch(ctx context.Context, rawURL string, res *Verification) 
 	}
 	req.Header.Set("Accept", "application/json")
 	start := v.now()
-	body, status, err := get(v.client(), req)
+	client := v.client()
+	body, status, err := get(client, req)
 	f.Duration, f.Status, f.Bytes = v.now().Sub(start), status, len(body)
 	if err != nil {
+		// The time allowed is the shorter of Timeout and the client's own Timeout.
+		allowed := limit
+		if client.Timeout > 0 && client.Timeout < allowed {
+			allowed = client.Timeout
+		}
 		var redirect *RedirectError
 		switch {
 		case errors.As(err, &redirect):
 			return nil, f, err
-		case ctx.Err() == nil && errors.Is(ctx2.Err(), context.DeadlineExceeded):
-			return nil, f, fmt.Errorf("GET %s did not finish within %s; STS gives up after about 5 s and reports Couldn't retrieve verification key: %w", rawURL, limit, err)
+		case ctx.Err() == nil && (errors.Is(ctx2.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)):
+			return nil, f, fmt.Errorf("GET %s did not finish within %s; STS gives up after about 5 s and reports Couldn't retrieve verification key: %w", rawURL, allowed, err)
 		}
 		return nil, f, fmt.Errorf("GET %s: %w", rawURL, err)
 	}

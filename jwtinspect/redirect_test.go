@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/rawsts/rawsts/jwtinspect"
@@ -87,5 +88,36 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 	}
 	if follows.CheckRedirect(nil, nil) != nil {
 		t.Errorf("the caller's client was modified")
+	}
+}
+
+// TestThumbprintOfStalledHost: a host that accepts the connection and never answers the TLS
+// handshake ends at the context's deadline, with an error naming the time allowed.
+func TestThumbprintOfStalledHost(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = jwtinspect.ThumbprintOf(ctx, l.Addr().String(), nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "did not finish within 300ms") {
+		t.Errorf("ThumbprintOf(stalled host) = %v; want a deadline error naming 300ms", err)
 	}
 }

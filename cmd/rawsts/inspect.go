@@ -95,8 +95,6 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "--partition %q: want aws, aws-cn, aws-us-gov or another aws-… partition", o.partition)
 	case o.skew < 0:
 		return usageError(s, name, "--skew %s: want 0 or more", o.skew)
-	case o.timeout <= 0:
-		return usageError(s, name, "--timeout %s: want more than 0", o.timeout)
 	}
 
 	raw, code := o.readInput(s, name, pos)
@@ -212,7 +210,7 @@ func (o *inspectOptions) readInput(s *streams, name string, pos []string) (strin
 // trusting --ca-file when it is given.
 func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 	if o.caFile == "" {
-		return s.httpClient(o.trace, 0), nil
+		return s.httpClient(o.trace, o.timeout), nil
 	}
 	tr, err := transportWithCA(o.caFile)
 	if err != nil {
@@ -222,7 +220,7 @@ func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 	if c.transport == nil {
 		c.transport = tr
 	}
-	return c.httpClient(o.trace, 0), nil
+	return c.httpClient(o.trace, o.timeout), nil
 }
 
 // transportWithCA returns a copy of http.DefaultTransport that trusts only the certificates
