@@ -141,7 +141,9 @@ func TestLoadSharedCredentialsSizeLimit(t *testing.T) {
 	dir := t.TempDir()
 	exact := filepath.Join(dir, "exact")
 	body := "[default]\naws_access_key_id = " + exampleKeyID + "\naws_secret_access_key = " + exampleSecret + "\n"
-	pad := func(n int) string { return strings.Repeat(strings.Repeat("#", 99)+"\n", n/100) + strings.Repeat("#", n%100) }
+	pad := func(n int) string {
+		return strings.Repeat(strings.Repeat("#", 99)+"\n", n/100) + strings.Repeat("#", n%100)
+	}
 	if err := os.WriteFile(exact, []byte(body+pad(MaxSharedCredentialsFileSize-len(body))), 0o600); err != nil {
 		t.Fatal(err)
 	}
