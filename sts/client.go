@@ -16,8 +16,8 @@ import (
 const Version = "2011-06-15"
 
 // Client calls STS. The zero value calls the global endpoint https://sts.amazonaws.com with
-// http.DefaultClient, three attempts and full-jitter backoff. A Client is safe for concurrent
-// use once its fields are set.
+// http.DefaultClient (never following a redirect, 30 s per request), three attempts and
+// full-jitter backoff. A Client is safe for concurrent use once its fields are set.
 type Client struct {
 	// Endpoint is a full URL that overrides endpoint resolution (https, or http only to a
 	// loopback host such as a local emulator).

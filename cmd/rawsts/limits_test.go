@@ -6,15 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rawsts/rawsts/internal/fixture"
 )
-
-// zeros is an endless standard input, like /dev/zero or `yes` piped in: no newline, no end.
-type zeros struct{}
-
-func (zeros) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
-}
 
 // endlessCases are every read of local input rawsts makes, each given an input without end:
 // file is the endless file (/dev/zero, or a FIFO whose writer never stops), stdin=true an
@@ -93,7 +87,7 @@ func TestEndlessInputsExitTwo(t *testing.T) {
 
 func stdinOf(endless bool, empty *strings.Reader) interface{ Read([]byte) (int, error) } {
 	if endless {
-		return zeros{}
+		return fixture.Endless{}
 	}
 	return empty
 }
