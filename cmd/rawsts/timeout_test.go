@@ -23,6 +23,7 @@ func TestStalledServersTimeOut(t *testing.T) {
 				name = tc.name + "/body stalls"
 			}
 			t.Run(name, func(t *testing.T) {
+				t.Parallel() // each case waits out its timeout; waiting takes no CPU
 				args := append(tc.args(fixture.Stall(t, headers)), "--timeout", timeout.String())
 				done := make(chan cliRun, 1)
 				go func() { done <- runCLI(t, tc.env, tc.stdin, nil, args...) }()
