@@ -37,7 +37,10 @@ type Client struct {
 	// a loopback host (a test server, an emulator). See [EndpointFromEnv].
 	Endpoint string
 
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means http.DefaultClient. A redirect is never
+	// followed: the client is used through a copy whose CheckRedirect refuses it, and a 3xx
+	// reply is a [*RedirectError] (it would carry the password or the client secret to another
+	// host). A client without a Timeout gets 30 s per request.
 	HTTPClient *http.Client
 	// MaxAttempts is the number of attempts per request, the first included; zero means 3.
 	// Only TooManyRequestsException, InternalErrorException, 5xx replies and connection
@@ -122,13 +125,6 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
-func (c *Client) httpClient() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return http.DefaultClient
-}
-
 // call POSTs in as JSON to operation op and decodes the reply into out, retrying transient
 // failures. Signed calls are signed anew on every attempt.
 func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) error {
@@ -163,13 +159,15 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 				return false, err
 			}
 		}
-		resp, err := c.httpClient().Do(req)
-		if err != nil {
+		resp, data, err := httpx.Send(c.HTTPClient, req)
+		var redirect *RedirectError
+		switch {
+		case err != nil && resp == nil:
 			// A reset before any reply is worth another try; nothing else local is.
 			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, err)
-		}
-		data, err := httpx.ReadBody(resp)
-		if err != nil {
+		case errors.As(err, &redirect):
+			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
+		case err != nil:
 			return false, fmt.Errorf("cognitoauth: %s: reading reply: %w", op, err)
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -196,6 +194,10 @@ func scrubErr(err error, secrets ...string) {
 	var respErr *ResponseError
 	if errors.As(err, &respErr) {
 		respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
+	}
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		redirect.Location = httpx.Scrub(redirect.Location, secrets...)
 	}
 }
 

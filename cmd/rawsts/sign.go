@@ -194,7 +194,7 @@ func readData(s *streams, v string, strip bool) ([]byte, error) {
 	if !strings.HasPrefix(v, "@") {
 		return []byte(v), nil
 	}
-	b, err := readFileOrStdin(s, v[1:])
+	b, err := readFileOrStdin(s, v[1:], maxBodyFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading the body: %w", err)
 	}
@@ -249,22 +249,37 @@ func (o *signOptions) explain(s *streams, sig *sigv4.Signature, creds sigv4.Cred
 }
 
 // send sends the signed request and prints the response body (with -i, the status line and the
-// headers first). A status of 400 or more exits 1, after the body is printed.
+// headers first). A status of 400 or more exits 1, after the body is printed. A redirect is
+// printed too but not followed — the request is signed for its own host, and following would
+// carry Authorization and X-Amz-Security-Token to the Location's — and exits 3.
 func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request) int {
-	client := s.httpClient(false, o.timeout)
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client := s.httpClient(false, o.timeout) // never follows a redirect
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {
-		errorf(s, "%v", err)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			errorf(s, "no reply from %s within %s (--timeout)", r.URL.Host, o.timeout)
+		} else {
+			errorf(s, "%v", err)
+		}
 		return exitTransport
 	}
 	defer resp.Body.Close()
 	if o.include {
 		writeWireResponseHead(s.stdout, resp)
 	}
-	// The body is streamed, not buffered: an S3 object may be large, and memory stays flat.
+	// The body is streamed, not buffered: an S3 object may be large, and memory stays flat;
+	// --timeout bounds the whole exchange, the body included.
 	if _, err := io.Copy(s.stdout, resp.Body); err != nil {
-		errorf(s, "reading the response: %v", err)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			errorf(s, "the reply from %s did not finish within %s (--timeout)", r.URL.Host, o.timeout)
+		} else {
+			errorf(s, "reading the response: %v", err)
+		}
+		return exitTransport
+	}
+	var redirect *httpx.RedirectError
+	if errors.As(httpx.Redirect(resp), &redirect) {
+		errorf(s, "%s answered %s, a redirect %s; rawsts sign never follows one: the request is signed for %s, and following would carry its Authorization (and session token) to another host. To call that URL, sign a request for it", r.URL.Host, resp.Status, redirectTarget(redirect), r.URL.Host)
 		return exitTransport
 	}
 	if resp.StatusCode >= 400 {

@@ -25,7 +25,8 @@ type Client struct {
 	Service string
 	// Version is the API version sent with every call, e.g. "2011-06-15".
 	Version string
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means http.DefaultClient. It is used through
+	// httpx.Client: a copy that never follows a redirect, with a 30 s Timeout if it has none.
 	HTTPClient *http.Client
 	// UserAgent is the User-Agent header; "" means DefaultUserAgent.
 	UserAgent string
@@ -38,8 +39,9 @@ type Client struct {
 }
 
 // Do POSTs action with params (Action and Version are added to a copy) to endpoint, retrying
-// transient failures, and decodes the reply. Errors are a [*APIError], a [*ResponseError], the
-// context's error, or a transport error, each prefixed with the service name.
+// transient failures, and decodes the reply. Errors are a [*APIError], a [*ResponseError], an
+// [*httpx.RedirectError] (a 3xx reply, never followed), an [*httpx.TimeoutError], the context's
+// error, or a transport error, each prefixed with the service name.
 func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Values) (*Result, error) {
 	if _, err := httpx.CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("%s%w", prefix(c.Service), err)
@@ -76,6 +78,10 @@ func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Val
 		if errors.As(err, &respErr) {
 			respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
 		}
+		var redirect *httpx.RedirectError
+		if errors.As(err, &redirect) {
+			redirect.Location = httpx.Scrub(redirect.Location, secrets...)
+		}
 		if err == ctx.Err() {
 			err = fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
 		}
@@ -101,16 +107,13 @@ func (c *Client) once(ctx context.Context, endpoint, action string, body []byte)
 			return nil, fmt.Errorf("%ssigning %s: %w", prefix(c.Service), action, err)
 		}
 	}
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
+	resp, data, err := httpx.Send(c.HTTPClient, req)
+	var redirect *httpx.RedirectError
+	var timeout *httpx.TimeoutError
+	if err != nil && (resp == nil || errors.As(err, &redirect) || errors.As(err, &timeout)) {
 		// *url.Error carries the method and URL; the URL has no secrets (the form is the body).
 		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
 	}
-	data, err := httpx.ReadBody(resp)
 	if err != nil {
 		return nil, &ResponseError{
 			Service:     c.Service,

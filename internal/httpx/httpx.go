@@ -1,6 +1,7 @@
 // Package httpx holds the HTTP rules every rawsts client shares: the response-size cap, which
-// endpoint URLs are acceptable, the redactor that keeps secrets out of traces and error text,
-// and the tracing RoundTripper behind the CLI's --trace.
+// endpoint URLs are acceptable, that no redirect is followed and no request waits without a
+// bound ([Client], [Send]), the redactor that keeps secrets out of traces and error text, and
+// the tracing RoundTripper behind the CLI's --trace.
 package httpx
 
 import (
