@@ -37,7 +37,10 @@ type Client struct {
 	// a loopback host (a test server, an emulator). See [EndpointFromEnv].
 	Endpoint string
 
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means http.DefaultClient. A redirect is never
+	// followed: the client is used through a copy whose CheckRedirect refuses it, and a 3xx
+	// reply is a [*RedirectError] (it would carry the password or the client secret to another
+	// host). A client without a Timeout gets 30 s per request.
 	HTTPClient *http.Client
 	// MaxAttempts is the number of attempts per request, the first included; zero means 3.
 	// Only TooManyRequestsException, InternalErrorException, 5xx replies and connection
@@ -122,13 +125,6 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
-func (c *Client) httpClient() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return http.DefaultClient
-}
-
 // call POSTs in as JSON to operation op and decodes the reply into out, retrying transient
 // failures. Signed calls are signed anew on every attempt.
 func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) error {
@@ -172,14 +168,18 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 			}
 			secrets.AddHeader(req.Header)
 		}
-		resp, err := c.httpClient().Do(req)
-		if err != nil {
-			// A reset before any reply is worth another try; nothing else local is. Go's text
-			// may quote what the server sent ("malformed HTTP status code …").
-			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, secrets.ScrubError(err))
-		}
-		data, err := httpx.ReadBody(resp)
-		if err != nil {
+		resp, data, err := httpx.Send(c.HTTPClient, req)
+		// Go's text may quote what the server sent ("malformed HTTP status code …"), and a
+		// redirect's Location what the request carried.
+		err = secrets.ScrubError(err)
+		var redirect *RedirectError
+		switch {
+		case err != nil && resp == nil:
+			// A reset before any reply is worth another try; nothing else local is.
+			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, err)
+		case errors.As(err, &redirect):
+			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
+		case err != nil:
 			return false, fmt.Errorf("cognitoauth: %s: reading reply: %w", op, err)
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {

@@ -66,6 +66,12 @@ func (e *APIError) Error() string {
 	return textsafe.OneLine(b.String())
 }
 
+// RedirectError is a reply with a 3xx status: Cognito never redirects, and the client never
+// follows a redirect, which would carry the password, the client secret or a refresh token to
+// the host it names. StatusCode is the status; Location is the scheme and host the redirect
+// pointed to (its path and query left out), "" when there was none.
+type RedirectError = httpx.RedirectError
+
 // ResponseError is a reply that is not Cognito's protocol: an HTML page from a proxy, an empty
 // 502, a 200 whose body is not the expected JSON. Snippet holds the first bytes of the body,
 // with secrets redacted.

@@ -16,26 +16,51 @@ import (
 // truncated.
 const MaxBodySize = 1 << 20
 
+// client returns a copy of the Verifier's client (http.DefaultClient when nil) that never
+// follows a redirect: get turns the 3xx reply into a [*RedirectError].
 func (v *Verifier) client() *http.Client {
 	c := http.DefaultClient
 	if v.HTTPClient != nil {
 		c = v.HTTPClient
 	}
 	cc := *c
-	next := c.CheckRedirect
-	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if err := checkURL(req.URL); err != nil {
-			return fmt.Errorf("refusing redirect: %w", err)
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
+	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cc
+}
+
+// RedirectError is a discovery or JWKS fetch answered with a redirect (a 3xx status). The
+// Verifier never follows one: a redirect may lead anywhere, and whether STS follows redirects
+// when it fetches an issuer's documents is not documented, so the issuer should serve them at
+// the URLs themselves.
+type RedirectError struct {
+	// URL is the URL fetched.
+	URL string
+	// StatusCode is the reply's status, e.g. 301.
+	StatusCode int
+	// Location is the scheme and host (with port) the redirect pointed to, its path and query
+	// left out; "" when the reply had no Location or one that is not a URL.
+	Location string
+}
+
+// Error names the URL, the status and where the redirect pointed.
+func (e *RedirectError) Error() string {
+	to := "without a usable Location"
+	if e.Location != "" {
+		to = "to " + e.Location
+	}
+	return fmt.Sprintf("GET %s: HTTP %d, a redirect %s; not followed (whether STS follows redirects here is not documented): serve the document at %s itself", e.URL, e.StatusCode, to, e.URL)
+}
+
+// redirectOf returns a *RedirectError when resp is a redirect, and nil otherwise.
+func redirectOf(resp *http.Response) error {
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
 		return nil
 	}
-	return &cc
+	e := &RedirectError{URL: resp.Request.URL.Redacted(), StatusCode: resp.StatusCode}
+	if loc, err := resp.Location(); err == nil && loc.Scheme != "" && loc.Host != "" {
+		e.Location = (&url.URL{Scheme: loc.Scheme, Host: loc.Host}).String()
+	}
+	return e
 }
 
 func (v *Verifier) now() time.Time {
@@ -93,11 +118,21 @@ func (v *Verifier) fetch(ctx context.Context, rawURL string, res *Verification) 
 	}
 	req.Header.Set("Accept", "application/json")
 	start := v.now()
-	body, status, err := get(v.client(), req)
+	client := v.client()
+	body, status, err := get(client, req)
 	f.Duration, f.Status, f.Bytes = v.now().Sub(start), status, len(body)
 	if err != nil {
-		if ctx.Err() == nil && errors.Is(ctx2.Err(), context.DeadlineExceeded) {
-			return nil, f, fmt.Errorf("GET %s did not finish within %s; STS gives up after about 5 s and reports Couldn't retrieve verification key: %w", rawURL, limit, err)
+		// The time allowed is the shorter of Timeout and the client's own Timeout.
+		allowed := limit
+		if client.Timeout > 0 && client.Timeout < allowed {
+			allowed = client.Timeout
+		}
+		var redirect *RedirectError
+		switch {
+		case errors.As(err, &redirect):
+			return nil, f, err
+		case ctx.Err() == nil && (errors.Is(ctx2.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)):
+			return nil, f, fmt.Errorf("GET %s did not finish within %s; STS gives up after about 5 s and reports Couldn't retrieve verification key: %w", rawURL, allowed, err)
 		}
 		return nil, f, fmt.Errorf("GET %s: %w", rawURL, err)
 	}
@@ -116,6 +151,9 @@ func get(c *http.Client, req *http.Request) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	defer resp.Body.Close()
+	if err := redirectOf(resp); err != nil {
+		return nil, resp.StatusCode, err
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
 	if err != nil {
 		return nil, resp.StatusCode, err

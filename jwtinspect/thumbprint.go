@@ -68,9 +68,14 @@ func ThumbprintOf(ctx context.Context, host string, cfg *tls.Config) (*Thumbprin
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
+	deadline, _ := ctx.Deadline()
+	budget := time.Until(deadline).Round(100 * time.Millisecond)
 	d := tls.Dialer{Config: c}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && budget > 0 {
+			return nil, fmt.Errorf("jwtinspect: thumbprint: TLS to %s did not finish within %s: %w", addr, budget, err)
+		}
 		return nil, fmt.Errorf("jwtinspect: thumbprint: TLS to %s: %w", addr, err)
 	}
 	defer conn.Close()

@@ -47,11 +47,14 @@ func (e *StepError) Unwrap() error { return e.Err }
 // kid, and the signature restricted to the algorithms STS accepts. It reads only what the
 // issuer publishes; it needs no AWS credentials. Its zero value is ready to use.
 type Verifier struct {
-	// HTTPClient makes the discovery and JWKS requests. Nil means http.DefaultClient. Its
-	// redirects are followed only to https URLs (or http on a loopback host).
+	// HTTPClient makes the discovery and JWKS requests. Nil means http.DefaultClient. A
+	// redirect is never followed: the client is used through a copy whose CheckRedirect
+	// refuses it, and a 3xx reply is a [*RedirectError]. Each fetch is bounded by Timeout
+	// whatever the client's own Timeout.
 	// [Verifier.Thumbprint] also uses the TLS settings (RootCAs) of its *http.Transport.
 	HTTPClient *http.Client
-	// Timeout bounds each fetch; zero means DefaultTimeout, as STS allows.
+	// Timeout bounds each fetch, the body included; zero means DefaultTimeout, as STS
+	// allows. HTTPClient's own Timeout, when shorter, bounds it too.
 	Timeout time.Duration
 	// Now reads the clock for fetch durations; nil means time.Now.
 	Now func() time.Time
@@ -59,7 +62,7 @@ type Verifier struct {
 
 // Fetch describes one HTTP GET made by the Verifier.
 type Fetch struct {
-	// URL is the URL requested (before any redirect); "" if the step never got to fetch.
+	// URL is the URL requested; "" if the step never got to fetch.
 	URL string `json:"url"`
 	// Status is the HTTP status of the final response; 0 if no response came (a refused URL,
 	// a transport error or a timeout).

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,15 @@ import (
 
 // ErrNoCredentials is returned when a source holds no AWS credentials at all.
 var ErrNoCredentials = errors.New("sigv4: no AWS credentials found")
+
+// MaxSharedCredentialsFileSize is the largest shared credentials file [LoadSharedCredentials]
+// reads: 1 MiB, thousands of profiles. A larger file — or /dev/zero, or a FIFO that never
+// ends — is an error wrapping [ErrFileTooLarge], not all the memory.
+const MaxSharedCredentialsFileSize = 1 << 20
+
+// ErrFileTooLarge is wrapped by the error for a shared credentials file over
+// [MaxSharedCredentialsFileSize].
+var ErrFileTooLarge = errors.New("larger than 1 MiB, the most sigv4 reads of a shared credentials file")
 
 // CredentialsFromEnv returns the credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 // AWS_SESSION_TOKEN (optional), as the AWS CLI and SDKs read them. With neither key set it
@@ -49,10 +59,11 @@ func SharedCredentialsFile(getenv func(string) string) string {
 
 // LoadSharedCredentials reads one profile of a shared credentials file (the INI file the AWS CLI
 // writes: "[name]" sections of "key = value" lines, "#" and ";" comments). It reads
-// aws_access_key_id, aws_secret_access_key and aws_session_token. Errors name the file, the
-// profile and the missing key, never a value.
+// aws_access_key_id, aws_secret_access_key and aws_session_token, from at most
+// [MaxSharedCredentialsFileSize] bytes. Errors name the file, the profile and the missing key,
+// never a value.
 func LoadSharedCredentials(path, profile string) (Credentials, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path, MaxSharedCredentialsFileSize)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return Credentials{}, fmt.Errorf("sigv4: shared credentials file %s: %w", path, ErrNoCredentials)
@@ -111,6 +122,24 @@ func ResolveCredentials(getenv func(string) string) (Credentials, string, error)
 		return Credentials{}, "", err
 	}
 	return c, "profile [" + profile + "] of " + path, nil
+}
+
+// readFile reads the file at path, refusing more than max bytes with ErrFileTooLarge. Unlike
+// os.ReadFile it ends on a file without end.
+func readFile(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("shared credentials file %s is %w", path, ErrFileTooLarge)
+	}
+	return data, nil
 }
 
 // parseINI reads "[section]" headers and "key = value" lines. Keys are lower-cased and

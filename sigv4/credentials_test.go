@@ -134,3 +134,34 @@ func TestResolveCredentialsNeverReadsTheProcessHome(t *testing.T) {
 		t.Fatalf("ResolveCredentials(empty environment) = %v; want ErrNoCredentials naming what to set", err)
 	}
 }
+
+// TestLoadSharedCredentialsSizeLimit: a file over MaxSharedCredentialsFileSize, or one without
+// end (/dev/zero), is refused with ErrFileTooLarge instead of being read whole.
+func TestLoadSharedCredentialsSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	exact := filepath.Join(dir, "exact")
+	body := "[default]\naws_access_key_id = " + exampleKeyID + "\naws_secret_access_key = " + exampleSecret + "\n"
+	pad := func(n int) string {
+		return strings.Repeat(strings.Repeat("#", 99)+"\n", n/100) + strings.Repeat("#", n%100)
+	}
+	if err := os.WriteFile(exact, []byte(body+pad(MaxSharedCredentialsFileSize-len(body))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadSharedCredentials(exact, "default"); err != nil {
+		t.Errorf("LoadSharedCredentials(exactly %d bytes) = %v; want success", MaxSharedCredentialsFileSize, err)
+	}
+	over := filepath.Join(dir, "over")
+	if err := os.WriteFile(over, []byte(body+pad(MaxSharedCredentialsFileSize-len(body)+1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{over}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		paths = append(paths, "/dev/zero")
+	}
+	for _, p := range paths {
+		_, err := LoadSharedCredentials(p, "default")
+		if !errors.Is(err, ErrFileTooLarge) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "1 MiB") {
+			t.Errorf("LoadSharedCredentials(%s) = %v; want ErrFileTooLarge naming the file and 1 MiB", p, err)
+		}
+	}
+}

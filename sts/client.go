@@ -16,8 +16,8 @@ import (
 const Version = "2011-06-15"
 
 // Client calls STS. The zero value calls the global endpoint https://sts.amazonaws.com with
-// http.DefaultClient, three attempts and full-jitter backoff. A Client is safe for concurrent
-// use once its fields are set.
+// http.DefaultClient (never following a redirect, 30 s per request), three attempts and
+// full-jitter backoff. A Client is safe for concurrent use once its fields are set.
 type Client struct {
 	// Endpoint is a full URL that overrides endpoint resolution (https, or http only to a
 	// loopback host such as a local emulator).
@@ -33,7 +33,10 @@ type Client struct {
 	// regions that once used sts.amazonaws.com keep using it.
 	UseGlobalEndpoint bool
 	// HTTPClient sends the requests; nil means http.DefaultClient. Its Transport is where
-	// tests install a replaying RoundTripper and the CLI its --trace.
+	// tests install a replaying RoundTripper and the CLI its --trace. A redirect is never
+	// followed: the client is used through a copy whose CheckRedirect refuses it, and a 3xx
+	// reply is a [*RedirectError]. A client without a Timeout gets 30 s per request (a context
+	// deadline, when shorter, still wins); a request that runs out of time is not retried.
 	HTTPClient *http.Client
 	// MaxAttempts is the number of attempts in all, the first included; 0 means 3, 1 means
 	// no retry.

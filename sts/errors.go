@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/rawsts/rawsts/internal/awsquery"
+	"github.com/rawsts/rawsts/internal/httpx"
 )
 
 // APIError is an error reply from STS (an ErrorResponse document): Type ("Sender" or
@@ -16,6 +17,12 @@ type APIError = awsquery.APIError
 // StatusCode, ContentType and the first bytes of the body (Snippet, secrets redacted); Err,
 // when set, says what was wrong and is returned by Unwrap.
 type ResponseError = awsquery.ResponseError
+
+// RedirectError is a reply with a 3xx status: STS never redirects, and the client never follows
+// a redirect, which would carry the web identity token or the signed Authorization and
+// X-Amz-Security-Token headers to the host it names. StatusCode is the status; Location is the
+// scheme and host the redirect pointed to (its path and query left out), "" when there was none.
+type RedirectError = httpx.RedirectError
 
 // InputError reports an input refused before anything was sent: which field, and why.
 type InputError struct {

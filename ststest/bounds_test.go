@@ -110,3 +110,15 @@ func TestKeyringBoundedUnderLoad(t *testing.T) {
 		t.Errorf("expiry heap holds %d sessions, map %d; want the same", len(k.byExpiry), k.size())
 	}
 }
+
+// TestServerTimeouts: a client that connects and never sends its request does not hold a
+// long-running emulator's connection forever.
+func TestServerTimeouts(t *testing.T) {
+	s := NewUnstartedServer()
+	defer s.ts.Close()
+	c := s.ts.Config
+	if c.ReadHeaderTimeout != ReadTimeout || c.ReadTimeout != ReadTimeout || c.IdleTimeout != IdleTimeout {
+		t.Errorf("server timeouts = header %s, read %s, idle %s; want %s, %s, %s",
+			c.ReadHeaderTimeout, c.ReadTimeout, c.IdleTimeout, ReadTimeout, ReadTimeout, IdleTimeout)
+	}
+}

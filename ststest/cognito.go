@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/cognitoauth"
+	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/sigv4"
 )
 
@@ -181,8 +182,8 @@ func (c *cognitoEmulator) serve(r *http.Request) (any, *cognitoError) {
 	if r.Method != http.MethodPost {
 		return nil, &cognitoError{http.StatusBadRequest, "UnknownOperationException", ""}
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
+	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodySize+1))
+	if err != nil || len(body) > httpx.MaxBodySize {
 		return nil, &cognitoError{http.StatusBadRequest, "SerializationException", "The request body could not be read"}
 	}
 	var in cognitoRequest

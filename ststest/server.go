@@ -130,6 +130,11 @@ func NewUnstartedServer(opts ...Option) *Server {
 		}))
 	}
 	s.ts = httptest.NewUnstartedServer(s.record(mux))
+	// A client that connects and then sends nothing, or sends its request slowly, must not hold
+	// a long-running emulator's connections forever.
+	s.ts.Config.ReadHeaderTimeout = ReadTimeout
+	s.ts.Config.ReadTimeout = ReadTimeout
+	s.ts.Config.IdleTimeout = IdleTimeout
 	return s
 }
 
@@ -151,6 +156,13 @@ func (s *Server) Close() { s.ts.Close() }
 // Client returns an HTTP client for the server; it is a plain client, since the server speaks
 // plain HTTP on loopback.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// How long the server waits for a client: ReadTimeout for a whole request (headers and body)
+// once a connection is open, IdleTimeout for the next request on a kept-alive connection.
+const (
+	ReadTimeout = 30 * time.Second
+	IdleTimeout = 2 * time.Minute
+)
 
 // requestsKept is how many recorded requests [Server.Requests] keeps: a long-running
 // emulator (rawsts emulator) must not hold every request body forever.

@@ -14,8 +14,9 @@ const (
 	ActionSetSourceIdentity         = "sts:SetSourceIdentity"
 )
 
-// Context is the request context a trust policy is evaluated against. The zero value is an
-// empty context; use Set to add condition keys.
+// Context is the request context a policy is evaluated against: a trust policy by [Evaluate],
+// identity policies by [Authorize]. The zero value is an empty context; use Set to add
+// condition keys.
 //
 // Condition key names compare case-insensitively (IAM User Guide, "IAM JSON policy elements:
 // Condition": key names are not case-sensitive); values are kept exactly.
@@ -25,9 +26,20 @@ type Context struct {
 	// built-in provider name (accounts.google.com, cognito-identity.amazonaws.com,
 	// graph.facebook.com, www.amazon.com). Empty means unknown.
 	Principal string
-	// Action is the action being authorized, such as sts:AssumeRoleWithWebIdentity. Empty
-	// means unknown.
+	// Action is the action being authorized, such as sts:AssumeRoleWithWebIdentity or
+	// s3:ListBucket. Empty means unknown.
 	Action string
+	// Resource is the ARN of the resource the action is on, such as arn:aws:s3:::BUCKET, or
+	// "*" for an action that has no resource type (ec2:DescribeInstances). Only [Authorize]
+	// reads it (a trust policy's resource is the role). Empty means unknown. Which string a
+	// service puts here for a given call is the caller's knowledge, not this package's; see
+	// the doc of [Authorize] for the S3 and EC2 calls the emulator answers.
+	Resource string
+	// Complete says the context holds every key the request has, as when the party that
+	// serves the request (the ststest emulator) builds it: a key it does not hold is absent,
+	// never unknown, so [LocallyUnknownKey] no longer applies. Keys marked with SetUnknown
+	// stay unknown. A local diagnosis from a token leaves it false.
+	Complete bool
 
 	keys    map[string]ctxKey // by lower-case name
 	unknown map[string]string // lower-case name → name, marked by the caller
@@ -72,13 +84,14 @@ func (c *Context) Lookup(key string) ([]string, bool) {
 }
 
 // IsUnknown reports whether a key evaluates to Unknown: it was marked with SetUnknown, or it
-// is absent and [LocallyUnknownKey] says a local evaluation cannot know it.
+// is absent, the context is not Complete, and [LocallyUnknownKey] says a local evaluation
+// cannot know it.
 func (c *Context) IsUnknown(key string) bool {
 	lk := strings.ToLower(key)
 	if _, ok := c.unknown[lk]; ok {
 		return true
 	}
-	if _, ok := c.keys[lk]; ok {
+	if _, ok := c.keys[lk]; ok || c.Complete {
 		return false
 	}
 	return LocallyUnknownKey(key)

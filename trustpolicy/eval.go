@@ -87,21 +87,30 @@ type StatementResult struct {
 	// Sid is the statement's Sid, "" when it has none.
 	Sid string
 	// Effect is the statement's Effect, "Allow" or "Deny".
-	Effect    string
-	Principal Check // the Principal or NotPrincipal element
+	Effect string
+	// Principal is the Principal or NotPrincipal element of a trust-policy statement. An
+	// identity-policy statement has none: Principal is then {Match, ""}.
+	Principal Check
 	Action    Check // the Action or NotAction element
+	// Resource is the Resource or NotResource element of an identity-policy statement
+	// ([Authorize]). A trust policy's resource is the role itself: for [Evaluate] Resource is
+	// {Match, ""}.
+	Resource Check
 	// Conditions explains each condition key under each operator, in document order; nil
 	// for a statement without a Condition block.
 	Conditions []ClauseResult
-	Outcome    Outcome // the AND of the principal, the action and every clause
+	Outcome    Outcome // the AND of the principal, the action, the resource and every clause
+
+	resourceKey string // what an Unknown Resource depends on
 }
 
-// Check is the outcome of a Principal or Action element with the reason.
+// Check is the outcome of a Principal, Action or Resource element with the reason.
 type Check struct {
-	// Outcome is Match, NoMatch, or Unknown when the request context left the principal or
-	// action empty.
+	// Outcome is Match, NoMatch, or Unknown when the request context left the principal,
+	// action or resource empty (or a policy variable in a Resource names an unknown key).
 	Outcome Outcome
-	// Reason is a sentence saying why, naming the values compared.
+	// Reason is a sentence saying why, naming the values compared; "" for an element the
+	// policy kind does not have (Principal in an identity policy, Resource in a trust policy).
 	Reason string
 }
 
@@ -134,45 +143,82 @@ func Evaluate(p *Policy, c *Context) Result {
 		c = &Context{}
 	}
 	var res Result
-	vars := p != nil && p.Version == "2012-10-17"
-	var allow, deny Outcome = NoMatch, NoMatch
-	depends := map[string]bool{}
+	var t tally
 	if p != nil {
-		for i := range p.Statements {
-			sr := evalStatement(&p.Statements[i], i, c, vars)
-			res.Statements = append(res.Statements, sr)
-			if sr.Outcome == NoMatch {
-				continue
-			}
-			if sr.Effect == "Deny" {
-				deny = or3(deny, sr.Outcome)
-			} else {
-				allow = or3(allow, sr.Outcome)
-			}
-			if sr.Outcome == Unknown {
-				for _, k := range sr.unknowns() {
-					depends[k] = true
-				}
-			}
-		}
+		res.Statements = t.add(p, c, trustPolicy)
 	}
-	switch {
-	case deny == Match:
-		res.Decision = ExplicitDeny
-	case allow == NoMatch:
-		res.Decision = ImplicitDeny
-	case deny == Unknown || allow == Unknown:
-		res.Decision = Indeterminate
-	default:
-		res.Decision = Allow
-	}
+	res.Decision = decide(t.deny, t.allow)
 	if res.Decision == Indeterminate {
-		for k := range depends {
-			res.DependsOn = append(res.DependsOn, k)
-		}
-		sort.Strings(res.DependsOn)
+		res.DependsOn = t.dependsOn()
 	}
 	return res
+}
+
+// tally accumulates the three-valued Allow and Deny outcomes of a set of statements and the
+// keys their Unknown outcomes depend on.
+type tally struct {
+	allow, deny Outcome // NoMatch at the start
+	depends     map[string]bool
+}
+
+// add evaluates every statement of p (no short-circuit, so each is explained) and counts it.
+func (t *tally) add(p *Policy, c *Context, kind policyKind) []StatementResult {
+	vars := p.Version == "2012-10-17"
+	var out []StatementResult
+	for i := range p.Statements {
+		sr := evalStatement(&p.Statements[i], i, c, vars, kind)
+		out = append(out, sr)
+		if sr.Outcome == NoMatch {
+			continue
+		}
+		if sr.Effect == "Deny" {
+			t.deny = or3(t.deny, sr.Outcome)
+		} else {
+			t.allow = or3(t.allow, sr.Outcome)
+		}
+		if sr.Outcome == Unknown {
+			if t.depends == nil {
+				t.depends = map[string]bool{}
+			}
+			for _, k := range sr.unknowns() {
+				t.depends[k] = true
+			}
+		}
+	}
+	return out
+}
+
+// merge adds the keys another tally depends on.
+func (t *tally) merge(o *tally) {
+	for k := range o.depends {
+		if t.depends == nil {
+			t.depends = map[string]bool{}
+		}
+		t.depends[k] = true
+	}
+}
+
+func (t *tally) dependsOn() []string {
+	out := make([]string, 0, len(t.depends))
+	for k := range t.depends {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// decide applies "Policy evaluation logic": a matching Deny wins; otherwise no Allow is an
+// implicit deny; otherwise an Unknown on either side leaves the verdict open.
+func decide(deny, allow Outcome) Decision {
+	switch {
+	case deny == Match:
+		return ExplicitDeny
+	case allow == NoMatch:
+		return ImplicitDeny
+	case deny == Unknown || allow == Unknown:
+		return Indeterminate
+	}
+	return Allow
 }
 
 func or3(a, b Outcome) Outcome {
@@ -193,6 +239,9 @@ func (sr *StatementResult) unknowns() []string {
 	if sr.Action.Outcome == Unknown {
 		out = append(out, "Action")
 	}
+	if sr.Resource.Outcome == Unknown {
+		out = append(out, sr.resourceKey)
+	}
 	for _, cl := range sr.Conditions {
 		if cl.Outcome == Unknown {
 			out = append(out, cl.unknownKey)
@@ -201,11 +250,17 @@ func (sr *StatementResult) unknowns() []string {
 	return out
 }
 
-func evalStatement(s *Statement, i int, c *Context, vars bool) StatementResult {
+func evalStatement(s *Statement, i int, c *Context, vars bool, kind policyKind) StatementResult {
 	sr := StatementResult{Index: i, Sid: s.Sid, Effect: s.Effect}
-	sr.Principal = checkPrincipal(s, c.Principal)
+	if kind == identityPolicy {
+		sr.Principal = Check{Outcome: Match}
+		sr.Resource, sr.resourceKey = checkResource(s, c, vars)
+	} else {
+		sr.Principal = checkPrincipal(s, c.Principal)
+		sr.Resource = Check{Outcome: Match}
+	}
 	sr.Action = checkAction(s, c.Action)
-	sr.Outcome = and3(sr.Principal.Outcome, sr.Action.Outcome)
+	sr.Outcome = and3(and3(sr.Principal.Outcome, sr.Action.Outcome), sr.Resource.Outcome)
 	for _, cond := range s.Conditions {
 		cl := evalClause(cond, c, vars)
 		sr.Conditions = append(sr.Conditions, cl)
@@ -280,7 +335,7 @@ func checkAction(s *Statement, action string) Check {
 	case hit != "":
 		return Check{Match, fmt.Sprintf("%s matches Action %q", action, hit)}
 	}
-	return Check{NoMatch, fmt.Sprintf("%s is not in Action %s", action, quoteList(list))}
+	return Check{NoMatch, fmt.Sprintf("%s is not in Action %s", action, quoteFew(list))}
 }
 
 func contains(list []string, s string) bool {
@@ -290,6 +345,15 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// quoteFew is quoteList for element lists, which can be long (a managed policy lists hundreds
+// of actions): past eight entries it shows the first six and the count.
+func quoteFew(list []string) string {
+	if len(list) <= 8 {
+		return quoteList(list)
+	}
+	return fmt.Sprintf("[%s, … (%d in all)]", strings.Trim(quoteList(list[:6]), "[]"), len(list))
 }
 
 func quoteList(list []string) string {

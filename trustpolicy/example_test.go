@@ -154,3 +154,82 @@ func ExampleResult_String() {
 	//   ok   StringLike token.actions.githubusercontent.com:sub: token.actions.githubusercontent.com:sub is "repo:octo-org/octo-repo:environment:prod"; StringLike accepts one of ["repo:octo-org/octo-repo:ref:refs/heads/main", "repo:octo-org/octo-repo:environment:*"]
 	//   ??   IpAddress aws:SourceIp: aws:SourceIp cannot be known from a token; its value decides this clause
 }
+
+// The walkthrough's last step: a role session with AmazonS3ReadOnlyAccess lists buckets but
+// may not describe EC2 instances.
+func ExampleAuthorize() {
+	s3ro, _ := trustpolicy.ManagedPolicy("AmazonS3ReadOnlyAccess")
+	policies := trustpolicy.Policies{Identity: []trustpolicy.NamedPolicy{
+		{Name: trustpolicy.ManagedPolicyARN("AmazonS3ReadOnlyAccess"), Policy: s3ro},
+	}}
+	for _, req := range []struct{ action, resource string }{
+		{"s3:ListAllMyBuckets", "arn:aws:s3:::*"},
+		{"ec2:DescribeInstances", "*"},
+	} {
+		c := &trustpolicy.Context{
+			Principal: "arn:aws:sts::111122223333:assumed-role/TestRole/alice",
+			Action:    req.action,
+			Resource:  req.resource,
+			Complete:  true, // the serving side knows every key of the request
+		}
+		c.Set("aws:SecureTransport", "true")
+		a := trustpolicy.Authorize(c, policies)
+		fmt.Printf("%s: %s — %s\n", req.action, a.Decision, a.Reason(c))
+	}
+	// Output:
+	// s3:ListAllMyBuckets: allow — allowed by Statement[0] of identity-based policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess
+	// ec2:DescribeInstances: implicit deny — no identity-based policy allows the ec2:DescribeInstances action
+}
+
+// A session policy passed to AssumeRoleWithWebIdentity narrows the role's permissions, and
+// its Deny wins over the role's Allow.
+func ExampleAuthorize_sessionPolicy() {
+	role, _ := trustpolicy.ManagedPolicy("ReadOnlyAccess")
+	session, err := trustpolicy.ParseIdentity([]byte(`{"Version": "2012-10-17", "Statement": [
+	  {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+	  {"Sid": "NoSecrets", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/secret/*"}]}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policies := trustpolicy.Policies{
+		Identity: []trustpolicy.NamedPolicy{{Name: trustpolicy.ManagedPolicyARN("ReadOnlyAccess"), Policy: role}},
+		Session:  []trustpolicy.NamedPolicy{{Name: "Policy", Policy: session}},
+	}
+	for _, req := range []struct{ action, resource string }{
+		{"s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/photos/cat.jpg"},
+		{"s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/secret/key.pem"},
+		{"ec2:DescribeInstances", "*"},
+	} {
+		c := &trustpolicy.Context{Action: req.action, Resource: req.resource, Complete: true}
+		a := trustpolicy.Authorize(c, policies)
+		fmt.Printf("%s %s: %s\n  %s\n", req.action, req.resource, a.Decision, a.Reason(c))
+	}
+	// Output:
+	// s3:GetObject arn:aws:s3:::amzn-s3-demo-bucket/photos/cat.jpg: allow
+	//   allowed by Statement[1] "ReadOnlyActionsGroup2" of identity-based policy arn:aws:iam::aws:policy/ReadOnlyAccess and Statement[0] of session policy Policy
+	// s3:GetObject arn:aws:s3:::amzn-s3-demo-bucket/secret/key.pem: explicit deny
+	//   explicit deny in a session policy: Statement[1] "NoSecrets" of session policy Policy
+	// ec2:DescribeInstances *: implicit deny
+	//   no session policy allows the ec2:DescribeInstances action
+}
+
+func ExampleParseIdentity_principal() {
+	_, err := trustpolicy.ParseIdentity([]byte(`{"Version": "2012-10-17", "Statement": [
+	  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::amzn-s3-demo-bucket"}]}`))
+	fmt.Println(err)
+	// Output:
+	// trustpolicy: Statement[0].Principal: Policy document should not specify a principal (an identity policy applies to the identity it is attached to; IAM answers MalformedPolicyDocument)
+}
+
+func ExampleMatchResource() {
+	fmt.Println(trustpolicy.MatchResource("arn:aws:s3:::amzn-s3-demo-bucket/*", "arn:aws:s3:::amzn-s3-demo-bucket/a/b.txt"))
+	fmt.Println(trustpolicy.MatchResource("arn:aws:s3:::amzn-s3-demo-bucket/*", "arn:aws:s3:::amzn-s3-demo-bucket"))
+	fmt.Println(trustpolicy.MatchResource("arn:aws:iam::*", "arn:aws:iam::111122223333:role/TestRole"))
+	fmt.Println(trustpolicy.MatchResource("arn:aws:s3:::AMZN-S3-DEMO-BUCKET", "arn:aws:s3:::amzn-s3-demo-bucket"))
+	// Output:
+	// true
+	// false
+	// true
+	// false
+}

@@ -23,7 +23,9 @@ func (r Result) String() string {
 	return b.String()
 }
 
-// String renders one statement's explanation, one line per element or clause.
+// String renders one statement's explanation, one line per element or clause; an element the
+// policy kind does not have (a trust policy's Resource, an identity policy's Principal) gets
+// no line.
 func (s StatementResult) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Statement[%d]", s.Index)
@@ -31,8 +33,14 @@ func (s StatementResult) String() string {
 		fmt.Fprintf(&b, " %q", s.Sid)
 	}
 	fmt.Fprintf(&b, " (%s): %s\n", s.Effect, s.Outcome)
-	fmt.Fprintf(&b, "  %s Principal: %s\n", mark(s.Principal.Outcome), s.Principal.Reason)
-	fmt.Fprintf(&b, "  %s Action: %s\n", mark(s.Action.Outcome), s.Action.Reason)
+	for _, e := range []struct {
+		name string
+		chk  Check
+	}{{"Principal", s.Principal}, {"Action", s.Action}, {"Resource", s.Resource}} {
+		if e.chk.Reason != "" { // an element the policy kind does not have
+			fmt.Fprintf(&b, "  %s %s: %s\n", mark(e.chk.Outcome), e.name, e.chk.Reason)
+		}
+	}
 	for _, c := range s.Conditions {
 		fmt.Fprintf(&b, "  %s %s %s: %s\n", mark(c.Outcome), c.Operator, c.Key, c.Reason)
 	}
@@ -59,4 +67,22 @@ func (s StatementResult) Failed() []ClauseResult {
 		}
 	}
 	return out
+}
+
+// String renders the authorization for a person: the decision and its reason, then each
+// policy with each statement explained as [StatementResult.String] does.
+func (a Authorization) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "decision: %s (%s)\n", a.Decision, a.Reason(nil))
+	for _, p := range a.Policies {
+		fmt.Fprintf(&b, "%s %s:\n", p.Kind, p.Name)
+		for _, s := range p.Statements {
+			for _, line := range strings.SplitAfter(s.String(), "\n") {
+				if line != "" {
+					b.WriteString("  " + line)
+				}
+			}
+		}
+	}
+	return b.String()
 }

@@ -134,3 +134,86 @@ func flipASCIICase(s string) string {
 	}
 	return string(b)
 }
+
+// FuzzAuthorize checks that an identity policy ParseIdentity accepts survives MarshalJSON, and
+// properties of Authorize stronger than not panicking, each a rule of "Policy evaluation
+// logic":
+//   - an explicit Deny wins: adding an unconditional Deny statement, or one conditioned on a
+//     key the request holds, always yields ExplicitDeny;
+//   - order does not matter: the statements reversed, and split over two policies, decide
+//     the same;
+//   - a session policy intersects: "Allow * on *" on either side of the intersection changes
+//     nothing, so identity {P} decides as identity {Allow *} with session {P}, and as
+//     identity {P} with session {Allow *}.
+func FuzzAuthorize(f *testing.F) {
+	for _, n := range ManagedPolicyNames() {
+		doc, _ := ManagedPolicyDocument(n)
+		f.Add(doc, "ec2:DescribeInstances", "*", "aws:SourceIp", "203.0.113.7")
+	}
+	f.Add([]byte(idDoc(`{"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::secret*"}`, `{"Effect": "Deny", "Action": "s3:Get?bject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "data"}}}`)),
+		"s3:GetObject", "arn:aws:s3:::b/k", "aws:PrincipalTag/team", "data")
+	f.Add([]byte(idDoc(`{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::home/${aws:username}/*", "Condition": {"IpAddressIfExists": {"aws:SourceIp": "192.0.2.0/24"}}}`)),
+		"s3:PutObject", "arn:aws:s3:::home/bob/x", "aws:username", "bob")
+	f.Add([]byte(`{"Statement": {"Effect": "Allow", "Action": "*", "Resource": ["arn:aws:iam::*", "*:*"]}}`), "", "", "", "")
+	f.Fuzz(func(t *testing.T, data []byte, action, resource, key, value string) {
+		p, err := ParseIdentity(data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "trustpolicy: ") {
+				t.Fatalf("ParseIdentity(%q) error %q lacks the package prefix", data, err)
+			}
+			return
+		}
+		out, _ := p.MarshalJSON()
+		if q, err := ParseIdentity(out); err != nil || !cmp.Equal(p, q, ignoreNonDocument) {
+			t.Fatalf("ParseIdentity(MarshalJSON(ParseIdentity(%q))) = %v, %v; marshalled %s", data, q, err, out)
+		}
+		c := &Context{Principal: "arn:aws:sts::111122223333:assumed-role/R/s", Action: action, Resource: resource}
+		if key != "" {
+			c.Set(key, value, value+"-2")
+		}
+		named := func(q *Policy) []NamedPolicy { return []NamedPolicy{{Name: "p", Policy: q}} }
+		base := Authorize(c, Policies{Identity: named(p)})
+		_ = base.String()
+		_ = base.Reason(c)
+
+		with := func(extra Statement) *Policy {
+			q := *p
+			q.Statements = append(append([]Statement(nil), p.Statements...), extra)
+			return &q
+		}
+		deny := Statement{Effect: "Deny", NotAction: []string{}, Resource: []string{"*"}}
+		if r := Authorize(c, Policies{Identity: named(with(deny))}); r.Decision != ExplicitDeny {
+			t.Fatalf("Authorize(%q + unconditional Deny) = %v; want explicit deny\n%s", data, r.Decision, r)
+		}
+		if r := Authorize(c, Policies{Identity: named(p), Session: named(&Policy{Statements: []Statement{deny}})}); r.Decision != ExplicitDeny {
+			t.Fatalf("Authorize(%q, session Deny) = %v; want explicit deny\n%s", data, r.Decision, r)
+		}
+		if key != "" && !strings.Contains(value, "${") {
+			deny.Conditions = []Condition{{Operator: "StringEquals", Key: flipASCIICase(key), Values: []string{"other", value}}}
+			if r := Authorize(c, Policies{Identity: named(with(deny))}); r.Decision != ExplicitDeny {
+				t.Fatalf("Authorize(%q + Deny on %s=%q) = %v; want explicit deny\n%s", data, key, value, r.Decision, r)
+			}
+		}
+
+		// Order: reverse the statements and split them over two policies.
+		n := len(p.Statements)
+		rev := make([]Statement, n)
+		for i, s := range p.Statements {
+			rev[n-1-i] = s
+		}
+		first, second := *p, *p
+		first.Statements, second.Statements = rev[:n/2], rev[n/2:]
+		split := Authorize(c, Policies{Identity: []NamedPolicy{{Name: "a", Policy: &second}, {Name: "b", Policy: &first}}})
+		if split.Decision != base.Decision || !cmp.Equal(split.DependsOn, base.DependsOn, cmpopts.EquateEmpty()) {
+			t.Fatalf("Authorize(%q) = %v %v; reordered = %v %v", data, base.Decision, base.DependsOn, split.Decision, split.DependsOn)
+		}
+
+		// Intersection with "Allow * on *" is neutral, on either side.
+		all := &Policy{Version: "2012-10-17", Statements: []Statement{{Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"}}}}
+		for _, ps := range []Policies{{Identity: named(all), Session: named(p)}, {Identity: named(p), Session: named(all)}, {Identity: named(p), Boundary: named(all)}} {
+			if r := Authorize(c, ps); r.Decision != base.Decision {
+				t.Fatalf("Authorize(%q) = %v alone, %v intersected with Allow *\n%s", data, base.Decision, r.Decision, r)
+			}
+		}
+	})
+}

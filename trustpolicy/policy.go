@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-// Policy is a parsed trust policy document.
+// Policy is a parsed policy document: a role trust policy (from [Parse]) or an identity policy
+// (from [ParseIdentity]); both share the one grammar of the IAM policy language.
 type Policy struct {
 	// Version is the policy language version, "2012-10-17" or "2008-10-17"; empty when the
 	// document has none. Policy variables are substituted only under "2012-10-17".
@@ -44,8 +45,9 @@ type Statement struct {
 	// findings use the statement's index, not the Sid.
 	Sid    string
 	Effect string // "Allow" or "Deny"
-	// Principal is who the statement applies to. Exactly one of Principal and NotPrincipal
-	// is non-nil.
+	// Principal is who the statement applies to. In a trust policy exactly one of Principal
+	// and NotPrincipal is non-nil; in an identity policy both are nil (the policy applies to
+	// the identity it is attached to).
 	Principal *Principal
 	// NotPrincipal, the rarely right inverse, applies the statement to everyone except the
 	// principals it lists.
@@ -55,9 +57,12 @@ type Statement struct {
 	Action []string
 	// NotAction applies the statement to every action except those listed.
 	NotAction []string
-	// Resource is kept but not evaluated: a trust policy has none, and Lint reports one.
+	// Resource lists the resources an identity-policy statement applies to: ARNs with * and
+	// ? wildcards, or "*". In an identity policy exactly one of Resource and NotResource is
+	// non-nil. A trust policy has none (its resource is the role): [Evaluate] ignores both,
+	// and [Lint] reports them.
 	Resource []string
-	// NotResource is kept but not evaluated, like Resource.
+	// NotResource applies an identity-policy statement to every resource except those listed.
 	NotResource []string
 	// Conditions holds one entry per operator and key, in document order.
 	Conditions []Condition
@@ -116,23 +121,9 @@ var ErrEmpty = errors.New("trustpolicy: empty document")
 // an (encoded) string. Role.Arn and Role.MaxSessionDuration are reported when present. Errors
 // are *ParseError naming the element, or ErrEmpty.
 func Parse(data []byte) (*Policy, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 {
-		return nil, ErrEmpty
-	}
-	if hasFoldPrefix(data, "%7b") {
-		s, err := url.PathUnescape(string(data))
-		if err != nil {
-			return nil, &ParseError{Msg: "URL-encoded document does not decode: " + err.Error()}
-		}
-		data = []byte(s)
-	}
-	root, dups, err := decodeJSON(data)
+	root, dups, err := decodeDocument(data)
 	if err != nil {
-		return nil, &ParseError{Msg: err.Error()}
-	}
-	if root.kind != jObject {
-		return nil, &ParseError{Msg: "document is a " + root.kind.String() + ", want an object"}
+		return nil, err
 	}
 	var p *Policy
 	switch {
@@ -141,7 +132,7 @@ func Parse(data []byte) (*Policy, error) {
 	case root.get("AssumeRolePolicyDocument") != nil:
 		p, err = parseRole(root, "")
 	default:
-		p, err = parseDocument(root)
+		p, err = parseDocument(root, trustPolicy)
 	}
 	if err != nil {
 		return nil, err
@@ -149,6 +140,58 @@ func Parse(data []byte) (*Policy, error) {
 	p.Duplicates = append(dups, p.Duplicates...)
 	return p, nil
 }
+
+// ParseIdentity reads an identity (permissions) policy: the document as written, or URL-encoded
+// as the IAM API returns it. It is the grammar [Parse] reads, with the rules IAM applies to
+// identity policies ("IAM JSON policy elements reference"): a statement names no Principal or
+// NotPrincipal (IAM refuses it with MalformedPolicyDocument, "Policy document should not
+// specify a principal"), and each statement has exactly one of Resource and NotResource
+// besides Effect and Action or NotAction. Errors are *ParseError naming the element, or
+// ErrEmpty. Session policies (the Policy parameter of AssumeRole*) are identity policies too.
+func ParseIdentity(data []byte) (*Policy, error) {
+	root, dups, err := decodeDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseDocument(root, identityPolicy)
+	if err != nil {
+		return nil, err
+	}
+	p.Duplicates = dups
+	return p, nil
+}
+
+// decodeDocument trims, URL-decodes when the input starts with "%7B", and decodes the JSON
+// object shared by both policy kinds.
+func decodeDocument(data []byte) (*jnode, []string, error) {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, nil, ErrEmpty
+	}
+	if hasFoldPrefix(data, "%7b") {
+		s, err := url.PathUnescape(string(data))
+		if err != nil {
+			return nil, nil, &ParseError{Msg: "URL-encoded document does not decode: " + err.Error()}
+		}
+		data = []byte(s)
+	}
+	root, dups, err := decodeJSON(data)
+	if err != nil {
+		return nil, nil, &ParseError{Msg: err.Error()}
+	}
+	if root.kind != jObject {
+		return nil, nil, &ParseError{Msg: "document is a " + root.kind.String() + ", want an object"}
+	}
+	return root, dups, nil
+}
+
+// policyKind selects the statement rules of a trust policy or an identity policy.
+type policyKind int
+
+const (
+	trustPolicy policyKind = iota
+	identityPolicy
+)
 
 func hasFoldPrefix(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
@@ -186,7 +229,7 @@ func parseRole(r *jnode, path string) (*Policy, error) {
 			err = &ParseError{Path: join(path, "AssumeRolePolicyDocument"), Msg: "holds another role"}
 		}
 	default:
-		p, err = parseDocument(doc)
+		p, err = parseDocument(doc, trustPolicy)
 	}
 	if err != nil {
 		return nil, err
@@ -195,7 +238,7 @@ func parseRole(r *jnode, path string) (*Policy, error) {
 	return p, nil
 }
 
-func parseDocument(n *jnode) (*Policy, error) {
+func parseDocument(n *jnode, kind policyKind) (*Policy, error) {
 	if n.kind != jObject {
 		return nil, &ParseError{Msg: "policy document is a " + n.kind.String() + ", want an object"}
 	}
@@ -216,7 +259,7 @@ func parseDocument(n *jnode) (*Policy, error) {
 		case "Statement":
 			switch v.kind {
 			case jObject:
-				s, err := parseStatement(v, "Statement")
+				s, err := parseStatement(v, "Statement", kind)
 				if err != nil {
 					return nil, err
 				}
@@ -224,7 +267,7 @@ func parseDocument(n *jnode) (*Policy, error) {
 			case jArray:
 				p.Statements = []Statement{}
 				for j, e := range v.elems {
-					s, err := parseStatement(e, fmt.Sprintf("Statement[%d]", j))
+					s, err := parseStatement(e, fmt.Sprintf("Statement[%d]", j), kind)
 					if err != nil {
 						return nil, err
 					}
@@ -243,7 +286,7 @@ func parseDocument(n *jnode) (*Policy, error) {
 	return p, nil
 }
 
-func parseStatement(n *jnode, path string) (Statement, error) {
+func parseStatement(n *jnode, path string, kind policyKind) (Statement, error) {
 	var s Statement
 	if n.kind != jObject {
 		return s, &ParseError{Path: path, Msg: "want an object, got " + describe(n)}
@@ -283,19 +326,53 @@ func parseStatement(n *jnode, path string) (Statement, error) {
 			return s, err
 		}
 	}
-	switch {
-	case s.Effect == "":
+	if s.Effect == "" {
 		return s, &ParseError{Path: path, Msg: "missing Effect"}
+	}
+	if kind == identityPolicy {
+		return s, identityRules(s, path)
+	}
+	switch {
 	case s.Principal != nil && s.NotPrincipal != nil:
 		return s, &ParseError{Path: path, Msg: "has both Principal and NotPrincipal"}
 	case s.Principal == nil && s.NotPrincipal == nil:
 		return s, &ParseError{Path: path, Msg: "missing Principal (a trust policy statement names who may assume the role)"}
-	case s.Action != nil && s.NotAction != nil:
-		return s, &ParseError{Path: path, Msg: "has both Action and NotAction"}
-	case s.Action == nil && s.NotAction == nil:
-		return s, &ParseError{Path: path, Msg: "missing Action"}
 	}
-	return s, nil
+	return s, actionRules(s, path)
+}
+
+// actionRules requires exactly one of Action and NotAction, in every kind of policy.
+func actionRules(s Statement, path string) error {
+	switch {
+	case s.Action != nil && s.NotAction != nil:
+		return &ParseError{Path: path, Msg: "has both Action and NotAction"}
+	case s.Action == nil && s.NotAction == nil:
+		return &ParseError{Path: path, Msg: "missing Action"}
+	}
+	return nil
+}
+
+// identityRules checks what IAM requires of an identity-policy statement: no principal (the
+// message is IAM's MalformedPolicyDocument text, PROTOCOL.md §11.3), an Action or NotAction,
+// and exactly one of Resource and NotResource.
+func identityRules(s Statement, path string) error {
+	const noPrincipal = "Policy document should not specify a principal (an identity policy applies to the identity it is attached to; IAM answers MalformedPolicyDocument)"
+	switch {
+	case s.Principal != nil:
+		return &ParseError{Path: join(path, "Principal"), Msg: noPrincipal}
+	case s.NotPrincipal != nil:
+		return &ParseError{Path: join(path, "NotPrincipal"), Msg: noPrincipal}
+	}
+	if err := actionRules(s, path); err != nil {
+		return err
+	}
+	switch {
+	case s.Resource != nil && s.NotResource != nil:
+		return &ParseError{Path: path, Msg: "has both Resource and NotResource"}
+	case s.Resource == nil && s.NotResource == nil:
+		return &ParseError{Path: path, Msg: `missing Resource (an identity policy statement names the resources it applies to; "*" for all)`}
+	}
+	return nil
 }
 
 func parsePrincipal(n *jnode, path string) (*Principal, error) {

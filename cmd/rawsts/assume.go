@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/sts"
 )
 
@@ -160,7 +160,7 @@ func readToken(s *streams, literal, file string) (string, error) {
 	if file == "" {
 		return "", errors.New("no token: pass --web-identity-token-file FILE (- reads stdin), --web-identity-token TOKEN, or set AWS_WEB_IDENTITY_TOKEN_FILE")
 	}
-	b, err := readFileOrStdin(s, file)
+	b, err := readFileOrStdin(s, file, maxTokenFile)
 	if err != nil {
 		return "", fmt.Errorf("reading the token: %w", err)
 	}
@@ -175,35 +175,6 @@ func readToken(s *streams, literal, file string) (string, error) {
 	return token, nil
 }
 
-// readFileOrStdin reads a file, or standard input for "-", through a 1 MiB cap.
-func readFileOrStdin(s *streams, path string) ([]byte, error) {
-	const max = 1 << 20
-	var b []byte
-	var err error
-	if path == "-" {
-		b, err = readAllCapped(s.stdin, max)
-	} else {
-		var f *os.File
-		f, err = os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		b, err = readAllCapped(f, max)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", displayPath(path), err)
-	}
-	return b, nil
-}
-
-func displayPath(path string) string {
-	if path == "-" {
-		return "standard input"
-	}
-	return path
-}
-
 // describeArg quotes a stray argument for an error message, unless it may be a secret (a
 // token pasted in the wrong place), which is described by its length only.
 func describeArg(a string) string {
@@ -213,12 +184,13 @@ func describeArg(a string) string {
 	return strconv.Quote(a)
 }
 
-// readInline returns v, or the contents of FILE when v is "@FILE".
+// readInline returns v, or the contents of FILE when v is "@FILE" (a policy document: at most
+// maxPolicyFile bytes).
 func readInline(v string) (string, error) {
 	if !strings.HasPrefix(v, "@") {
 		return v, nil
 	}
-	b, err := os.ReadFile(v[1:])
+	b, err := bounded.ReadFile(v[1:], maxPolicyFile)
 	if err != nil {
 		return "", err
 	}

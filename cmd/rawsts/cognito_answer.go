@@ -63,7 +63,7 @@ func (a *answers) fileOrNextLine(path, what string) (string, error) {
 	if path == "-" {
 		return a.nextLine("--refresh-token-file -", what)
 	}
-	b, err := readFileOrStdin(a.s, path)
+	b, err := readFileOrStdin(a.s, path, maxTokenFile)
 	if err != nil {
 		return "", err
 	}
@@ -219,6 +219,7 @@ func reportCognitoError(s *streams, name string, err error) int {
 	var api *cognitoauth.APIError
 	var in *cognitoauth.InvalidInputError
 	var unsupported *cognitoauth.UnsupportedChallengeError
+	onTheWay := transportMessage(err, "Cognito", "--endpoint (--cognito-endpoint) and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
 	switch {
 	case errors.As(err, &ans):
 		errorf(s, "%s", ans.msg)
@@ -242,6 +243,9 @@ func reportCognitoError(s *streams, name string, err error) int {
 	case errors.As(err, &unsupported):
 		errorf(s, "Cognito asks %s, which rawsts cannot answer; finish that login with `aws cognito-idp respond-to-auth-challenge`", unsupported.Name)
 		return exitRefused
+	case onTheWay != "":
+		errorf(s, "%s", onTheWay)
+		return exitTransport
 	default:
 		errorf(s, "%v", err)
 		return exitTransport

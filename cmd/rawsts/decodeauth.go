@@ -40,7 +40,7 @@ func runDecodeAuth(ctx context.Context, s *streams, args []string) int {
 	}
 	msg := pos[0]
 	if msg == "-" {
-		b, err := readFileOrStdin(s, "-")
+		b, err := readFileOrStdin(s, "-", maxMessageFile)
 		if err != nil {
 			return usageError(s, name, "reading the message: %v", err)
 		}

@@ -88,14 +88,14 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		in.At = t
 	}
 	if o.trustPolicy != "" {
-		b, err := readFileOrStdin(s, o.trustPolicy)
+		b, err := readFileOrStdin(s, o.trustPolicy, maxPolicyFile)
 		if err != nil {
 			return usageError(s, name, "--trust-policy: %v", err)
 		}
 		in.TrustPolicy = b
 	}
 	for _, f := range o.providers {
-		b, err := readFileOrStdin(s, f)
+		b, err := readFileOrStdin(s, f, maxPolicyFile)
 		if err != nil {
 			return usageError(s, name, "--provider: %v", err)
 		}
@@ -122,6 +122,11 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 			writeKnownError(s.stdout, known, rep)
 		}
 	}
+	if transportFailure(rep.VerifyErr) {
+		// The issuer could not be reached from here (or redirected): the verdict is not STS's.
+		errorf(s, "--verify could not fetch the issuer's documents: %v", rep.VerifyErr)
+		return exitTransport
+	}
 	if rep.Verdict == diagnose.Allow {
 		return exitOK
 	}
@@ -140,7 +145,7 @@ func diagnoseToken(s *streams, name string, pos []string, file string) (string, 
 	case len(pos) == 1:
 		src = "-"
 	}
-	b, err := readFileOrStdin(s, src)
+	b, err := readFileOrStdin(s, src, maxTokenFile)
 	if err != nil {
 		return "", usageError(s, name, "reading the token: %v", err)
 	}

@@ -91,6 +91,10 @@ func reportIAMError(s *streams, err error) int {
 			strings.TrimPrefix(fmt.Sprintf("%s: %s", apiErr.Code, apiErr.Message), ": "), orNone(apiErr.RequestID), apiErr.StatusCode)
 		return exitRefused
 	}
+	if msg := transportMessage(err, "IAM", "--endpoint-iam and AWS_ENDPOINT_URL_IAM"); msg != "" {
+		errorf(s, "--fetch: %s", msg)
+		return exitTransport
+	}
 	errorf(s, "--fetch: %v", err)
 	return exitTransport
 }

@@ -6,14 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/jwtinspect"
 )
 
@@ -97,8 +95,6 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "--partition %q: want aws, aws-cn, aws-us-gov or another aws-… partition", o.partition)
 	case o.skew < 0:
 		return usageError(s, name, "--skew %s: want 0 or more", o.skew)
-	case o.timeout <= 0:
-		return usageError(s, name, "--timeout %s: want more than 0", o.timeout)
 	}
 
 	raw, code := o.readInput(s, name, pos)
@@ -151,6 +147,11 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		if errors.As(r.verifyErr, &se) {
 			step = se.Step
 		}
+		var redirect *jwtinspect.RedirectError
+		if errors.As(r.verifyErr, &redirect) {
+			errorf(s, "--verify stopped at the %s step: %v", step, redirect)
+			return exitTransport
+		}
 		if transportFailure(r.verifyErr) {
 			errorf(s, "--verify could not reach the issuer at the %s step: %v", step, r.verifyErr)
 			return exitTransport
@@ -188,7 +189,7 @@ func (o *inspectOptions) readInput(s *streams, name string, pos []string) (strin
 	default:
 		return "", usageError(s, name, "no token: pass TOKEN, --file FILE, or - to read standard input")
 	}
-	b, err := readFileOrStdin(s, source)
+	b, err := readFileOrStdin(s, source, maxTokenFile)
 	if err != nil {
 		errorf(s, "reading the token: %v", err)
 		return "", exitUsage
@@ -210,7 +211,7 @@ func (o *inspectOptions) readInput(s *streams, name string, pos []string) (strin
 // trusting --ca-file when it is given.
 func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 	if o.caFile == "" {
-		return s.httpClient(o.trace, 0), nil
+		return s.httpClient(o.trace, o.timeout), nil
 	}
 	tr, err := transportWithCA(o.caFile)
 	if err != nil {
@@ -220,13 +221,13 @@ func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 	if c.transport == nil {
 		c.transport = tr
 	}
-	return c.httpClient(o.trace, 0), nil
+	return c.httpClient(o.trace, o.timeout), nil
 }
 
 // transportWithCA returns a copy of http.DefaultTransport that trusts only the certificates
 // in the PEM file path.
 func transportWithCA(path string) (*http.Transport, error) {
-	pem, err := os.ReadFile(path)
+	pem, err := bounded.ReadFile(path, maxCAFile)
 	if err != nil {
 		return nil, err
 	}
@@ -237,12 +238,4 @@ func transportWithCA(path string) (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 	return tr, nil
-}
-
-// transportFailure reports whether err is the network failing on the way (nothing listened,
-// DNS, TLS, a timeout) rather than an answer that failed a check: the first exits 3, the second 1.
-func transportFailure(err error) bool {
-	var urlErr *url.Error
-	var netErr net.Error
-	return errors.As(err, &urlErr) || errors.As(err, &netErr)
 }

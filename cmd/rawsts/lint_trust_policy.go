@@ -29,7 +29,7 @@ func runLintTrustPolicy(ctx context.Context, s *streams, args []string) int {
 	if len(pos) != 1 {
 		return usageError(s, name, "want one FILE (- reads standard input)")
 	}
-	b, err := readFileOrStdin(s, pos[0])
+	b, err := readFileOrStdin(s, pos[0], maxPolicyFile)
 	if err != nil {
 		return usageError(s, name, "%v", err)
 	}

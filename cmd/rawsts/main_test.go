@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,9 +32,15 @@ type cliRun struct {
 // from the machine's), a fixed clock and, when rt is not nil, a replaying transport.
 func runCLI(t *testing.T, env map[string]string, stdin string, rt http.RoundTripper, args ...string) cliRun {
 	t.Helper()
+	return runCLIStdin(t, env, strings.NewReader(stdin), rt, args...)
+}
+
+// runCLIStdin is runCLI with any standard input: an endless one, say.
+func runCLIStdin(t *testing.T, env map[string]string, stdin io.Reader, rt http.RoundTripper, args ...string) cliRun {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	s := &streams{
-		stdin:     strings.NewReader(stdin),
+		stdin:     stdin,
 		stdout:    &stdout,
 		stderr:    &stderr,
 		getenv:    func(k string) string { return env[k] },

@@ -109,18 +109,3 @@ func (t *terminal) readLine(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 }
-
-// readLine reads one line without its line ending; a last line without a newline counts.
-func readLine(r *bufio.Reader) (string, error) {
-	line, err := r.ReadString('\n')
-	if err == io.EOF && line != "" {
-		err = nil
-	}
-	if err != nil {
-		if err == io.EOF {
-			return "", errNoAnswer
-		}
-		return "", err
-	}
-	return strings.TrimRight(line, "\r\n"), nil
-}

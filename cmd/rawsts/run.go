@@ -173,8 +173,9 @@ func newFlagSet(s *streams, name string) *flag.FlagSet {
 
 // parseFlags parses args with fs, allowing flags and positional arguments in any order
 // (`rawsts inspect TOKEN --json` and `rawsts inspect --json TOKEN` both work); "--" ends the
-// flags. It returns the positional arguments, or an exit code when parsing ended the command:
-// exitOK after printing help for -h, exitUsage after a usage error.
+// flags. A --timeout of zero or less is a usage error (checkTimeout). It returns the positional
+// arguments, or an exit code when parsing ended the command: exitOK after printing help for -h,
+// exitUsage after a usage error.
 func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]string, int, bool) {
 	var positional []string
 	for {
@@ -188,10 +189,10 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 			return nil, exitUsage, false
 		}
 		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, exitOK, true
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+		if len(rest) == 0 || (len(args) > len(rest) && args[len(args)-len(rest)-1] == "--") {
+			if err := checkTimeout(fs); err != nil {
+				return nil, usageError(s, name, "%v", err), false
+			}
 			return append(positional, rest...), exitOK, true
 		}
 		positional = append(positional, rest[0])
@@ -214,7 +215,8 @@ func errorf(s *streams, format string, a ...any) {
 }
 
 // httpClient builds the HTTP client a command uses: the test transport when one is installed,
-// wrapped in the redacting tracer for --trace.
+// wrapped in the redacting tracer for --trace. It never follows a redirect (httpx.Client), and
+// every request ends after timeout (httpx.DefaultTimeout if timeout is not positive).
 func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	var rt http.RoundTripper = s.transport
 	if rt == nil {
@@ -223,5 +225,23 @@ func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	if trace {
 		rt = &httpx.TraceTransport{Base: rt, W: s.stderr, Secrets: s.secretSet()}
 	}
-	return &http.Client{Transport: rt, Timeout: timeout}
+	return httpx.Client(&http.Client{Transport: rt, Timeout: timeout})
+}
+
+// checkTimeout refuses a --timeout of zero or less, which would mean no timeout at all: a
+// stalled server would then hold the command forever. Every command with a --timeout flag
+// goes through it (parseFlags calls it), so a new one cannot forget.
+func checkTimeout(fs *flag.FlagSet) error {
+	f := fs.Lookup("timeout")
+	if f == nil {
+		return nil
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return nil
+	}
+	if d, ok := g.Get().(time.Duration); ok && d <= 0 {
+		return fmt.Errorf("--timeout must be positive, e.g. 30s (not %s)", d)
+	}
+	return nil
 }

@@ -194,7 +194,7 @@ func readData(s *streams, v string, strip bool) ([]byte, error) {
 	if !strings.HasPrefix(v, "@") {
 		return []byte(v), nil
 	}
-	b, err := readFileOrStdin(s, v[1:])
+	b, err := readFileOrStdin(s, v[1:], maxBodyFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading the body: %w", err)
 	}
@@ -249,23 +249,29 @@ func (o *signOptions) explain(s *streams, sig *sigv4.Signature, creds sigv4.Cred
 }
 
 // send sends the signed request and prints the response body (with -i, the status line and the
-// headers first). A status of 400 or more exits 1, after the body is printed.
+// headers first). A status of 400 or more exits 1, after the body is printed. A redirect is
+// printed too but not followed — the request is signed for its own host, and following would
+// carry Authorization and X-Amz-Security-Token to the Location's — and exits 3.
 //
 // Servers echo what they received, and an error page most of all: the headers, and the body of
-// a reply of 400 or more, are printed with every secret of the request — the session token,
+// a reply of 300 or more, are printed with every secret of the request — the session token,
 // the signature, the secret key, the secret fields of a form body — hidden by value, in any
-// encoding (httpx.Secrets). The body of a success is streamed as it comes: it is the data
-// asked for (an S3 object may be large), and the request's secrets are not in it.
+// encoding (httpx.Secrets); such a body is read up to httpx.MaxBodySize. The body of a success
+// is streamed as it comes: it is the data asked for (an S3 object may be large), and the
+// request's secrets are not in it.
 func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, body []byte, creds sigv4.Credentials) int {
 	secrets := httpx.NewSecrets(creds.SecretAccessKey, creds.SessionToken)
 	secrets.AddHeader(r.Header)
 	secrets.AddForm(r.URL.Query())
 	secrets.AddBody(r.Header.Get("Content-Type"), body)
-	client := s.httpClient(false, o.timeout)
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client := s.httpClient(false, o.timeout) // never follows a redirect
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {
-		errorf(s, "%v", secrets.Scrub(err.Error()))
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			errorf(s, "no reply from %s within %s (--timeout)", r.URL.Host, o.timeout)
+		} else {
+			errorf(s, "%v", secrets.ScrubError(err))
+		}
 		return exitTransport
 	}
 	defer resp.Body.Close()
@@ -274,11 +280,19 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, bod
 		writeWireResponseHead(&head, resp)
 		io.WriteString(s.stdout, secrets.Scrub(head.String()))
 	}
-	if resp.StatusCode < 400 {
-		// The body is streamed, not buffered: an S3 object may be large, and memory stays flat.
-		if _, err := io.Copy(s.stdout, resp.Body); err != nil {
+	readFailed := func(err error) int {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			errorf(s, "the reply from %s did not finish within %s (--timeout)", r.URL.Host, o.timeout)
+		} else {
 			errorf(s, "reading the response: %v", err)
-			return exitTransport
+		}
+		return exitTransport
+	}
+	if resp.StatusCode < 300 {
+		// The body is streamed, not buffered: an S3 object may be large, and memory stays flat;
+		// --timeout bounds the whole exchange, the body included.
+		if _, err := io.Copy(s.stdout, resp.Body); err != nil {
+			return readFailed(err)
 		}
 		return exitOK
 	}
@@ -294,10 +308,14 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, bod
 	}
 	switch {
 	case err != nil:
-		errorf(s, "reading the response: %v", err)
-		return exitTransport
+		return readFailed(err)
 	case over:
-		errorf(s, "the error reply goes on past %d bytes; the rest is not shown", httpx.MaxBodySize)
+		errorf(s, "the reply goes on past %d bytes; the rest is not shown", httpx.MaxBodySize)
+	}
+	var redirect *httpx.RedirectError
+	if errors.As(secrets.ScrubError(httpx.Redirect(resp)), &redirect) {
+		errorf(s, "%s answered %s, a redirect %s; rawsts sign never follows one: the request is signed for %s, and following would carry its Authorization (and session token) to another host. To call that URL, sign a request for it", r.URL.Host, resp.Status, redirectTarget(redirect), r.URL.Host)
+		return exitTransport
 	}
 	errorf(s, "%s answered %s", r.URL.Host, resp.Status)
 	return exitRefused

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -43,6 +42,7 @@ func newSTSClient(s *streams, region, endpoint string, trace bool, timeout time.
 func reportSTSError(s *streams, err error) int {
 	var apiErr *sts.APIError
 	var inErr *sts.InputError
+	onTheWay := transportMessage(err, "STS", "--endpoint and AWS_ENDPOINT_URL_STS")
 	switch {
 	case errors.As(err, &apiErr):
 		errorf(s, "%s", describeAPIError(apiErr))
@@ -53,6 +53,9 @@ func reportSTSError(s *streams, err error) int {
 	case errors.As(err, &inErr):
 		errorf(s, "%s: %s (nothing was sent)", inErr.Field, inErr.Problem)
 		return exitUsage
+	case onTheWay != "":
+		errorf(s, "%s", onTheWay)
+		return exitTransport
 	default:
 		errorf(s, "%v", err)
 		return exitTransport
@@ -73,16 +76,4 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
-}
-
-// readAllCapped reads r up to max bytes and refuses more.
-func readAllCapped(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("larger than %d bytes", max)
-	}
-	return b, nil
 }

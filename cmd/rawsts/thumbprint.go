@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -54,8 +51,6 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "no issuer: pass ISSUER_URL (https://…) or --host HOST[:PORT]")
 	case len(pos) == 1 && host != "":
 		return usageError(s, name, "give ISSUER_URL or --host, not both")
-	case timeout <= 0:
-		return usageError(s, name, "--timeout %s: want more than 0", timeout)
 	}
 	issuer := ""
 	if len(pos) == 1 {
@@ -89,7 +84,7 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 	}
 	if err != nil {
 		errorf(s, "%v", err)
-		if isTransportError(err) {
+		if transportFailure(err) {
 			return exitTransport
 		}
 		return exitRefused
@@ -135,16 +130,4 @@ func validity(tp *jwtinspect.Thumbprint, now time.Time) string {
 		return "expired " + jwtinspect.HumanDuration(now.Sub(tp.NotAfter)) + " ago"
 	}
 	return "expires in " + jwtinspect.HumanDuration(tp.NotAfter.Sub(now))
-}
-
-// isTransportError reports whether err is a failure to reach or talk TLS to a host, as opposed
-// to a reply that says no (a discovery document without an https jwks_uri).
-func isTransportError(err error) bool {
-	var netErr net.Error
-	var certErr *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var recErr tls.RecordHeaderError
-	return errors.As(err, &netErr) || errors.As(err, &certErr) || errors.As(err, &unknown) ||
-		errors.As(err, &hostErr) || errors.As(err, &recErr) || errors.Is(err, context.DeadlineExceeded)
 }

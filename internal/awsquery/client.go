@@ -25,7 +25,8 @@ type Client struct {
 	Service string
 	// Version is the API version sent with every call, e.g. "2011-06-15".
 	Version string
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means http.DefaultClient. It is used through
+	// httpx.Client: a copy that never follows a redirect, with a 30 s Timeout if it has none.
 	HTTPClient *http.Client
 	// UserAgent is the User-Agent header; "" means DefaultUserAgent.
 	UserAgent string
@@ -42,15 +43,16 @@ type Client struct {
 }
 
 // Do POSTs action with params (Action and Version are added to a copy) to endpoint, retrying
-// transient failures, and decodes the reply. Errors are a [*APIError], a [*ResponseError], the
-// context's error, or a transport error, each prefixed with the service name.
+// transient failures, and decodes the reply. Errors are a [*APIError], a [*ResponseError], an
+// [*httpx.RedirectError] (a 3xx reply, never followed), an [*httpx.TimeoutError], the context's
+// error, or a transport error, each prefixed with the service name.
 //
 // A service may echo a secret the request carried (a validation message quoting the token),
 // and so may a proxy's error page. The text of an APIError and a ResponseError — including one
 // that the [Result]'s readers return later — hides, by value and in any encoding (see
 // [httpx.Secrets]), the secret fields of the form, the X-Amz-Security-Token and signature of
 // the signed request, c.Secrets, and the secrets the reply itself carries; a body is scrubbed
-// before it is cut to [SnippetSize].
+// before it is cut to [SnippetSize]. So does the text of the other errors.
 func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Values) (*Result, error) {
 	if _, err := httpx.CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("%s%w", prefix(c.Service), err)
@@ -104,17 +106,14 @@ func (c *Client) once(ctx context.Context, endpoint, action string, body []byte,
 		}
 		secrets.AddHeader(req.Header)
 	}
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
+	resp, data, err := httpx.Send(c.HTTPClient, req)
+	var redirect *httpx.RedirectError
+	var timeout *httpx.TimeoutError
+	if err != nil && (resp == nil || errors.As(err, &redirect) || errors.As(err, &timeout)) {
 		// *url.Error carries the method and URL (no secrets: the form is the body), and Go's
 		// text may quote what the server sent ("malformed HTTP status code …").
 		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, secrets.ScrubError(err))
 	}
-	data, err := httpx.ReadBody(resp)
 	if err != nil {
 		return nil, &ResponseError{
 			Service:     c.Service,

@@ -84,6 +84,11 @@ type Report struct {
 	// Policy is the trust policy's evaluation for sts:AssumeRoleWithWebIdentity, nil when
 	// no policy was evaluated.
 	Policy *trustpolicy.Result `json:"-"`
+	// VerifyErr is why Input.Verify's signature check could not pass: the error of
+	// [jwtinspect.Verifier.Verify], nil when it passed or did not run. A caller tells the
+	// network failing on the way (a timeout, a redirect, nothing listening) from an issuer whose
+	// documents or keys are wrong with errors.As on it. It never holds token text.
+	VerifyErr error `json:"-"`
 }
 
 // FirstFailure returns the first failing check, or nil.
@@ -152,7 +157,7 @@ func Run(ctx context.Context, in Input) *Report {
 	d.providers()
 	d.request()
 	d.policy()
-	rep := &Report{Policy: d.result}
+	rep := &Report{Policy: d.result, VerifyErr: d.verifyErr}
 	for _, name := range CheckNames {
 		c := d.checks[name]
 		if c == nil {
@@ -187,8 +192,9 @@ type run struct {
 	at     time.Time
 	checks map[string]*Check
 
-	tok      *jwtinspect.Token
-	findings []jwtinspect.Finding
+	tok       *jwtinspect.Token
+	findings  []jwtinspect.Finding
+	verifyErr error // Verify's error, for Report.VerifyErr
 
 	// From the role ARN (or get-role output).
 	roleARN, partition, account string

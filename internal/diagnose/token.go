@@ -117,6 +117,7 @@ func (d *run) signature() {
 		v = &jwtinspect.Verifier{}
 	}
 	ver, err := v.Verify(d.ctx, d.tok)
+	d.verifyErr = err
 	if err != nil {
 		var se *jwtinspect.StepError
 		step := "verify"

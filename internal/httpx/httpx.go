@@ -1,7 +1,8 @@
 // Package httpx holds the HTTP rules every rawsts client shares: the response-size cap, which
-// endpoint URLs are acceptable, the two ways secrets are kept out of traces and error text —
-// by name ([Redact], [RedactHeader], [RedactForm]) and by value, in every encoding a server
-// may echo them in ([Secrets]) — and the tracing RoundTripper behind the CLI's --trace.
+// endpoint URLs are acceptable, that no redirect is followed and no request waits without a
+// bound ([Client], [Send]), the two ways secrets are kept out of traces and error text — by
+// name ([Redact], [RedactHeader], [RedactForm]) and by value, in every encoding a server may
+// echo them in ([Secrets]) — and the tracing RoundTripper behind the CLI's --trace.
 package httpx
 
 import (

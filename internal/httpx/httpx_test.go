@@ -367,3 +367,12 @@ func TestTraceTransportEscapesControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectErrorOneLine: a Location's host is the server's text; a bidi override in it is
+// escaped.
+func TestRedirectErrorOneLine(t *testing.T) {
+	err := &RedirectError{StatusCode: 307, Location: "https://\u202emoc.live"}
+	if s := err.Error(); strings.Contains(s, "\u202e") || !strings.Contains(s, `https://\u202emoc.live`) {
+		t.Errorf("Error() = %q; want the override escaped", s)
+	}
+}

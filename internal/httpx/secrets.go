@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -192,10 +193,15 @@ func (s *Secrets) ScrubCut(text string) string { return s.scrub(text, true) }
 // ScrubError returns err with its text scrubbed: err itself when there is nothing to hide,
 // else an error whose Error is the scrubbed text and whose Unwrap is err, so errors.Is and
 // errors.As see through it. It is for errors that quote what a server sent and are no type of
-// ours: Go's "malformed HTTP status code" quotes a status line, which may echo a secret.
+// ours: Go's "malformed HTTP status code" quotes a status line, which may echo a secret. The
+// Location of a [*RedirectError] in err's chain is scrubbed in place.
 func (s *Secrets) ScrubError(err error) error {
 	if err == nil {
 		return nil
+	}
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		redirect.Location = s.Scrub(redirect.Location)
 	}
 	text := err.Error()
 	if scrubbed := s.Scrub(text); scrubbed != text {

@@ -44,7 +44,9 @@ type Client struct {
 	// Endpoint overrides the partition's endpoint (https, or http to a loopback host); the
 	// signing region stays the partition's.
 	Endpoint string
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means http.DefaultClient. A redirect is never
+	// followed (the client is used through a copy whose CheckRedirect refuses it; a 3xx reply
+	// is an *httpx.RedirectError), and a client without a Timeout gets 30 s per request.
 	HTTPClient *http.Client
 	// Now is the signing clock; nil means time.Now.
 	Now func() time.Time

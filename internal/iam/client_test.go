@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/fixture"
+	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/iam"
 	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/trustpolicy"
@@ -87,5 +88,22 @@ func TestEndpoint(t *testing.T) {
 	}
 	if _, _, err := iam.Endpoint("aws-iso"); err == nil {
 		t.Errorf("Endpoint(aws-iso) = nil error")
+	}
+}
+
+// TestRedirectsAreNeverFollowed: a signed IAM call answered with a redirect is refused; the
+// Authorization header never reaches the host the Location names.
+func TestRedirectsAreNeverFollowed(t *testing.T) {
+	target := fixture.NewLanding(t)
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		c := &iam.Client{Credentials: creds, Endpoint: fixture.Redirector(t, status, target.URL)}
+		_, err := c.GetRole(context.Background(), "deploy")
+		var re *httpx.RedirectError
+		if !errors.As(err, &re) || re.StatusCode != status || re.Location != target.URL || !strings.HasPrefix(err.Error(), "iam: ") {
+			t.Errorf("GetRole(HTTP %d redirect) = %v; want an iam: *httpx.RedirectError to %s", status, err, target.URL)
+		}
+	}
+	if n := target.Contacted(); n != 0 {
+		t.Errorf("the redirect target was contacted %d times; want never", n)
 	}
 }
