@@ -143,8 +143,16 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 	if err != nil {
 		return fmt.Errorf("cognitoauth: encoding %s: %w", op, err)
 	}
+	// Cognito's message or a proxy's page in between may echo a secret of the request (the
+	// password, a refresh token, a code, the session token and signature of a signed call), or
+	// of the reply; error text hides them all, by value, before any of it is cut.
+	secrets := httpx.NewSecrets(c.ClientSecret)
+	secrets.AddBody(jsonType, body)
+	if signed {
+		secrets.Add(c.Credentials.SecretAccessKey, c.Credentials.SessionToken)
+	}
 	policy := retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff}
-	err = retry.Do(ctx, policy, func(int) (bool, error) {
+	return retry.Do(ctx, policy, func(int) (bool, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 		if err != nil {
 			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
@@ -158,8 +166,12 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 			if err := signRequest(req, body, *c.Credentials, region, c.now()); err != nil {
 				return false, err
 			}
+			secrets.AddHeader(req.Header)
 		}
 		resp, data, err := httpx.Send(c.HTTPClient, req)
+		// Go's text may quote what the server sent ("malformed HTTP status code …"), and a
+		// redirect's Location what the request carried.
+		err = secrets.ScrubError(err)
 		var redirect *RedirectError
 		switch {
 		case err != nil && resp == nil:
@@ -171,34 +183,15 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 			return false, fmt.Errorf("cognitoauth: %s: reading reply: %w", op, err)
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			err := decodeError(resp.StatusCode, resp.Header, data)
+			err := decodeError(resp.StatusCode, resp.Header, data, secrets)
 			return retryable(resp.StatusCode, err), err
 		}
 		if err := json.Unmarshal(data, out); err != nil {
-			return false, &ResponseError{StatusCode: resp.StatusCode, Snippet: httpx.Snippet(jsonType, data, snippetLen),
+			return false, &ResponseError{StatusCode: resp.StatusCode, Snippet: secrets.Snippet(jsonType, data, snippetLen),
 				Err: fmt.Errorf("%s reply is not JSON: %w", op, err)}
 		}
 		return false, nil
 	})
-	scrubErr(err, append(httpx.SecretValues(jsonType, body), c.ClientSecret)...)
-	return err
-}
-
-// scrubErr removes from the text of err any secret the request carried, in case Cognito's
-// message or a proxy's page in between echoes one (a password, a refresh token, a code).
-func scrubErr(err error, secrets ...string) {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		apiErr.Message = httpx.Scrub(apiErr.Message, secrets...)
-	}
-	var respErr *ResponseError
-	if errors.As(err, &respErr) {
-		respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
-	}
-	var redirect *RedirectError
-	if errors.As(err, &redirect) {
-		redirect.Location = httpx.Scrub(redirect.Location, secrets...)
-	}
 }
 
 // retryable reports whether a failed reply may be tried again.

@@ -2,10 +2,13 @@ package cognitoauth
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -331,5 +334,101 @@ func TestErrorsScrubEchoedSecrets(t *testing.T) {
 				t.Errorf("Login error %q quotes a secret", err)
 			}
 		})
+	}
+}
+
+// TestErrorsHideEchoesInEveryEncoding: the password, the client secret, and the session token
+// and signature of a signed admin call, echoed by Cognito or a proxy in any encoding — in an
+// APIError message or cut across the ResponseError's snippet limit — stay out of the error.
+func TestErrorsHideEchoesInEveryEncoding(t *testing.T) {
+	const (
+		password = `Pa55/w+rd="é"`
+		secret   = "client-secret-value-0123456789"
+		tok      = "IQoJb3JpZ2luX2VjEE0a+admin/session=="
+	)
+	encodings := map[string]func(string) string{
+		"raw":          func(s string) string { return s },
+		"query escape": url.QueryEscape,
+		"JSON-escaped": func(s string) string {
+			b, _ := json.Marshal(s)
+			return strings.ReplaceAll(string(b[1:len(b)-1]), "/", `\/`)
+		},
+		"XML-escaped": func(s string) string {
+			return strings.NewReplacer("+", "&#43;", "/", "&#x2F;", "=", "&#61;", `"`, "&quot;").Replace(s)
+		},
+		"base64url": func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+	}
+	for name, enc := range encodings {
+		for _, shape := range []string{"APIError", "ResponseError cut at the limit"} {
+			t.Run(name+"/"+shape, func(t *testing.T) {
+				var sig string
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					auth := r.Header.Get("Authorization")
+					sig = auth[strings.LastIndex(auth, "=")+1:]
+					echo := enc(password) + " " + enc(secret) + " " + enc(r.Header.Get("X-Amz-Security-Token")) + " " + enc(sig)
+					w.WriteHeader(http.StatusBadRequest)
+					if shape == "APIError" {
+						b, _ := json.Marshal(map[string]string{"__type": "InvalidParameterException", "message": "bad: " + echo})
+						w.Write(b)
+						return
+					}
+					io.WriteString(w, "<html>"+strings.Repeat("x", snippetLen-30)+" "+echo+"</html>")
+				}))
+				defer srv.Close()
+				c := testClient(srv.URL)
+				c.ClientSecret = secret
+				c.MaxAttempts = 1
+				c.Credentials = &sigv4.Credentials{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", SessionToken: tok}
+				_, err := c.Login(context.Background(), &LoginInput{Flow: FlowAdminPassword, Username: "alice", Password: password}, nil)
+				if err == nil {
+					t.Fatal("Login succeeded; want an error")
+				}
+				for _, s := range []string{enc(password), enc(secret), enc(tok), enc(sig)} {
+					if strings.Contains(err.Error(), s[:6]) {
+						t.Errorf("Login error %q keeps the start of %q", err, s)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestTruncatedReplyHidesTokens: a 200 whose JSON stops in the middle of a token is quoted in
+// the ResponseError without the token, also under lower-case keys.
+func TestTruncatedReplyHidesTokens(t *testing.T) {
+	for _, body := range []string{
+		`{"AuthenticationResult":{"AccessToken":"opaque-access-token","ExpiresIn":3600,"IdToken":"eyJraWQiOiJrMSJ9.eyJzdWIiOiJhbGljZSJ9.c2ln`,
+		`{"authenticationResult":{"accessToken":"opaque-access-token","refreshToken":"opaque-refresh","idToken":"eyJraWQiOiJrMSJ9.eyJzdWIiOiJh`,
+		`{"AuthenticationResult":{"RefreshToken":"opaque-refresh\`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, body)
+		}))
+		c := testClient(srv.URL)
+		_, err := c.Login(context.Background(), &LoginInput{Flow: FlowPassword, Username: "alice", Password: "Correct-Horse-9!"}, nil)
+		srv.Close()
+		var re *ResponseError
+		if !errors.As(err, &re) {
+			t.Fatalf("Login(%q) = %v; want a *ResponseError", body, err)
+		}
+		for _, s := range []string{"opaque-access", "opaque-refresh", "eyJraWQ", "eyJzdWI"} {
+			if strings.Contains(err.Error(), s) {
+				t.Errorf("Login(%q) = %q; want %q hidden", body, err, s)
+			}
+		}
+	}
+}
+
+// TestErrorsPrintOnOneLine: a Cognito message with ESC sequences and newlines cannot colour
+// the terminal or forge a "rawsts:" line.
+func TestErrorsPrintOnOneLine(t *testing.T) {
+	for _, body := range []string{
+		`{"__type":"NotAuthorizedException\u202e","message":"\u001b[31mIncorrect\nrawsts: forged\r"}`,
+		"<html>\x1b[2J\r\nrawsts: forged</html>",
+	} {
+		err := decodeError(400, http.Header{}, []byte(body), nil)
+		if s := err.Error(); strings.ContainsAny(s, "\x1b\n\r\u202e") || !strings.Contains(s, `rawsts: forged`) || !strings.Contains(s, `\n`) {
+			t.Errorf("decodeError(%q).Error() = %q; want one line, escaped", body, s)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // Sentinel errors for local failures that carry no data. Compare with errors.Is.
@@ -35,7 +36,9 @@ type APIError struct {
 	// Type is the error's shape name, without namespace ("com.amazonaws.cognito#") or suffix
 	// (":http://internal…").
 	Type string
-	// Message is Cognito's human message; its wording is not a contract.
+	// Message is Cognito's human message, with any secret of the request or the reply
+	// redacted; its wording is not a contract. It is as the server sent it otherwise: print
+	// it with textsafe.OneLine (Error does).
 	Message string
 	// StatusCode is the HTTP status (400 for client errors, 500 for InternalErrorException).
 	StatusCode int
@@ -45,7 +48,8 @@ type APIError struct {
 	Hint string
 }
 
-// Error returns "cognitoauth: TYPE: MESSAGE (HTTP STATUS)", followed by the hint if any.
+// Error returns "cognitoauth: TYPE: MESSAGE (HTTP STATUS)", followed by the hint if any, on
+// one line: control characters the server sent are escaped as %q escapes them.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("cognitoauth: ")
@@ -59,7 +63,7 @@ func (e *APIError) Error() string {
 		b.WriteString("; hint: ")
 		b.WriteString(e.Hint)
 	}
-	return b.String()
+	return textsafe.OneLine(b.String())
 }
 
 // RedirectError is a reply with a 3xx status: Cognito never redirects, and the client never
@@ -74,13 +78,14 @@ type RedirectError = httpx.RedirectError
 type ResponseError struct {
 	// StatusCode is the HTTP status of the reply.
 	StatusCode int
-	// Snippet is the start of the body, secrets redacted ("" for an empty body).
+	// Snippet is the start of the body, secrets redacted before it was cut ("" for an empty
+	// body). It may hold control characters (Error escapes them).
 	Snippet string
 	// Err is what went wrong decoding the body, if anything.
 	Err error
 }
 
-// Error describes the reply.
+// Error describes the reply, on one line, with control characters escaped.
 func (e *ResponseError) Error() string {
 	msg := fmt.Sprintf("cognitoauth: unexpected reply (HTTP %d)", e.StatusCode)
 	if e.Err != nil {
@@ -91,7 +96,7 @@ func (e *ResponseError) Error() string {
 	} else {
 		msg += ": empty body"
 	}
-	return msg
+	return textsafe.OneLine(msg)
 }
 
 // Unwrap returns the decoding error.
@@ -128,8 +133,12 @@ func (e *UnsupportedChallengeError) Error() string {
 const snippetLen = 256
 
 // decodeError turns a non-2xx reply into an *APIError, or a *ResponseError when the reply
-// carries no error type.
-func decodeError(status int, h http.Header, body []byte) error {
+// carries no error type. Its text hides secrets (the request's, in secrets, and the reply's
+// own) by value, before the snippet is cut; secrets may be nil.
+func decodeError(status int, h http.Header, body []byte, secrets *httpx.Secrets) error {
+	if secrets == nil {
+		secrets = &httpx.Secrets{}
+	}
 	var fields map[string]json.RawMessage
 	jsonErr := json.Unmarshal(body, &fields)
 	str := func(key string) string {
@@ -147,7 +156,7 @@ func decodeError(status int, h http.Header, body []byte) error {
 		typ = normalizeType(str("code"))
 	}
 	if typ == "" {
-		re := &ResponseError{StatusCode: status, Snippet: httpx.Snippet(h.Get("Content-Type"), body, snippetLen)}
+		re := &ResponseError{StatusCode: status, Snippet: secrets.Snippet(h.Get("Content-Type"), body, snippetLen)}
 		if jsonErr != nil && len(body) > 0 {
 			re.Err = errors.New("body is not a JSON error")
 		}
@@ -159,6 +168,8 @@ func decodeError(status int, h http.Header, body []byte) error {
 	}
 	e := &APIError{Type: typ, Message: msg, StatusCode: status, RequestID: h.Get("X-Amzn-Requestid")}
 	e.Hint = hintFor(e)
+	secrets.AddBody(h.Get("Content-Type"), body)
+	e.Type, e.Message, e.RequestID = secrets.Scrub(e.Type), secrets.Scrub(e.Message), secrets.Scrub(e.RequestID)
 	return e
 }
 

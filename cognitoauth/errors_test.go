@@ -41,7 +41,7 @@ func TestDecodeError(t *testing.T) {
 			if tt.header != "" {
 				h.Set("X-Amzn-Errortype", tt.header)
 			}
-			err := decodeError(tt.status, h, []byte(tt.body))
+			err := decodeError(tt.status, h, []byte(tt.body), nil)
 			var ae *APIError
 			var re *ResponseError
 			switch {
@@ -103,7 +103,7 @@ func TestHints(t *testing.T) {
 
 func TestResponseErrorRedacts(t *testing.T) {
 	body := `{"AuthenticationResult":{"IdToken":"eyJsecret.payload.sig","AccessToken":"eyJaccess"}}`
-	err := decodeError(502, http.Header{"Content-Type": {"application/x-amz-json-1.1"}}, []byte(body))
+	err := decodeError(502, http.Header{"Content-Type": {"application/x-amz-json-1.1"}}, []byte(body), nil)
 	if s := err.Error(); strings.Contains(s, "eyJsecret") || strings.Contains(s, "eyJaccess") {
 		t.Errorf("decodeError(…) = %q; leaks a token", s)
 	}
@@ -133,7 +133,7 @@ func FuzzDecodeError(f *testing.F) {
 		if header != "" {
 			h.Set("X-Amzn-Errortype", header)
 		}
-		err := decodeError(400, h, body)
+		err := decodeError(400, h, body, nil)
 		var ae *APIError
 		var re *ResponseError
 		switch {

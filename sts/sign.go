@@ -76,6 +76,7 @@ func (c *Client) signed(ctx context.Context, action string, params url.Values) (
 	}
 	s := c.signer()
 	q := c.query()
+	q.Secrets = []string{creds.SecretAccessKey, creds.SessionToken}
 	q.Sign = func(req *http.Request, body []byte) error {
 		_, err := s.SignHTTP(req, creds, sigv4.HashPayload(body), SigningService, ep.SigningRegion, c.now())
 		return err

@@ -94,6 +94,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 		diagnosePointer(s, &o, err)
 		return code
 	}
+	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
 	text, err := formatCredentials(o.output, o.profile, assumeResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
@@ -122,6 +123,7 @@ func (o *assumeOptions) input(s *streams, name string) (*sts.AssumeRoleWithWebId
 	if err != nil {
 		return nil, usageError(s, name, "%v", err)
 	}
+	s.addSecrets(token)
 	policy, err := readInline(o.policy)
 	if err != nil {
 		return nil, usageError(s, name, "--policy: %v", err)

@@ -83,6 +83,7 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "--policy: %v", err)
 	}
 	o.in.Policy = policy
+	s.addSecrets(o.in.TokenCode)
 	o.in.PolicyArns, o.in.Tags, o.in.TransitiveTagKeys = o.policyArns, o.tags, o.transitive
 	if err := o.in.Validate(); err != nil {
 		errorf(s, "%v (nothing was sent)", strings.TrimPrefix(err.Error(), "sts: "))
@@ -103,6 +104,7 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	if err != nil {
 		return reportSTSError(s, err)
 	}
+	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
 	text, err := formatCredentials(o.output, o.profile, assumeRoleResult(out))
 	if err != nil {
 		errorf(s, "%v", err)

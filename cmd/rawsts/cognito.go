@@ -177,6 +177,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	if err != nil {
 		return reportSTSError(s, err)
 	}
+	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
 	text, err := formatCredentials(a.output, a.profile, assumeResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
@@ -204,6 +205,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if o.clientSecret == "" {
 		o.clientSecret = s.getenv("RAWSTS_COGNITO_CLIENT_SECRET")
 	}
+	s.addSecrets(o.clientSecret, o.refreshToken, o.mfaCode)
 	if o.refreshToken != "" && o.refreshTokenFile != "" {
 		return fail(usageError(s, name, "give the refresh token once: --refresh-token or --refresh-token-file, not both"))
 	}
@@ -246,6 +248,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 			return fail(exitUsage)
 		}
 		c.Credentials = &creds
+		s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
 	}
 
 	a := &answers{s: s, o: o, attrs: attrs, deps: deps}
@@ -255,6 +258,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 			return fail(usageError(s, name, "reading the refresh token: %v", err))
 		}
 		in.RefreshToken = b
+		s.addSecrets(b)
 	}
 	if flow != cognitoauth.FlowRefresh {
 		pw, err := a.password(ctx)
@@ -262,11 +266,13 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 			return fail(reportAnswerError(s, name, err))
 		}
 		in.Password = pw
+		s.addSecrets(pw)
 	}
 	tokens, err := c.Login(ctx, in, a)
 	if err != nil {
 		return fail(reportCognitoError(s, name, err))
 	}
+	s.addSecrets(tokens.IdToken, tokens.AccessToken, tokens.RefreshToken)
 	return tokens, flow, exitOK
 }
 

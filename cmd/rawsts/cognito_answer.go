@@ -93,8 +93,19 @@ func nonEmpty(v string, err error) (string, error) {
 	return v, err
 }
 
-// Answer answers the challenges Login passes on.
+// Answer answers the challenges Login passes on. The new password and the codes given are
+// recorded as secrets of the command (see streams.addSecrets).
 func (a *answers) Answer(ctx context.Context, c *cognitoauth.Challenge) (map[string]string, error) {
+	out, err := a.answer(ctx, c)
+	for k, v := range out {
+		if k == "NEW_PASSWORD" || strings.HasSuffix(k, "_CODE") {
+			a.s.addSecrets(v)
+		}
+	}
+	return out, err
+}
+
+func (a *answers) answer(ctx context.Context, c *cognitoauth.Challenge) (map[string]string, error) {
 	switch c.Name {
 	case "NEW_PASSWORD_REQUIRED":
 		return a.newPassword(ctx, c)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 var cmdDecodeAuth = &command{
@@ -59,9 +61,9 @@ func runDecodeAuth(ctx context.Context, s *streams, args []string) int {
 	}
 	var b bytes.Buffer
 	if err := json.Indent(&b, []byte(out.DecodedMessage), "", "  "); err != nil {
-		// Not JSON after all: print it as STS sent it.
-		fmt.Fprintln(s.stdout, out.DecodedMessage)
-		errorf(s, "the decoded message is not JSON (%v); printed as received", err)
+		// Not JSON after all: print it as STS sent it, on one line.
+		fmt.Fprintln(s.stdout, textsafe.OneLine(out.DecodedMessage))
+		errorf(s, "the decoded message is not JSON (%v); printed as received, control characters escaped", err)
 		return exitOK
 	}
 	b.WriteByte('\n')

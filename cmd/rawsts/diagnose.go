@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/diagnose"
+	"github.com/rawsts/rawsts/internal/textsafe"
 	"github.com/rawsts/rawsts/jwtinspect"
 	"github.com/rawsts/rawsts/sts"
 )
@@ -70,6 +71,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		return printKnownError(s, o, known)
 	}
 	token, code := diagnoseToken(s, name, pos, o.file)
+	s.addSecrets(token)
 	if code != exitOK {
 		return code
 	}
@@ -166,13 +168,15 @@ var statusMark = map[diagnose.Status]string{
 	diagnose.Pass: "ok", diagnose.Fail: "FAIL", diagnose.Warn: "warn", diagnose.Skip: "skip", diagnose.Unknown: "??",
 }
 
-// writeReport prints the checklist, the verdict, and the fix of every failure.
+// writeReport prints the checklist, the verdict, and the fix of every failure. Details,
+// evidence and fixes quote the token's claims and the documents given, so each is printed on
+// its line with control characters escaped.
 func writeReport(w io.Writer, rep *diagnose.Report) {
 	for _, c := range rep.Checks {
-		fmt.Fprintf(w, "%-4s  %-22s  %s\n", statusMark[c.Status], c.Name, c.Detail)
+		fmt.Fprintf(w, "%-4s  %-22s  %s\n", statusMark[c.Status], c.Name, textsafe.OneLine(c.Detail))
 		if c.Status == diagnose.Fail || c.Status == diagnose.Unknown {
 			for _, e := range c.Evidence {
-				fmt.Fprintf(w, "%30s%s\n", "", e)
+				fmt.Fprintf(w, "%30s%s\n", "", textsafe.OneLine(e))
 			}
 		}
 	}
@@ -197,7 +201,7 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 	if len(fixes) > 0 {
 		fmt.Fprintln(w, "\nhow to fix:")
 		for _, c := range fixes {
-			fmt.Fprintf(w, "  %s: %s\n", c.Name, c.Fix)
+			fmt.Fprintf(w, "  %s: %s\n", c.Name, textsafe.OneLine(c.Fix))
 		}
 	}
 }

@@ -31,6 +31,7 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 		errorf(s, "--fetch: %v", err)
 		return exitUsage
 	}
+	s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
 	endpoint := o.endpointIAM
 	if endpoint == "" {
 		if endpoint, _, err = awsenv.EndpointURL(s.getenv, "AWS_ENDPOINT_URL_IAM"); err != nil {

@@ -105,6 +105,7 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		errorf(s, "the input is a JSON reply; inspecting the token in its %q member", member)
 		raw = inner
 	}
+	s.addSecrets(strings.TrimSpace(raw)) // the report on stdout shows its claims, never stderr
 
 	lintOpts := jwtinspect.Options{Now: now, Skew: o.skew, ExpectedAudience: o.expectAud, ExpectedIssuer: o.expectIss}
 	if o.skew == 0 {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // sttyFunc runs stty with args on the controlling terminal and returns what it prints.
@@ -50,7 +52,7 @@ var errNoAnswer = errors.New("input ended before the answer")
 func (t *terminal) readSecret(ctx context.Context, prompt string) (string, error) {
 	restore := t.echoOff()
 	defer restore()
-	fmt.Fprint(t.out, prompt)
+	fmt.Fprint(t.out, textsafe.OneLine(prompt))
 	answer, err := t.readLine(ctx)
 	fmt.Fprintln(t.out) // the user's Enter was not echoed
 	return answer, err
@@ -81,9 +83,10 @@ func (t *terminal) echoOff() func() {
 	}
 }
 
-// readVisible prompts and reads one line with echo on (an attribute, a choice).
+// readVisible prompts and reads one line with echo on (an attribute, a choice). Prompts quote
+// Cognito's words (a challenge name, where a code was sent): both print them on one line.
 func (t *terminal) readVisible(ctx context.Context, prompt string) (string, error) {
-	fmt.Fprint(t.out, prompt)
+	fmt.Fprint(t.out, textsafe.OneLine(prompt))
 	return t.readLine(ctx)
 }
 

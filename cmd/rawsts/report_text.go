@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/rawsts/rawsts/internal/textsafe"
 	"github.com/rawsts/rawsts/jwtinspect"
 )
 
@@ -112,15 +112,14 @@ func renderScalar(v any) string {
 	return clean(string(b))
 }
 
-// clean makes text from the token safe to print on a terminal: a string with control or
-// other non-printable characters is shown quoted, with escapes.
+// clean makes outside text (a token's claim, a discovery document's field, a certificate's
+// subject) safe to print on a terminal: a string with control or other non-printable characters
+// (those textsafe.OneLine escapes) is shown quoted, with escapes, so the reader sees it was.
 func clean(s string) string {
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return strconv.Quote(s)
-		}
+	if textsafe.Printable(s) {
+		return s
 	}
-	return s
+	return strconv.Quote(s)
 }
 
 func thisToken(v any) string {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // Exit codes, as documented in doc.go and ARCHITECTURE.md.
@@ -39,6 +40,24 @@ type streams struct {
 	// onFlagSet, when set, is told of every FlagSet a command builds (tests check the help
 	// text documents every flag).
 	onFlagSet func(*flag.FlagSet)
+	// secrets holds every secret the command handled — the token, password, client secret,
+	// refresh token and codes it read, the credentials it signs with, and what replies carried —
+	// and what --trace learns from each request. run scrubs them from everything written to
+	// stderr; see addSecrets.
+	secrets *httpx.Secrets
+}
+
+// addSecrets records secrets the command handles, so that nothing written to stderr (an
+// error, a trace) shows them, whatever a server echoed.
+func (s *streams) addSecrets(values ...string) {
+	s.secretSet().Add(values...)
+}
+
+func (s *streams) secretSet() *httpx.Secrets {
+	if s.secrets == nil {
+		s.secrets = &httpx.Secrets{}
+	}
+	return s.secrets
 }
 
 func newStreams(stdin *os.File, stdout, stderr io.Writer, getenv func(string) string) *streams {
@@ -95,7 +114,10 @@ func lookup(name string) *command {
 }
 
 // run is the whole program: it dispatches args to a command and returns the exit code.
+// Everything the command writes to stderr passes through a scrubber of the secrets it handled
+// (defense in depth: the libraries scrub their errors, and the trace its lines, already).
 func run(ctx context.Context, args []string, s *streams) int {
+	s.stderr = s.secretSet().Writer(s.stderr)
 	if len(args) == 0 {
 		io.WriteString(s.stderr, helpText("rawsts"))
 		return exitUsage
@@ -178,15 +200,18 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 	}
 }
 
-// usageError prints a usage problem the way every command does and returns exitUsage.
+// usageError prints a usage problem the way every command does and returns exitUsage. The
+// message is printed on one line (see errorf).
 func usageError(s *streams, name, format string, a ...any) int {
-	fmt.Fprintf(s.stderr, "rawsts: %s: %s\nrawsts: run 'rawsts help %s' for usage\n", name, fmt.Sprintf(format, a...), name)
+	fmt.Fprintf(s.stderr, "rawsts: %s: %s\nrawsts: run 'rawsts help %s' for usage\n", name, textsafe.OneLine(fmt.Sprintf(format, a...)), name)
 	return exitUsage
 }
 
-// errorf prints a "rawsts: " message on stderr.
+// errorf prints a "rawsts: " message on stderr, on one line: control characters in it (from a
+// server's message, a header, a token's claim, a file name) are escaped as %q escapes them, so
+// no text can colour the terminal or start a line of its own that looks like rawsts's.
 func errorf(s *streams, format string, a ...any) {
-	fmt.Fprintf(s.stderr, "rawsts: "+format+"\n", a...)
+	fmt.Fprintf(s.stderr, "rawsts: %s\n", textsafe.OneLine(fmt.Sprintf(format, a...)))
 }
 
 // httpClient builds the HTTP client a command uses: the test transport when one is installed,
@@ -198,7 +223,7 @@ func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 		rt = http.DefaultTransport
 	}
 	if trace {
-		rt = &httpx.TraceTransport{Base: rt, W: s.stderr}
+		rt = &httpx.TraceTransport{Base: rt, W: s.stderr, Secrets: s.secretSet()}
 	}
 	return httpx.Client(&http.Client{Transport: rt, Timeout: timeout})
 }

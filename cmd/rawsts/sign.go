@@ -121,7 +121,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 		writeWireRequest(s.stdout, r, body)
 		return exitOK
 	}
-	return o.send(ctx, s, r)
+	return o.send(ctx, s, r, body, creds)
 }
 
 // request builds the unsigned request from the URL, -X, -H and -d.
@@ -252,24 +252,35 @@ func (o *signOptions) explain(s *streams, sig *sigv4.Signature, creds sigv4.Cred
 // headers first). A status of 400 or more exits 1, after the body is printed. A redirect is
 // printed too but not followed — the request is signed for its own host, and following would
 // carry Authorization and X-Amz-Security-Token to the Location's — and exits 3.
-func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request) int {
+//
+// Servers echo what they received, and an error page most of all: the headers, and the body of
+// a reply of 300 or more, are printed with every secret of the request — the session token,
+// the signature, the secret key, the secret fields of a form body — hidden by value, in any
+// encoding (httpx.Secrets); such a body is read up to httpx.MaxBodySize. The body of a success
+// is streamed as it comes: it is the data asked for (an S3 object may be large), and the
+// request's secrets are not in it.
+func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, body []byte, creds sigv4.Credentials) int {
+	secrets := httpx.NewSecrets(creds.SecretAccessKey, creds.SessionToken)
+	secrets.AddHeader(r.Header)
+	secrets.AddForm(r.URL.Query())
+	secrets.AddBody(r.Header.Get("Content-Type"), body)
 	client := s.httpClient(false, o.timeout) // never follows a redirect
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			errorf(s, "no reply from %s within %s (--timeout)", r.URL.Host, o.timeout)
 		} else {
-			errorf(s, "%v", err)
+			errorf(s, "%v", secrets.ScrubError(err))
 		}
 		return exitTransport
 	}
 	defer resp.Body.Close()
 	if o.include {
-		writeWireResponseHead(s.stdout, resp)
+		var head strings.Builder
+		writeWireResponseHead(&head, resp)
+		io.WriteString(s.stdout, secrets.Scrub(head.String()))
 	}
-	// The body is streamed, not buffered: an S3 object may be large, and memory stays flat;
-	// --timeout bounds the whole exchange, the body included.
-	if _, err := io.Copy(s.stdout, resp.Body); err != nil {
+	readFailed := func(err error) int {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			errorf(s, "the reply from %s did not finish within %s (--timeout)", r.URL.Host, o.timeout)
 		} else {
@@ -277,16 +288,37 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request) int
 		}
 		return exitTransport
 	}
+	if resp.StatusCode < 300 {
+		// The body is streamed, not buffered: an S3 object may be large, and memory stays flat;
+		// --timeout bounds the whole exchange, the body included.
+		if _, err := io.Copy(s.stdout, resp.Body); err != nil {
+			return readFailed(err)
+		}
+		return exitOK
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, httpx.MaxBodySize+1))
+	over := len(b) > httpx.MaxBodySize
+	if over {
+		b = b[:httpx.MaxBodySize]
+	}
+	if over || err != nil {
+		io.WriteString(s.stdout, secrets.ScrubCut(string(b)))
+	} else {
+		io.WriteString(s.stdout, secrets.Scrub(string(b)))
+	}
+	switch {
+	case err != nil:
+		return readFailed(err)
+	case over:
+		errorf(s, "the reply goes on past %d bytes; the rest is not shown", httpx.MaxBodySize)
+	}
 	var redirect *httpx.RedirectError
-	if errors.As(httpx.Redirect(resp), &redirect) {
+	if errors.As(secrets.ScrubError(httpx.Redirect(resp)), &redirect) {
 		errorf(s, "%s answered %s, a redirect %s; rawsts sign never follows one: the request is signed for %s, and following would carry its Authorization (and session token) to another host. To call that URL, sign a request for it", r.URL.Host, resp.Status, redirectTarget(redirect), r.URL.Host)
 		return exitTransport
 	}
-	if resp.StatusCode >= 400 {
-		errorf(s, "%s answered %s", r.URL.Host, resp.Status)
-		return exitRefused
-	}
-	return exitOK
+	errorf(s, "%s answered %s", r.URL.Host, resp.Status)
+	return exitRefused
 }
 
 // parseSigningTime reads --time: 20150830T123600Z (X-Amz-Date's form) or RFC 3339.

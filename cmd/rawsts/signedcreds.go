@@ -42,6 +42,7 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 		errorf(s, "%s (nothing was sent)", msg)
 		return sigv4.Credentials{}, "", exitUsage
 	}
+	s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
 	return creds, from, exitOK
 }
 

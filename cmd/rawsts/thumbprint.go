@@ -105,7 +105,7 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 	if issuer != "" {
 		where = "(the host of the issuer's jwks_uri)"
 	}
-	t.add("host", tp.Host+"  "+where)
+	t.add("host", clean(tp.Host)+"  "+where)
 	t.add("certificate", "the last one of the chain the server presents")
 	t.add("  subject", clean(tp.Subject))
 	t.add("  issuer", clean(tp.Issuer))
@@ -115,7 +115,7 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 	if issuer != "" {
 		if u, err := url.Parse(issuer); err == nil {
 			if h, _, _ := net.SplitHostPort(tp.Host); h != "" && h != u.Hostname() {
-				fmt.Fprintf(s.stdout, "\n%s", wrap(fmt.Sprintf("The discovery document is served by %s, not %s; IAM advises registering the thumbprints of both (rawsts thumbprint --host %s).", u.Host, h, u.Host), "", 100))
+				fmt.Fprintf(s.stdout, "\n%s", wrap(clean(fmt.Sprintf("The discovery document is served by %s, not %s; IAM advises registering the thumbprints of both (rawsts thumbprint --host %s).", u.Host, h, u.Host)), "", 100))
 			}
 		}
 	}

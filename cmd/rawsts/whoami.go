@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 var cmdWhoami = &command{
@@ -53,6 +55,7 @@ func runWhoami(ctx context.Context, s *streams, args []string) int {
 		s.stdout.Write(j)
 		return exitOK
 	}
-	fmt.Fprintf(s.stdout, "Account  %s\nArn      %s\nUserId   %s\n", out.Account, out.Arn, out.UserID)
+	// STS's text, one value a line: a value cannot add a line of its own.
+	fmt.Fprintf(s.stdout, "Account  %s\nArn      %s\nUserId   %s\n", textsafe.OneLine(out.Account), textsafe.OneLine(out.Arn), textsafe.OneLine(out.UserID))
 	return exitOK
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // wireHeaderOrder puts the signature's own headers after the others, in the order a reader
@@ -61,10 +63,10 @@ func writeWireRequest(w io.Writer, r *http.Request, body []byte) {
 
 // writeWireResponseHead prints the status line and headers of resp, sorted by name, and the
 // blank line after them: what `curl -i` shows before the body, in a fixture's
-// "-- response --" form.
+// "-- response --" form. Control characters the server put in them are escaped (\x1b, \r).
 func writeWireResponseHead(w io.Writer, resp *http.Response) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
+	fmt.Fprintf(&b, "%s %s\n", resp.Proto, textsafe.OneLine(resp.Status))
 	names := make([]string, 0, len(resp.Header))
 	for k := range resp.Header {
 		names = append(names, k)
@@ -72,7 +74,7 @@ func writeWireResponseHead(w io.Writer, resp *http.Response) {
 	sort.Strings(names)
 	for _, k := range names {
 		for _, v := range resp.Header[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
+			fmt.Fprintf(&b, "%s: %s\n", textsafe.OneLine(k), textsafe.OneLine(v))
 		}
 	}
 	b.WriteString("\n")

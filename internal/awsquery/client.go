@@ -36,12 +36,23 @@ type Client struct {
 	// exact body, so it can add Authorization and X-Amz-* headers. Unsigned calls
 	// (AssumeRoleWithWebIdentity) leave it nil.
 	Sign func(req *http.Request, body []byte) error
+	// Secrets are values error text must never show besides those each call carries, which
+	// Do finds itself (the form's secret fields, the session token and signature Sign adds):
+	// the secret access key Sign signs with, for one.
+	Secrets []string
 }
 
 // Do POSTs action with params (Action and Version are added to a copy) to endpoint, retrying
 // transient failures, and decodes the reply. Errors are a [*APIError], a [*ResponseError], an
 // [*httpx.RedirectError] (a 3xx reply, never followed), an [*httpx.TimeoutError], the context's
 // error, or a transport error, each prefixed with the service name.
+//
+// A service may echo a secret the request carried (a validation message quoting the token),
+// and so may a proxy's error page. The text of an APIError and a ResponseError — including one
+// that the [Result]'s readers return later — hides, by value and in any encoding (see
+// [httpx.Secrets]), the secret fields of the form, the X-Amz-Security-Token and signature of
+// the signed request, c.Secrets, and the secrets the reply itself carries; a body is scrubbed
+// before it is cut to [SnippetSize]. So does the text of the other errors.
 func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Values) (*Result, error) {
 	if _, err := httpx.CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("%s%w", prefix(c.Service), err)
@@ -53,10 +64,12 @@ func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Val
 	form.Set("Action", action)
 	form.Set("Version", c.Version)
 	body := []byte(form.Encode())
+	secrets := httpx.NewSecrets(c.Secrets...)
+	secrets.AddForm(form)
 
 	var res *Result
 	err := retry.Do(ctx, c.Retry, func(attempt int) (bool, error) {
-		r, err := c.once(ctx, endpoint, action, body)
+		r, err := c.once(ctx, endpoint, action, body, secrets)
 		if err != nil {
 			if ctx.Err() != nil {
 				return false, err
@@ -67,21 +80,6 @@ func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Val
 		return false, nil
 	})
 	if err != nil {
-		// A service may echo a secret the request carried (a validation message quoting the
-		// token), and so may a proxy's error page: scrub both kinds of error text.
-		secrets := httpx.SecretValues(ContentType, body)
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			apiErr.Message = httpx.Scrub(apiErr.Message, secrets...)
-		}
-		var respErr *ResponseError
-		if errors.As(err, &respErr) {
-			respErr.Snippet = httpx.Scrub(respErr.Snippet, secrets...)
-		}
-		var redirect *httpx.RedirectError
-		if errors.As(err, &redirect) {
-			redirect.Location = httpx.Scrub(redirect.Location, secrets...)
-		}
 		if err == ctx.Err() {
 			err = fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
 		}
@@ -91,7 +89,7 @@ func (c *Client) Do(ctx context.Context, endpoint, action string, params url.Val
 }
 
 // once makes one attempt.
-func (c *Client) once(ctx context.Context, endpoint, action string, body []byte) (*Result, error) {
+func (c *Client) once(ctx context.Context, endpoint, action string, body []byte, secrets *httpx.Secrets) (*Result, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%s%w", prefix(c.Service), err)
@@ -106,24 +104,26 @@ func (c *Client) once(ctx context.Context, endpoint, action string, body []byte)
 		if err := c.Sign(req, body); err != nil {
 			return nil, fmt.Errorf("%ssigning %s: %w", prefix(c.Service), action, err)
 		}
+		secrets.AddHeader(req.Header)
 	}
 	resp, data, err := httpx.Send(c.HTTPClient, req)
 	var redirect *httpx.RedirectError
 	var timeout *httpx.TimeoutError
 	if err != nil && (resp == nil || errors.As(err, &redirect) || errors.As(err, &timeout)) {
-		// *url.Error carries the method and URL; the URL has no secrets (the form is the body).
-		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, err)
+		// *url.Error carries the method and URL (no secrets: the form is the body), and Go's
+		// text may quote what the server sent ("malformed HTTP status code …").
+		return nil, fmt.Errorf("%s%s: %w", prefix(c.Service), action, secrets.ScrubError(err))
 	}
 	if err != nil {
 		return nil, &ResponseError{
 			Service:     c.Service,
 			StatusCode:  resp.StatusCode,
 			ContentType: resp.Header.Get("Content-Type"),
-			Snippet:     Snippet(resp.Header.Get("Content-Type"), data),
+			Snippet:     secrets.Snippet(resp.Header.Get("Content-Type"), data, SnippetSize),
 			Err:         err,
 		}
 	}
-	return Decode(c.Service, action, resp.StatusCode, resp.Header, data)
+	return decode(c.Service, action, resp.StatusCode, resp.Header, data, secrets)
 }
 
 // Retryable reports whether err, from one attempt, is worth another: a 5xx reply, a

@@ -2,6 +2,8 @@ package awsquery
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -201,6 +203,102 @@ func TestDoScrubsProxyPages(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "blocked by WAF") {
 		t.Errorf("Do = %v; want the page quoted with the token scrubbed", err)
+	}
+}
+
+// TestDoHidesEchoesOfSignedCalls: a signed call's session token, signature and secret key,
+// echoed by the service (InvalidClientTokenId: "The security token included in the request is
+// invalid", which may quote the token) or by a proxy, in any encoding, stay out of the error.
+func TestDoHidesEchoesOfSignedCalls(t *testing.T) {
+	const (
+		tok = "IQoJb3JpZ2luX2VjEE0a+session/token=="
+		sig = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+		key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	)
+	encodings := map[string]func(string) string{
+		"raw":          func(s string) string { return s },
+		"query escape": url.QueryEscape,
+		"path escape":  url.PathEscape,
+		"JSON-escaped": func(s string) string { return strings.ReplaceAll(s, "/", `\/`) },
+		"XML-escaped": func(s string) string {
+			return strings.NewReplacer("+", "&#43;", "/", "&#x2F;", "=", "&#61;").Replace(s)
+		},
+		"base64":    func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
+		"base64url": func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+	}
+	for name, enc := range encodings {
+		for _, shape := range []string{"ErrorResponse", "proxy page"} {
+			t.Run(name+"/"+shape, func(t *testing.T) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					echo := enc(r.Header.Get("X-Amz-Security-Token")) + " " + enc(sig) + " " + enc(key)
+					if shape == "proxy page" {
+						w.WriteHeader(403)
+						io.WriteString(w, "<html>denied "+echo+"</html>")
+						return
+					}
+					w.WriteHeader(403)
+					var b strings.Builder
+					xml.EscapeText(&b, []byte("The security token included in the request is invalid: "+echo))
+					io.WriteString(w, "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>"+b.String()+"</Message></Error></ErrorResponse>")
+				}))
+				defer srv.Close()
+				c := testClient()
+				c.Secrets = []string{key}
+				c.Sign = func(req *http.Request, body []byte) error {
+					req.Header.Set("X-Amz-Security-Token", tok)
+					req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, SignedHeaders=host, Signature="+sig)
+					return nil
+				}
+				_, err := c.Do(context.Background(), srv.URL, "GetCallerIdentity", nil)
+				if err == nil {
+					t.Fatal("Do succeeded")
+				}
+				for _, secret := range []string{enc(tok), enc(sig), enc(key)} {
+					if strings.Contains(err.Error(), secret[2:len(secret)-3]) {
+						t.Errorf("Do = %v; want %q hidden", err, secret)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestDoScrubsBeforeCutting: a page that echoes the token across the snippet's limit keeps
+// nothing of it: the scrub comes before the cut.
+func TestDoScrubsBeforeCutting(t *testing.T) {
+	token := "opaque-secret-access-token-value-0123456789"
+	page := "<html>" + strings.Repeat("x", SnippetSize-35) + " WebIdentityToken=" + token + "</html>" // the token spans byte SnippetSize
+	srv, _ := replies(t, 400, page)
+	_, err := testClient().Do(context.Background(), srv.URL, "AssumeRoleWithWebIdentity", url.Values{"WebIdentityToken": {token}})
+	if err == nil || strings.Contains(err.Error(), "opaque-se") || !strings.Contains(err.Error(), "<redacted") {
+		t.Errorf("Do = %v; want the token hidden before the snippet was cut", err)
+	}
+}
+
+// TestDoScrubsTransportErrors: a server whose status line echoes the token makes Go's client
+// fail with "malformed HTTP status code" quoting it; the error must not.
+func TestDoScrubsTransportErrors(t *testing.T) {
+	token := "opaque-secret-access-token-value"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 4096)
+		conn.Read(buf)
+		io.WriteString(conn, "HTTP/1.1 "+url.QueryEscape(token)+"\r\n\r\n")
+	}()
+	c := testClient()
+	c.Retry.MaxAttempts = 1
+	_, err = c.Do(context.Background(), "http://"+ln.Addr().String()+"/", "AssumeRoleWithWebIdentity", url.Values{"WebIdentityToken": {token}})
+	if err == nil || strings.Contains(err.Error(), "opaque-secret") || !strings.Contains(err.Error(), "malformed") {
+		t.Errorf("Do = %v; want Go's error with the token hidden", err)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +35,8 @@ type reply struct {
 	statusCode  int
 	contentType string
 	body        []byte
+	// secrets are hidden from error text: the request's, and those the body carries.
+	secrets *httpx.Secrets
 }
 
 func (r *reply) responseError(err error) *ResponseError {
@@ -43,38 +44,25 @@ func (r *reply) responseError(err error) *ResponseError {
 		Service:     r.service,
 		StatusCode:  r.statusCode,
 		ContentType: r.contentType,
-		Snippet:     Snippet(r.contentType, r.body),
+		Snippet:     r.secrets.Snippet(r.contentType, r.body, SnippetSize),
 		Err:         err,
 	}
-}
-
-// unclosedSecret finds an opening secret element whose closing tag never comes (a truncated
-// body), which httpx.Redact cannot see.
-var unclosedSecret = regexp.MustCompile(`<(SecretAccessKey|SessionToken|SAMLAssertion|WebIdentityToken)>`)
-
-// Snippet returns the first [SnippetSize] bytes of body, redacted, for a [ResponseError]. A
-// secret element cut off by truncation is redacted too.
-func Snippet(contentType string, body []byte) string {
-	for _, loc := range unclosedSecret.FindAllSubmatchIndex(body, -1) {
-		name := body[loc[2]:loc[3]]
-		if !bytes.Contains(body[loc[1]:], []byte("</"+string(name)+">")) {
-			cut := make([]byte, 0, loc[1]+32)
-			cut = append(cut, body[:loc[1]]...)
-			cut = append(cut, httpx.Redacted(len(body)-loc[1])...)
-			body = cut
-			break
-		}
-	}
-	return httpx.Snippet(contentType, body, SnippetSize)
 }
 
 // Decode decodes the reply to action: an {Action}Response document becomes a [*Result]; an
 // ErrorResponse (with or without namespace, or the older Response/Errors/Error shape) becomes
 // an [*APIError]; anything else (not XML, empty, truncated, another root, a success document
 // with an error status) becomes a [*ResponseError]. service prefixes error texts ("sts").
-// Every error Decode returns is one of those two types.
+// Every error Decode returns is one of those two types. Their text hides the secrets the body
+// carries (a reply's SessionToken …) wherever the body repeats them; [Client.Do] also hides
+// those of the request.
 func Decode(service, action string, statusCode int, header http.Header, body []byte) (*Result, error) {
-	rp := &reply{service: service, statusCode: statusCode, contentType: header.Get("Content-Type"), body: body}
+	return decode(service, action, statusCode, header, body, &httpx.Secrets{})
+}
+
+// decode is Decode with the secrets of the request, which error text hides too.
+func decode(service, action string, statusCode int, header http.Header, body []byte, secrets *httpx.Secrets) (*Result, error) {
+	rp := &reply{service: service, statusCode: statusCode, contentType: header.Get("Content-Type"), body: body, secrets: secrets}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, rp.responseError(nil)
 	}
@@ -120,17 +108,20 @@ func decodeError(rp *reply, header http.Header, errEl, requestID *etree.Element)
 	if code == "" {
 		return rp.responseError(errors.New("error document without Error/Code"))
 	}
+	// The message may quote what the request sent, or what the reply itself carries.
+	rp.secrets.AddBody(rp.contentType, rp.body)
 	e := &APIError{
 		Service:    rp.service,
-		Type:       text(child(errEl, "Type")),
-		Code:       code,
-		Message:    text(child(errEl, "Message")),
+		Type:       rp.secrets.Scrub(text(child(errEl, "Type"))),
+		Code:       rp.secrets.Scrub(code),
+		Message:    rp.secrets.Scrub(text(child(errEl, "Message"))),
 		RequestID:  text(requestID),
 		StatusCode: rp.statusCode,
 	}
 	if e.RequestID == "" {
 		e.RequestID = header.Get("X-Amzn-Requestid")
 	}
+	e.RequestID = rp.secrets.Scrub(e.RequestID)
 	return e
 }
 

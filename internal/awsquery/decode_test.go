@@ -116,25 +116,91 @@ func TestDecodeResponseErrors(t *testing.T) {
 	}
 }
 
-func TestSnippetRedactsSecrets(t *testing.T) {
+// TestDecodeHidesTheReplysSecrets: a reply that is not the expected shape is quoted in the
+// ResponseError, and a reply's own SecretAccessKey and SessionToken must not be, whatever the
+// tag looks like, whether the body was cut, and wherever else the body repeats them.
+func TestDecodeHidesTheReplysSecrets(t *testing.T) {
+	const key, tok = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE"
 	tests := []struct {
-		name, body, secret string
+		name, body string
 	}{
-		{"closed", "<X><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey></X>", "wJalrXUtnFEMI"},
-		{"truncated", "<X><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>wJalrXUtnF", "wJalrXUtnF"},
-		{"token truncated", "<X><SessionToken>AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5", "AQoDYXdz"},
+		{"closed", "<X><SecretAccessKey>" + key + "</SecretAccessKey><SessionToken>" + tok + "</SessionToken></X>"},
+		{"namespace prefix", `<a:X xmlns:a="urn:x"><a:SecretAccessKey>` + key + `</a:SecretAccessKey><a:SessionToken>` + tok + `</a:SessionToken></a:X>`},
+		{"attribute", `<X><SecretAccessKey x="1">` + key + `</SecretAccessKey><SessionToken enc="b64">` + tok + `</SessionToken></X>`},
+		{"space before >", "<X><SecretAccessKey >" + key + "</SecretAccessKey ><SessionToken\n>" + tok + "</SessionToken\n></X>"},
+		{"truncated", "<X><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>" + key[:20]},
+		{"token truncated", "<X><SessionToken>" + tok[:30]},
+		{"repeated in a message", "<X><SessionToken>" + tok + "</SessionToken><Message>token " + tok + " and key " + key + "</Message><SecretAccessKey>" + key + "</SecretAccessKey></X>"},
+		{"success document with an error status", "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><a:Credentials><a:SessionToken>" + tok + "</a:SessionToken><SecretAccessKey x=\"\">" + key + "</SecretAccessKey></a:Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Snippet("text/xml", []byte(tt.body))
-			if strings.Contains(got, tt.secret) || !strings.Contains(got, "redacted") {
-				t.Errorf("Snippet(%q) = %q; want the secret redacted", tt.body, got)
+			status := 200
+			if strings.HasPrefix(tt.body, "<AssumeRoleWithWebIdentityResponse") {
+				status = 500
+			}
+			_, err := Decode("sts", "AssumeRoleWithWebIdentity", status, http.Header{"Content-Type": {"text/xml"}}, []byte(tt.body))
+			var re *ResponseError
+			if !errors.As(err, &re) {
+				t.Fatalf("Decode(%q) = %v; want a *ResponseError", tt.body, err)
+			}
+			for _, secret := range []string{key[:12], tok[:12], "MDENG", "ewxE5"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("Decode(%q) = %q; want %q redacted", tt.body, err, secret)
+				}
+			}
+			if !strings.Contains(err.Error(), "redacted") {
+				t.Errorf("Decode(%q) = %q; want a redaction marker", tt.body, err)
 			}
 		})
 	}
 	long := strings.Repeat("x", 1000)
-	if got := Snippet("text/plain", []byte(long)); len(got) > SnippetSize+len("…") {
-		t.Errorf("Snippet(1000 bytes) has %d bytes; want at most %d", len(got), SnippetSize)
+	_, err := Decode("sts", "X", 502, http.Header{}, []byte(long))
+	var re *ResponseError
+	if errors.As(err, &re); re == nil || len(re.Snippet) > SnippetSize+len("…") {
+		t.Errorf("Decode(1000 bytes) = %v; want a snippet of at most %d bytes", err, SnippetSize)
+	}
+}
+
+// TestReadersHideTheReplysSecrets: a success reply missing a required element is reported by
+// the reader that needs it, after Decode returned; its snippet hides the reply's secrets too.
+func TestReadersHideTheReplysSecrets(t *testing.T) {
+	const tok = "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE"
+	body := `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><a:SessionToken xmlns:a="urn:x">` + tok + `</a:SessionToken></Credentials><Note>` + tok + `</Note></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`
+	res, err := Decode("sts", "AssumeRoleWithWebIdentity", 200, http.Header{}, []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = res.Time("Credentials/Expiration")
+	if err == nil || strings.Contains(err.Error(), "AQoDYXdz") || !strings.Contains(err.Error(), "Credentials/Expiration") {
+		t.Errorf("Time(Credentials/Expiration) = %v; want the missing element named and the token hidden", err)
+	}
+}
+
+// TestErrorsPrintOnOneLine: server text with ESC sequences and newlines, in an ErrorResponse or
+// a page that is not one, cannot colour the terminal or forge a "rawsts:" line.
+func TestErrorsPrintOnOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		status int
+		body   string
+		want   string
+	}{
+		// XML has no ESC (U+001B), but it has the C1 CSI (U+009B), which some terminals obey
+		// the same way, newlines and bidi overrides.
+		{"ErrorResponse", 403, "<ErrorResponse><Error><Code>AccessDenied\u202e</Code><Message>\u009b31mdenied\nrawsts: forged</Message></Error><RequestId>id\t1</RequestId></ErrorResponse>",
+			`sts: AccessDenied\u202e: \u009b31mdenied\nrawsts: forged (RequestId id\t1, HTTP 403)`},
+		{"ESC makes the XML malformed", 403, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>\x1b[31mdenied\nrawsts: forged</Message></Error></ErrorResponse>",
+			`<Message>\x1b[31mdenied\nrawsts: forged</Message>`},
+		{"not XML", 502, "<html>\x1b]0;title\x07\r\nrawsts: forged\u2028</html>", `\x1b]0;title\a\r\nrawsts: forged\u2028</html>`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode("sts", "AssumeRoleWithWebIdentity", tt.status, http.Header{}, []byte(tt.body))
+			got := err.Error()
+			if strings.ContainsAny(got, "\x1b\n\r\t\a\u009b\u202e\u2028") || !strings.Contains(got, tt.want) {
+				t.Errorf("Decode(%q).Error() = %q; want one line containing %q", tt.body, got, tt.want)
+			}
+		})
 	}
 }
 

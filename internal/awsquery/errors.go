@@ -3,6 +3,8 @@ package awsquery
 import (
 	"fmt"
 	"strings"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // APIError is an error reply of a Query API (an ErrorResponse document). Callers compare
@@ -14,7 +16,9 @@ type APIError struct {
 	Type string
 	// Code is the error code, e.g. "AccessDenied" or "InvalidIdentityToken".
 	Code string
-	// Message is the human-readable text, with any secret the request carried redacted.
+	// Message is the human-readable text, with any secret the request or the reply carried
+	// redacted. It is as the server sent it otherwise: print it with textsafe.OneLine (Error
+	// does).
 	Message string
 	// RequestID is the AWS request id, for support cases and CloudTrail.
 	RequestID string
@@ -23,7 +27,8 @@ type APIError struct {
 }
 
 // Error returns e.g. "sts: AccessDenied: Not authorized to perform
-// sts:AssumeRoleWithWebIdentity (RequestId 1234, HTTP 403)".
+// sts:AssumeRoleWithWebIdentity (RequestId 1234, HTTP 403)", on one line: control characters
+// the server sent (a newline, an ESC sequence) are escaped as %q escapes them.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString(prefix(e.Service))
@@ -37,7 +42,7 @@ func (e *APIError) Error() string {
 	} else {
 		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
 	}
-	return b.String()
+	return textsafe.OneLine(b.String())
 }
 
 // ResponseError is a reply that is not the protocol's shape: a proxy's HTML page, an empty
@@ -50,8 +55,8 @@ type ResponseError struct {
 	StatusCode int
 	// ContentType is the Content-Type header of the reply.
 	ContentType string
-	// Snippet is the first ~200 bytes of the body, redacted; "" when the body was empty or
-	// not read.
+	// Snippet is the first ~200 bytes of the body, secrets redacted before it was cut; "" when
+	// the body was empty or not read. It may hold control characters (Error escapes them).
 	Snippet string
 	// Err says what is wrong, when more is known than "not the expected shape"; it may wrap
 	// an XML syntax error or httpx.ErrBodyTooLarge.
@@ -61,7 +66,8 @@ type ResponseError struct {
 // SnippetSize is how many bytes of a body a [ResponseError] quotes.
 const SnippetSize = 200
 
-// Error returns e.g. "sts: HTTP 502 reply is not an STS response: <html>…".
+// Error returns e.g. "sts: HTTP 502 reply is not an STS response: <html>…", on one line, with
+// control characters escaped.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%sHTTP %d reply is not an %s response", prefix(e.Service), e.StatusCode, strings.ToUpper(e.Service))
@@ -75,7 +81,7 @@ func (e *ResponseError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Snippet)
 	}
-	return b.String()
+	return textsafe.OneLine(b.String())
 }
 
 // Unwrap returns Err.

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // DefaultTimeout bounds one request — connecting, the status line, the headers and the whole
@@ -49,11 +51,12 @@ type RedirectError struct {
 	Location string
 }
 
-// Error says where the redirect pointed and that it was not followed.
+// Error says where the redirect pointed and that it was not followed, on one line: the
+// Location is the server's text, and a host may hold format characters (a bidi override).
 func (e *RedirectError) Error() string {
 	to := "without a usable Location"
 	if e.Location != "" {
-		to = "to " + e.Location
+		to = "to " + textsafe.OneLine(e.Location)
 	}
 	return fmt.Sprintf("the server answered HTTP %d, a redirect %s; rawsts never follows a redirect (AWS APIs do not send them, and it would carry the request's secrets to another host), so nothing was sent there", e.StatusCode, to)
 }

@@ -1,7 +1,8 @@
 // Package httpx holds the HTTP rules every rawsts client shares: the response-size cap, which
 // endpoint URLs are acceptable, that no redirect is followed and no request waits without a
-// bound ([Client], [Send]), the redactor that keeps secrets out of traces and error text, and
-// the tracing RoundTripper behind the CLI's --trace.
+// bound ([Client], [Send]), the two ways secrets are kept out of traces and error text — by
+// name ([Redact], [RedactHeader], [RedactForm]) and by value, in every encoding a server may
+// echo them in ([Secrets]) — and the tracing RoundTripper behind the CLI's --trace.
 package httpx
 
 import (
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxBodySize is the largest response body any rawsts client reads: 1 MiB. STS and Cognito
@@ -66,12 +68,24 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Snippet returns at most n bytes of body, redacted, as text fit for an error message.
-func Snippet(contentType string, body []byte, n int) string {
-	b := Redact(contentType, body)
-	s := string(b)
-	if len(s) > n {
-		s = s[:n] + "…"
+// Snippet returns the start of body, at most n bytes and cut on a character boundary, as text
+// for an error message. First the secrets body carries by name (a reply's SessionToken, its
+// IdToken …) are added to s; then they are hidden by name ([Redact]) and everything in s by
+// value ([Secrets.ScrubCut]: the reply may have stopped mid-secret); only then is the text cut,
+// since a secret cut in two is no longer found. The text is not escaped for a terminal: the
+// Error method of the error holding it does that. A nil s hides what body carries only.
+func (s *Secrets) Snippet(contentType string, body []byte, n int) string {
+	if s == nil {
+		s = &Secrets{}
 	}
-	return strings.TrimSpace(s)
+	s.AddBody(contentType, body)
+	text := strings.TrimSpace(s.ScrubCut(string(Redact(contentType, body))))
+	if len(text) <= n {
+		return text
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + "…"
 }

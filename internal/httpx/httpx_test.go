@@ -2,7 +2,10 @@ package httpx
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -95,6 +98,60 @@ func TestRedact(t *testing.T) {
 			keep:        []string{`"USERNAME":"alice"`},
 		},
 		{
+			name:        "namespace prefix, attribute, space before >",
+			contentType: "text/xml",
+			body:        `<a:Credentials><a:SessionToken>` + sessionToken + `</a:SessionToken><SecretAccessKey x="1">` + secretKey + `</SecretAccessKey><SAMLAssertion >PHNhbWw+</SAMLAssertion ></a:Credentials>`,
+			secrets:     []string{sessionToken, secretKey, "PHNhbWw+"},
+			keep:        []string{"<a:SessionToken><redacted 46 chars></a:SessionToken>", `<SecretAccessKey x="1"><redacted 40 chars>`},
+		},
+		{
+			name:        "lower-case tag, end tag with space",
+			contentType: "text/xml",
+			body:        "<sessiontoken>" + sessionToken + "</sessiontoken ><Expiration>2026</Expiration>",
+			secrets:     []string{sessionToken},
+			keep:        []string{"<Expiration>2026</Expiration>"},
+		},
+		{
+			name:        "XML escaped inside a message",
+			contentType: "text/html",
+			body:        "<p>got &lt;SessionToken&gt;" + sessionToken + "&lt;/SessionToken&gt; from you</p>",
+			secrets:     []string{sessionToken},
+			keep:        []string{"from you</p>"},
+		},
+		{
+			name:        "truncated XML: the value runs to the end",
+			contentType: "text/xml",
+			body:        "<Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId><SessionToken>" + sessionToken[:30],
+			secrets:     []string{sessionToken[:30]},
+			keep:        []string{"ASIAIOSFODNN7EXAMPLE", "<SessionToken><redacted 30 chars>"},
+		},
+		{
+			name:        "truncated XML inside an unclosed secret under another end tag",
+			contentType: "text/xml",
+			body:        "<SessionToken>" + sessionToken + "</SecretAccessKey>",
+			secrets:     []string{sessionToken},
+		},
+		{
+			name:        "lower-case and camelCase JSON keys",
+			contentType: "application/json",
+			body:        `{"idToken":"` + sampleJWT + `","accessToken":"opaque-access","refresh_token":"r.e.f.r","secretAccessKey":"` + secretKey + `","sessionToken":"tok-` + sessionToken + `","password":"hunter2!","client_secret":"cs-value","username":"alice"}`,
+			secrets:     []string{sampleJWT, "opaque-access", "r.e.f.r", secretKey, sessionToken, "hunter2!", "cs-value"},
+			keep:        []string{`"username":"alice"`},
+		},
+		{
+			name:        "truncated Cognito JSON: the token has no closing quote",
+			contentType: "application/x-amz-json-1.1",
+			body:        `{"AuthenticationResult":{"AccessToken":"opaque-access","IdToken":"` + sampleJWT[:25],
+			secrets:     []string{"opaque-access", sampleJWT[:25]},
+			keep:        []string{`"IdToken":"<redacted 25 chars>`},
+		},
+		{
+			name:        "truncated JSON ending in a backslash",
+			contentType: "application/json",
+			body:        `{"Session":"abc\u00e9def\`,
+			secrets:     []string{`abc\u00e9def`},
+		},
+		{
 			name:        "GitHub OIDC reply",
 			contentType: "application/json",
 			body:        `{"count":1,"value":"` + sampleJWT + `"}`,
@@ -165,38 +222,157 @@ func TestTraceTransportRedactsBothDirections(t *testing.T) {
 	}
 }
 
-func TestSnippet(t *testing.T) {
-	body := []byte("<html><body>502 Bad Gateway</body></html>")
-	if got := Snippet("text/html", body, 12); got != "<html><body>…" {
-		t.Errorf("Snippet = %q; want the first 12 bytes and an ellipsis", got)
+// TestTraceTransportScrubsEchoes: a server that echoes every secret of the request — the form's
+// token, the session token header, the signature, and a password the command registered — in
+// headers, an HTML page, other JSON keys and XML elements, in several encodings, leaves none of
+// them in the trace, in the request lines or the response's.
+func TestTraceTransportScrubsEchoes(t *testing.T) {
+	const (
+		token    = "opaque-web-identity-token-0123456789"
+		password = `pa55/w+rd&"é"`
+		sig      = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		got := r.PostForm.Get("WebIdentityToken")
+		st := r.Header.Get("X-Amz-Security-Token")
+		w.Header().Set("X-Echo-Token", got)
+		w.Header().Set("X-Echo-Session", url.QueryEscape(st))
+		w.Header().Set("X-Echo-Auth", r.Header.Get("Authorization"))
+		w.Header().Set("Location", "https://elsewhere.example/?pw="+url.QueryEscape(password))
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><body>\n<p>token: "+got+"</p>\n"+
+			`<script>var s = {"echo": "`+strings.ReplaceAll(jsonString(password), "/", `\/`)+`"};</script>`+"\n"+
+			"<Echo>"+xmlEscape(password)+"</Echo><Data>"+base64.RawURLEncoding.EncodeToString([]byte(st))+"</Data>\n"+
+			"<p>you said "+html.EscapeString(password)+" and "+url.PathEscape(token)+"</p></body></html>\n")
+	}))
+	defer srv.Close()
+	var trace bytes.Buffer
+	secrets := NewSecrets(password) // as the CLI registers the password it read
+	client := &http.Client{Transport: &TraceTransport{W: &trace, Secrets: secrets}}
+	req, _ := http.NewRequest("POST", srv.URL+"/?X-Amz-Signature="+sig, strings.NewReader(url.Values{"WebIdentityToken": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Amz-Security-Token", sessionToken)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, SignedHeaders=host, Signature="+sig)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(resp.Body)
+	resp.Body.Close()
+	out := trace.String()
+	for _, s := range []string{token, password, sessionToken, sig, url.QueryEscape(password), url.QueryEscape(sessionToken),
+		xmlEscape(password), html.EscapeString(password), base64.RawURLEncoding.EncodeToString([]byte(sessionToken))[4:40]} {
+		if strings.Contains(out, s) {
+			t.Errorf("trace contains %q:\n%s", s, out)
+		}
+	}
+	for _, want := range []string{"< X-Echo-Token: <redacted", "< Location: https://elsewhere.example/?pw=<redacted", "< <p>token: <redacted", "> POST /?X-Amz-Signature=%3Credacted"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q:\n%s", want, out)
+		}
+	}
+	if !containsString(secrets.Values(), token) {
+		t.Errorf("the transport did not add the request's token to Secrets: %q", secrets.Values())
 	}
 }
 
-func TestSecretValuesAndScrub(t *testing.T) {
-	form := "Action=AssumeRoleWithWebIdentity&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci&WebIdentityToken=opaque-secret-access-token-value"
-	secrets := SecretValues("application/x-www-form-urlencoded; charset=utf-8", []byte(form))
-	if len(secrets) != 1 || secrets[0] != "opaque-secret-access-token-value" {
-		t.Fatalf("SecretValues(form) = %q; want the token only", secrets)
-	}
-	page := "<html>blocked by WAF: WebIdentityToken=opaque-secret-access-token-value</html>"
-	if got := Scrub(page, secrets...); strings.Contains(got, "opaque-secret") || !strings.Contains(got, "blocked by WAF") {
-		t.Errorf("Scrub(%q) = %q; want the token hidden and the rest kept", page, got)
-	}
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
 
-	body := `{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"p\u0040ss word\"1"}}`
-	secrets = SecretValues("application/x-amz-json-1.1", []byte(body))
-	if len(secrets) != 1 || secrets[0] != `p@ss word"1` {
-		t.Fatalf("SecretValues(json) = %q; want the decoded password", secrets)
+// TestTraceTransportCutBodies: a body cut at the 1 MiB cap, or by a connection that closed
+// early, in the middle of an echoed secret, keeps nothing of it.
+func TestTraceTransportCutBodies(t *testing.T) {
+	const password = "correct-horse-battery-staple"
+	for _, tt := range []struct {
+		name    string
+		respond func(w http.ResponseWriter)
+		want    string
+	}{
+		{"over the cap", func(w http.ResponseWriter) {
+			io.WriteString(w, strings.Repeat("x", MaxBodySize-8)+password+" and more")
+		}, "the rest was not read"},
+		{"connection closed", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(502)
+			io.WriteString(w, "<html>echo: "+password[:12])
+			w.(http.Flusher).Flush()
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		}, "body read failed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tt.respond(w) }))
+			defer srv.Close()
+			var trace bytes.Buffer
+			client := &http.Client{Transport: &TraceTransport{W: &trace, Secrets: NewSecrets(password)}}
+			if resp, err := client.Get(srv.URL); err == nil {
+				resp.Body.Close()
+			}
+			out := trace.String()
+			if strings.Contains(out, password[:8]) {
+				i := strings.Index(out, password[:8])
+				t.Errorf("trace keeps the start of the password: …%q…", out[max(0, i-20):min(len(out), i+40)])
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("trace lacks %q", tt.want)
+			}
+		})
 	}
-	for _, echoed := range []string{`p@ss word"1`, url.QueryEscape(`p@ss word"1`)} {
-		if got := Scrub("echo: "+echoed, secrets...); strings.Contains(got, "ss word") {
-			t.Errorf("Scrub(echo %q) = %q; want it hidden", echoed, got)
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestTraceTransportEscapesControlCharacters: a reply's ESC sequences, carriage returns and
+// bidi overrides cannot act on the terminal or forge a line; a multi-line body stays
+// multi-line with every line prefixed, and tabs stay.
+func TestTraceTransportEscapesControlCharacters(t *testing.T) {
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			Proto: "HTTP/1.1", Status: "400 Bad\x1b[2J Request", StatusCode: 400,
+			Header: http.Header{"X-Message": {"a\x1b[31mred\u202eevil"}, "Content-Type": {"text/plain"}},
+			Body:   io.NopCloser(strings.NewReader("line one\x1b[31m\r\nrawsts: forged\rover\n\tindented\u2028x\n")),
+		}, nil
+	})
+	var trace bytes.Buffer
+	client := &http.Client{Transport: &TraceTransport{Base: base, W: &trace}}
+	resp, err := client.Get("http://127.0.0.1/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	out := trace.String()
+	if strings.ContainsAny(out, "\x1b\r\u202e\u2028") {
+		t.Errorf("trace holds a raw control character: %q", out)
+	}
+	for _, want := range []string{
+		`< HTTP/1.1 400 Bad\x1b[2J Request`,
+		`< X-Message: a\x1b[31mred\u202eevil`,
+		"< line one\\x1b[31m\n",
+		"< rawsts: forged\\rover\n",
+		"< \tindented\\u2028x\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q:\n%s", want, out)
 		}
 	}
-	if got := Scrub("token " + sampleJWT + " seen"); strings.Contains(got, sampleJWT) {
-		t.Errorf("Scrub = %q; want the JWT hidden even when not among the secrets", got)
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if l != "" && !strings.HasPrefix(l, "> ") && !strings.HasPrefix(l, "< ") && l != ">" && l != "<" {
+			t.Errorf("trace line %q has no direction prefix", l)
+		}
 	}
-	if got := Scrub("abc is short", "abc"); got != "abc is short" {
-		t.Errorf("Scrub with a 3-character secret = %q; short values are not scrubbed (they would hide ordinary words)", got)
+}
+
+// TestRedirectErrorOneLine: a Location's host is the server's text; a bidi override in it is
+// escaped.
+func TestRedirectErrorOneLine(t *testing.T) {
+	err := &RedirectError{StatusCode: 307, Location: "https://\u202emoc.live"}
+	if s := err.Error(); strings.Contains(s, "\u202e") || !strings.Contains(s, `https://\u202emoc.live`) {
+		t.Errorf("Error() = %q; want the override escaped", s)
 	}
 }

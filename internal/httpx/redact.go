@@ -6,12 +6,12 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
-// Secret names, by where they travel. Matching is case-sensitive for XML elements and JSON keys
-// (the protocols are) and exact for form fields.
+// Secret names, by where they travel. Form fields match exactly (rawsts writes them); header
+// names match in any case, as HTTP has them; XML elements and JSON keys match in any case and
+// JSON keys in any spelling (see jsonKey), since what echoes them is not always AWS.
 var (
 	secretFormFields = map[string]bool{
 		"WebIdentityToken":     true,
@@ -19,7 +19,6 @@ var (
 		"TokenCode":            true,
 		"X-Amz-Security-Token": true,
 		"X-Amz-Signature":      true,
-		"X-Amz-Credential":     false, // the access key id is not a secret; kept for teaching
 	}
 	secretHeaders = map[string]bool{
 		"X-Amz-Security-Token": true,
@@ -27,33 +26,156 @@ var (
 		"Set-Cookie":           true,
 		"Proxy-Authorization":  true,
 	}
-	xmlSecrets  = regexp.MustCompile(`(?s)<(SecretAccessKey|SessionToken|SAMLAssertion|WebIdentityToken)>(.*?)</(SecretAccessKey|SessionToken|SAMLAssertion|WebIdentityToken)>`)
-	jsonSecrets = regexp.MustCompile(`"(PASSWORD|NEW_PASSWORD|SECRET_HASH|PASSWORD_CLAIM_SIGNATURE|PASSWORD_CLAIM_SECRET_BLOCK|SECRET_BLOCK|REFRESH_TOKEN|SMS_MFA_CODE|SOFTWARE_TOKEN_MFA_CODE|EMAIL_OTP_CODE|SMS_OTP_CODE|DEVICE_PASSWORD|IdToken|AccessToken|RefreshToken|Session|ClientSecret|SecretAccessKey|SessionToken|value|token|oidcToken|id_token|access_token|refresh_token)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
-	signature   = regexp.MustCompile(`Signature=[0-9a-fA-F]+`)
+	// jsonSecretKeys are secret JSON keys as jsonKey spells them: PASSWORD, SECRET_HASH,
+	// IdToken, idToken, id_token and secretAccessKey are password, secrethash, idtoken and
+	// secretaccesskey.
+	jsonSecretKeys = map[string]bool{
+		"password": true, "newpassword": true, "devicepassword": true, "secrethash": true,
+		"passwordclaimsignature": true, "passwordclaimsecretblock": true, "secretblock": true,
+		"refreshtoken": true, "idtoken": true, "accesstoken": true, "session": true,
+		"smsmfacode": true, "softwaretokenmfacode": true, "emailotpcode": true, "smsotpcode": true,
+		"clientsecret": true, "secretaccesskey": true, "awssecretaccesskey": true,
+		"sessiontoken": true, "awssessiontoken": true, "xamzsecuritytoken": true,
+		"token": true, "oidctoken": true, "webidentitytoken": true, "samlassertion": true,
+		"authorization": true, "cookie": true, "setcookie": true,
+	}
+	// jsonSecretKeysExact are secret only as spelled: GitHub's OIDC reply carries the token
+	// in "value", but "Value" is an ordinary field elsewhere (user attributes).
+	jsonSecretKeysExact = map[string]bool{"value": true}
+
+	// xmlOpen is the start tag of a secret element, in any case, with or without a namespace
+	// prefix, attributes or space before '>', or XML-escaped inside other text (&lt;…&gt;).
+	// Group 1 is the local name, group 2 the '/' of an empty-element tag.
+	xmlOpen = regexp.MustCompile(`(?i)(?:<|&lt;)(?:[A-Za-z_][\w.-]*:)?(SecretAccessKey|SessionToken|SAMLAssertion|WebIdentityToken)(?:\s[^<>]*?)?(/?)(?:>|&gt;)`)
+	// xmlClose is the end tag of one; group 1 is the local name.
+	xmlClose = regexp.MustCompile(`(?i)(?:</|&lt;/)(?:[A-Za-z_][\w.-]*:)?(SecretAccessKey|SessionToken|SAMLAssertion|WebIdentityToken)\s*(?:>|&gt;)`)
+	// jsonPair is a JSON member whose value is a string: group 1 the key, 2 the colon and
+	// spaces, 3 the value as written. A value cut off by the end of the text runs to the end.
+	jsonPair  = regexp.MustCompile(`"([A-Za-z0-9_.:\-]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)(?:"|\\?\z)`)
+	signature = regexp.MustCompile(`Signature=([0-9a-fA-F]+)`)
 )
+
+// jsonKey is how a JSON key is compared: lower case, without '_' and '-'.
+func jsonKey(k string) string { return keyFolder.Replace(strings.ToLower(k)) }
+
+var keyFolder = strings.NewReplacer("_", "", "-", "")
+
+func isSecretJSONKey(k string) bool { return jsonSecretKeysExact[k] || jsonSecretKeys[jsonKey(k)] }
+
+func isForm(contentType string) bool {
+	return strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded")
+}
 
 // Redacted is how a secret value of n characters is shown.
 func Redacted(n int) string { return fmt.Sprintf("<redacted %d chars>", n) }
 
-// Redact returns body with every secret value replaced by [Redacted]: form fields
-// (WebIdentityToken, SAMLAssertion …), XML elements (SecretAccessKey, SessionToken) and JSON
-// keys (PASSWORD, IdToken, RefreshToken, SECRET_HASH …). The content type picks the rules; an
-// unknown type gets the XML and JSON rules, which are harmless on other text.
+// Redact returns body with every secret value it carries by name replaced by [Redacted]: form
+// fields (WebIdentityToken, SAMLAssertion …), XML elements (SecretAccessKey, SessionToken …,
+// also namespace-prefixed, with attributes or XML-escaped) and JSON keys (PASSWORD, IdToken,
+// idToken, RefreshToken, SECRET_HASH …). A value the end of the body cuts off (a truncated
+// reply) is redacted to the end. The content type picks the rules; any type but a form gets
+// the XML and JSON rules, which are harmless on other text. Values echoed under other names
+// are for [Secrets.Scrub].
 func Redact(contentType string, body []byte) []byte {
 	if len(body) == 0 {
 		return body
 	}
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+	if isForm(contentType) {
 		return []byte(RedactForm(string(body)))
 	}
-	out := xmlSecrets.ReplaceAllFunc(body, func(m []byte) []byte {
-		sub := xmlSecrets.FindSubmatch(m)
-		return []byte(fmt.Sprintf("<%s>%s</%s>", sub[1], Redacted(len(strings.TrimSpace(string(sub[2])))), sub[3]))
-	})
-	out = jsonSecrets.ReplaceAllFunc(out, func(m []byte) []byte {
-		sub := jsonSecrets.FindSubmatch(m)
-		return []byte(fmt.Sprintf("%q%s%q", sub[1], sub[2], Redacted(len(sub[3]))))
-	})
+	return []byte(redactJSON(redactXML(string(body))))
+}
+
+// xmlSecretSpans returns where the values of secret elements are in text: from the end of
+// the start tag to the start of the matching end tag, or to the end of text when there is
+// none.
+func xmlSecretSpans(text string) [][2]int {
+	var spans [][2]int
+	for pos := 0; pos < len(text); {
+		m := xmlOpen.FindStringSubmatchIndex(text[pos:])
+		if m == nil {
+			break
+		}
+		start := pos + m[1]
+		if m[4] < m[5] { // <SessionToken/>: no value
+			pos = start
+			continue
+		}
+		name := text[pos+m[2] : pos+m[3]]
+		end, next := len(text), len(text)
+		for at := start; at < len(text); {
+			c := xmlClose.FindStringSubmatchIndex(text[at:])
+			if c == nil {
+				break
+			}
+			if strings.EqualFold(text[at+c[2]:at+c[3]], name) {
+				end, next = at+c[0], at+c[1]
+				break
+			}
+			at += c[1]
+		}
+		spans = append(spans, [2]int{start, end})
+		pos = next
+	}
+	return spans
+}
+
+func redactXML(text string) string {
+	spans := xmlSecretSpans(text)
+	if len(spans) == 0 {
+		return text
+	}
+	var b strings.Builder
+	pos := 0
+	for _, sp := range spans {
+		b.WriteString(text[pos:sp[0]])
+		b.WriteString(Redacted(len(strings.TrimSpace(text[sp[0]:sp[1]]))))
+		pos = sp[1]
+	}
+	b.WriteString(text[pos:])
+	return b.String()
+}
+
+// xmlSecretValues returns the values of the secret elements of text, as written (trimmed;
+// a CDATA section unwrapped).
+func xmlSecretValues(text string) []string {
+	var out []string
+	for _, sp := range xmlSecretSpans(text) {
+		v := strings.TrimSpace(text[sp[0]:sp[1]])
+		if inner, ok := strings.CutPrefix(v, "<![CDATA["); ok {
+			v, _, _ = strings.Cut(inner, "]]>")
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func redactJSON(text string) string {
+	var b strings.Builder
+	pos := 0
+	for _, m := range jsonPair.FindAllStringSubmatchIndex(text, -1) {
+		if !isSecretJSONKey(text[m[2]:m[3]]) {
+			continue
+		}
+		b.WriteString(text[pos:m[6]])
+		b.WriteString(Redacted(m[7] - m[6]))
+		pos = m[7]
+	}
+	if pos == 0 {
+		return text
+	}
+	b.WriteString(text[pos:])
+	return b.String()
+}
+
+// jsonSecretValues returns the values of the secret keys of text, as written (escaped).
+func jsonSecretValues(text string) []string {
+	var out []string
+	for _, m := range jsonPair.FindAllStringSubmatchIndex(text, -1) {
+		if isSecretJSONKey(text[m[2]:m[3]]) {
+			out = append(out, text[m[6]:m[7]])
+		}
+	}
 	return out
 }
 
@@ -115,47 +237,4 @@ func sortedHeaderLines(h http.Header) []string {
 		}
 	}
 	return lines
-}
-
-// jwtLike matches a compact JWS/JWT, which an error message or a proxy's page might quote.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
-
-// SecretValues returns the secret values a request body carries — the same form fields and JSON
-// keys [Redact] hides — so that text which might echo them (an error message, a proxy's error
-// page) can be passed through [Scrub].
-func SecretValues(contentType string, body []byte) []string {
-	var out []string
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return nil
-		}
-		for name, values := range form {
-			if secretFormFields[name] {
-				out = append(out, values...)
-			}
-		}
-		return out
-	}
-	for _, m := range jsonSecrets.FindAllSubmatch(body, -1) {
-		if v, err := strconv.Unquote(`"` + string(m[3]) + `"`); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// Scrub returns text with each of secrets (those of 4 characters or more), as given or
-// URL-encoded, and anything shaped like a JWT replaced by [Redacted].
-func Scrub(text string, secrets ...string) string {
-	for _, s := range secrets {
-		if len(s) < 4 {
-			continue
-		}
-		text = strings.ReplaceAll(text, s, Redacted(len(s)))
-		if enc := url.QueryEscape(s); enc != s {
-			text = strings.ReplaceAll(text, enc, Redacted(len(s)))
-		}
-	}
-	return jwtLike.ReplaceAllStringFunc(text, func(s string) string { return Redacted(len(s)) })
 }

@@ -5,20 +5,50 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
-// TraceTransport is an http.RoundTripper that writes every request and response to W, with
-// secrets redacted, in a form close to HTTP/1.1 on the wire: "> " before what was sent and
-// "< " before what came back. It is what the CLI's --trace installs.
+// TraceTransport is an http.RoundTripper that writes every request and response to W, in a form
+// close to HTTP/1.1 on the wire: "> " before what was sent and "< " before what came back.
+// It is what the CLI's --trace installs.
+//
+// Secrets are hidden twice: by name ([Redact], [RedactHeader], [RedactForm]: the form fields,
+// headers, JSON keys and XML elements that carry them), and by value ([Secrets.Scrub]), so that a
+// server echoing one elsewhere — in a header, an HTML page, another key, encoded — does not
+// carry it into the trace. The values are those of Secrets plus every secret a traced request
+// or reply carries by name, which the transport adds to Secrets as it sees them.
+//
+// Server text cannot act on the terminal: in every line, control characters other than tabs
+// are escaped as %q escapes them, a body's lines each get their "< " (a lone \r is shown as
+// \r, so it cannot return over the prefix), and a body cut at the 1 MiB cap or by a failed
+// read is scrubbed as cut text ([Secrets.ScrubCut]).
 type TraceTransport struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
-	// W receives the trace; writes are serialised.
+	// W receives the trace; writes are serialised, one per exchange.
 	W io.Writer
+	// Secrets holds the values to hide besides those the requests carry (a password, a
+	// client secret, the signing credentials); nil means a set of the transport's own.
+	Secrets *Secrets
 
-	mu sync.Mutex
+	mu  sync.Mutex
+	own *Secrets
+}
+
+func (t *TraceTransport) secrets() *Secrets {
+	if t.Secrets != nil {
+		return t.Secrets
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.own == nil {
+		t.own = &Secrets{}
+	}
+	return t.own
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -30,38 +60,68 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var reqBody []byte
 	if req.Body != nil && req.GetBody != nil {
 		if rc, err := req.GetBody(); err == nil {
-			reqBody, _ = io.ReadAll(rc)
+			reqBody, _ = io.ReadAll(io.LimitReader(rc, MaxBodySize+1))
 			rc.Close()
 		}
 	}
+	secrets := t.secrets()
+	reqType := req.Header.Get("Content-Type")
+	secrets.AddHeader(req.Header)
+	secrets.AddForm(req.URL.Query())
+	secrets.AddBody(reqType, reqBody)
+
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "> %s %s %s\n", req.Method, req.URL.RequestURI(), "HTTP/1.1")
-	fmt.Fprintf(&buf, "> Host: %s\n", req.URL.Host)
+	line := func(prefix, s string) {
+		buf.WriteString(prefix)
+		buf.WriteString(textsafe.Line(secrets.Scrub(s)))
+		buf.WriteByte('\n')
+	}
+	uri := req.URL.EscapedPath()
+	if uri == "" {
+		uri = "/"
+	}
+	if req.URL.RawQuery != "" {
+		uri += "?" + RedactForm(req.URL.RawQuery)
+	}
+	line("> ", req.Method+" "+uri+" HTTP/1.1")
+	line("> ", "Host: "+req.URL.Host)
 	for _, l := range sortedHeaderLines(RedactHeader(req.Header)) {
-		fmt.Fprintf(&buf, "> %s\n", l)
+		line("> ", l)
 	}
 	buf.WriteString(">\n")
-	writeBody(&buf, "> ", Redact(req.Header.Get("Content-Type"), reqBody))
+	t.writeBody(&buf, "> ", reqType, reqBody, false)
 
 	start := time.Now()
 	resp, err := base.RoundTrip(req)
 	elapsed := time.Since(start).Round(time.Millisecond)
 	if err != nil {
-		fmt.Fprintf(&buf, "< (no response after %v: %v)\n\n", elapsed, err)
+		line("< ", fmt.Sprintf("(no response after %v: %v)", elapsed, err))
+		buf.WriteString("\n")
 		t.flush(buf.Bytes())
 		return nil, err
 	}
 	respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	fmt.Fprintf(&buf, "< %s %s (%v)\n", resp.Proto, resp.Status, elapsed)
+	shown, over := respBody, len(respBody) > MaxBodySize
+	if over {
+		shown = respBody[:MaxBodySize]
+	}
+	respType := resp.Header.Get("Content-Type")
+	// Learn what the reply carries before printing any of it: a header may echo the body.
+	secrets.AddHeader(resp.Header)
+	secrets.AddBody(respType, shown)
+	line("< ", fmt.Sprintf("%s %s (%v)", resp.Proto, resp.Status, elapsed))
 	for _, l := range sortedHeaderLines(RedactHeader(resp.Header)) {
-		fmt.Fprintf(&buf, "< %s\n", l)
+		line("< ", l)
 	}
 	buf.WriteString("<\n")
-	writeBody(&buf, "< ", Redact(resp.Header.Get("Content-Type"), respBody))
+	t.writeBody(&buf, "< ", respType, shown, over || readErr != nil)
+	if over {
+		line("< ", fmt.Sprintf("(the body goes on past the %d-byte cap; the rest was not read)", MaxBodySize))
+	}
 	if readErr != nil {
-		fmt.Fprintf(&buf, "< (body read failed: %v)\n", readErr)
+		line("< ", fmt.Sprintf("(body read failed: %v)", readErr))
 	}
 	buf.WriteString("\n")
 	t.flush(buf.Bytes())
@@ -74,13 +134,21 @@ func (t *TraceTransport) flush(b []byte) {
 	t.W.Write(b)
 }
 
-func writeBody(buf *bytes.Buffer, prefix string, body []byte) {
+// writeBody writes body, its secrets hidden by name and by value (as cut text when cut), one
+// "prefix" line per line of the body.
+func (t *TraceTransport) writeBody(buf *bytes.Buffer, prefix, contentType string, body []byte, cut bool) {
 	if len(body) == 0 {
 		return
 	}
-	for _, line := range bytes.Split(bytes.TrimRight(body, "\n"), []byte("\n")) {
+	text := string(Redact(contentType, body))
+	if cut {
+		text = t.secrets().ScrubCut(text)
+	} else {
+		text = t.secrets().Scrub(text)
+	}
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		buf.WriteString(prefix)
-		buf.Write(line)
+		buf.WriteString(textsafe.Line(strings.TrimSuffix(l, "\r")))
 		buf.WriteByte('\n')
 	}
 }

@@ -77,6 +77,7 @@ func (c *Client) do(ctx context.Context, action string, params url.Values) (*aws
 		HTTPClient: c.HTTPClient,
 		UserAgent:  c.UserAgent,
 		Retry:      retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff},
+		Secrets:    []string{c.Credentials.SecretAccessKey, c.Credentials.SessionToken},
 		Sign: func(req *http.Request, body []byte) error {
 			_, err := signer.SignHTTP(req, c.Credentials, sigv4.HashPayload(body), "iam", region, now())
 			return err

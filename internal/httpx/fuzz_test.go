@@ -1,0 +1,79 @@
+package httpx
+
+import (
+	"encoding/base64"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+var marker = regexp.MustCompile(`<redacted \d+ chars>`)
+
+// FuzzScrub checks the promise of Secrets: a secret of 4 bytes or more, put into any text as it
+// is or in one of the encodings a server echoes in, is not in what Scrub returns (markers aside:
+// a secret may be a piece of "<redacted N chars>").
+func FuzzScrub(f *testing.F) {
+	f.Add("denied: ", sessionToken, " end", uint8(0))
+	f.Add("<html>", `p@ss/w+rd "é" <&>\ ~x`, "</html>", uint8(1))
+	f.Add(`{"m":"`, "pw-\U0001F511-key\u2028end", `"}`, uint8(3))
+	f.Add("%%%", "%25%2540", "&amp;", uint8(2))
+	f.Add(`\\\`, `\\u0041\\`, `\`, uint8(3))
+	f.Add("&&&", "&amp;&#43;", ";;", uint8(4))
+	f.Add("x", "abcd", "y", uint8(5))
+	encodings := []func(string) string{
+		func(s string) string { return s },
+		url.QueryEscape,
+		url.PathEscape,
+		func(s string) string { b := jsonString(s); return b[1 : len(b)-1] },
+		xmlEscape,
+		func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
+		func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+	}
+	f.Fuzz(func(t *testing.T, before, secret, after string, which uint8) {
+		enc := encodings[int(which)%len(encodings)]
+		if len(secret) < minSecretLen || allDigits(secret) || strings.Contains(secret, "\x00") || !utf8.ValidString(secret) {
+			return
+		}
+		echoed := enc(secret)
+		got := NewSecrets(secret).Scrub(before + echoed + after)
+		if strings.Contains(marker.ReplaceAllString(got, "\x00"), echoed) {
+			t.Fatalf("Scrub(%q + %q + %q) = %q; the echo is still there", before, echoed, after, got)
+		}
+	})
+}
+
+// FuzzRedact checks the name rules: the value of a secret XML element (any prefix, attributes,
+// spaces, end tag or none) or JSON key (any spelling, closing quote or none) is not in what
+// Redact returns, whatever text surrounds it (text without quotes, backslashes or markup, which
+// would change where the value is).
+func FuzzRedact(f *testing.F) {
+	f.Add("<r>", "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE", "</r>", uint8(0), true)
+	f.Add(`{"a":1,`, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "}", uint8(5), false)
+	f.Add("", "p\u00e9ss w\tord", "", uint8(3), true)
+	shapes := []struct{ open, close string }{
+		{"<SessionToken>", "</SessionToken>"},
+		{`<a:SecretAccessKey xmlns:a="urn:x">`, "</a:SecretAccessKey >"},
+		{"<sessiontoken\n>", "</SESSIONTOKEN>"},
+		{`"IdToken":"`, `"`},
+		{`"secret_access_key" : "`, `"`},
+		{`"refreshToken":"`, `"`},
+		{`"PASSWORD":"`, `"`},
+		{"&lt;SessionToken&gt;", "&lt;/SessionToken&gt;"},
+	}
+	f.Fuzz(func(t *testing.T, before, value, after string, which uint8, closed bool) {
+		if strings.ContainsAny(before+after, "\"\\<>&") || strings.ContainsAny(value, "\"\\<>&") || len(value) < minSecretLen {
+			return
+		}
+		sh := shapes[int(which)%len(shapes)]
+		body := before + sh.open + value
+		if closed {
+			body += sh.close + after
+		}
+		got := string(Redact("application/json", []byte(body)))
+		if strings.Contains(got, value) && !strings.Contains(sh.open+sh.close+before+after, value) {
+			t.Fatalf("Redact(%q) = %q; the value is still there", body, got)
+		}
+	})
+}
