@@ -63,7 +63,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s (the token goes in --web-identity-token or --web-identity-token-file)", describeArg(pos[0]))
 	}
-	if err := checkOutputFormat(o.output); err != nil {
+	if err := checkOutputFlags(o.output, o.profile); err != nil {
 		return usageError(s, name, "%v", err)
 	}
 
@@ -97,7 +97,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	text, err := formatCredentials(o.output, o.profile, assumeResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
-		return exitUsage
+		return exitTransport
 	}
 	fmt.Fprint(s.stdout, text)
 	return exitOK

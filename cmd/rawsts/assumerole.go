@@ -69,8 +69,11 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if err := checkOutputFormat(o.output); err != nil {
+	if err := checkOutputFlags(o.output, o.profile); err != nil {
 		return usageError(s, name, "%v", err)
+	}
+	if code, ok := profileFlagError(s, name, "--source-profile", o.sourceProfile); !ok {
+		return code
 	}
 	if o.in.RoleArn == "" {
 		return usageError(s, name, "no role: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME")
@@ -106,7 +109,7 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	text, err := formatCredentials(o.output, o.profile, assumeRoleResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
-		return exitUsage
+		return exitTransport
 	}
 	fmt.Fprint(s.stdout, text)
 	return exitOK

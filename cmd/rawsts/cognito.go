@@ -128,7 +128,12 @@ func cognitoLogin(ctx context.Context, s *streams, args []string, deps cognitoDe
 	if tokens == nil {
 		return code
 	}
-	fmt.Fprint(s.stdout, formatTokens(o.output, tokens, flow == cognitoauth.FlowRefresh))
+	text, err := formatTokens(o.output, tokens, flow == cognitoauth.FlowRefresh)
+	if err != nil {
+		errorf(s, "%v", err)
+		return exitTransport
+	}
+	fmt.Fprint(s.stdout, text)
 	return exitOK
 }
 
@@ -144,7 +149,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if err := checkOutputFormat(a.output); err != nil {
+	if err := checkOutputFlags(a.output, a.profile); err != nil {
 		return usageError(s, name, "%v", err)
 	}
 	// --endpoint is STS's and, unless --cognito-endpoint says otherwise, Cognito's too: the
@@ -180,7 +185,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	text, err := formatCredentials(a.output, a.profile, assumeResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
-		return exitUsage
+		return exitTransport
 	}
 	fmt.Fprint(s.stdout, text)
 	return exitOK

@@ -62,6 +62,9 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 	if !ok {
 		return code
 	}
+	if code, ok := profileFlagError(s, name, "--profile", o.profile); !ok {
+		return code
+	}
 	switch {
 	case len(pos) == 0:
 		return usageError(s, name, "no URL: rawsts sign [flags] https://HOST/PATH")

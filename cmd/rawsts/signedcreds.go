@@ -20,6 +20,12 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 	var creds sigv4.Credentials
 	var from string
 	var err error
+	if p := s.getenv("AWS_PROFILE"); profile == "" && p != "" {
+		if err := checkProfileName("AWS_PROFILE", p); err != nil {
+			errorf(s, "%v (nothing was sent)", err)
+			return sigv4.Credentials{}, "", exitUsage
+		}
+	}
 	if profile != "" {
 		path := sigv4.SharedCredentialsFile(s.getenv)
 		creds, err = sigv4.LoadSharedCredentials(path, profile)
