@@ -107,6 +107,9 @@ func (e *ParseError) Error() string {
 	return "trustpolicy: " + e.Path + ": " + e.Msg
 }
 
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // ErrEmpty is returned by Parse for an empty or all-blank input.
 var ErrEmpty = errors.New("trustpolicy: empty document")
 
@@ -119,6 +122,12 @@ func Parse(data []byte) (*Policy, error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
 		return nil, ErrEmpty
+	}
+	if bytes.HasPrefix(data, utf8BOM) {
+		// JSON has no byte-order mark (RFC 8259 §8.1); editors on Windows add one. Whether IAM
+		// accepts a document that starts with one is not documented: refuse it in words rather
+		// than as "invalid character 'ï'".
+		return nil, &ParseError{Msg: "the document starts with a UTF-8 byte-order mark (bytes EF BB BF), which is not JSON; save it as UTF-8 without a BOM"}
 	}
 	if hasFoldPrefix(data, "%7b") {
 		s, err := url.PathUnescape(string(data))

@@ -88,8 +88,7 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	o.in.Policy = policy
 	o.in.PolicyArns, o.in.Tags, o.in.TransitiveTagKeys = o.policyArns, o.tags, o.transitive
 	if err := o.in.Validate(); err != nil {
-		errorf(s, "%v (nothing was sent)", strings.TrimPrefix(err.Error(), "sts: "))
-		return exitUsage
+		return reportSTSError(s, nil, err)
 	}
 
 	client, code := newSignedSTSClient(s, o.sourceProfile, o.region, o.endpoint, o.trace, o.timeout)
@@ -104,7 +103,7 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	}
 	out, err := client.AssumeRole(ctx, &o.in)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	text, err := formatCredentials(o.output, o.profile, assumeRoleResult(out))
 	if err != nil {
@@ -149,7 +148,7 @@ func dryRunSTS(s *streams, client *sts.Client, call func(context.Context) error)
 		if err == nil {
 			err = errors.New("no request was made")
 		}
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	writeWireRequest(s.stdout, capture.req, capture.body)
 	return exitOK

@@ -121,7 +121,7 @@ func cognitoLogin(ctx context.Context, s *streams, args []string, deps cognitoDe
 	if o.endpoint == "" {
 		var err error
 		if o.endpoint, err = cognitoauth.EndpointFromEnv(s.getenv); err != nil {
-			return usageError(s, name, "%v", err)
+			return usageError(s, name, "%s", plain(err))
 		}
 	}
 	tokens, flow, code := o.login(ctx, s, name, *region, *trace, *timeout, deps)
@@ -160,7 +160,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	if o.endpoint == "" {
 		var err error
 		if o.endpoint, err = cognitoauth.EndpointFromEnv(s.getenv); err != nil {
-			return usageError(s, name, "%v", err)
+			return usageError(s, name, "%s", plain(err))
 		}
 	}
 	// Check the STS input before logging in, with a stand-in for the token to come.
@@ -180,7 +180,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	in.WebIdentityToken = tokens.IdToken
 	out, err := client.AssumeRoleWithWebIdentity(ctx, in)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	text, err := formatCredentials(a.output, a.profile, assumeResult(out))
 	if err != nil {
@@ -247,7 +247,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow == cognitoauth.FlowAdminPassword {
 		creds, _, err := sigv4.ResolveCredentials(s.getenv)
 		if err != nil {
-			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %v", err)
+			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %s (nothing was sent)", plain(err))
 			return fail(exitUsage)
 		}
 		c.Credentials = &creds
@@ -264,15 +264,27 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow != cognitoauth.FlowRefresh {
 		pw, err := a.password(ctx)
 		if err != nil {
-			return fail(reportAnswerError(s, name, err))
+			return fail(reportAnswerError(s, name, o.where(region), err))
 		}
 		in.Password = pw
 	}
 	tokens, err := c.Login(ctx, in, a)
 	if err != nil {
-		return fail(reportCognitoError(s, name, err))
+		return fail(reportCognitoError(s, name, o.where(region), err))
 	}
 	return tokens, flow, exitOK
+}
+
+// where names the Cognito endpoint a login talks to, for messages: --endpoint (or the
+// environment's), else the regional endpoint of the pool.
+func (o *cognitoOptions) where(region string) string {
+	if o.endpoint != "" {
+		return o.endpoint
+	}
+	if region == "" {
+		region, _, _ = strings.Cut(o.poolID, "_")
+	}
+	return "https://cognito-idp." + region + ".amazonaws.com/"
 }
 
 // parseAttributes turns NAME=VALUE flags into a map.

@@ -57,7 +57,7 @@ func runDecodeAuth(ctx context.Context, s *streams, args []string) int {
 	}
 	out, err := client.DecodeAuthorizationMessage(ctx, msg)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	// STS decodes the message into a JSON document; printed indented, its strings stay
 	// escaped, so nothing in it reaches the terminal as a control character.

@@ -28,27 +28,28 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 	roleName := parts[5][strings.LastIndexByte(parts[5], '/')+1:]
 	creds, from, err := sigv4.ResolveCredentials(s.getenv)
 	if err != nil {
-		errorf(s, "--fetch: %v", err)
+		errorf(s, "--fetch reads the role from IAM and needs AWS credentials: %s (nothing was sent)", plain(err))
 		return exitUsage
 	}
 	endpoint := o.endpointIAM
 	if endpoint == "" {
 		if endpoint, _, err = awsenv.EndpointURL(s.getenv, "AWS_ENDPOINT_URL_IAM"); err != nil {
-			errorf(s, "--fetch: %v", err)
+			errorf(s, "--fetch: %s (nothing was sent)", plain(err))
 			return exitUsage
 		}
 	}
 	c := &iam.Client{Credentials: creds, Partition: parts[1], Endpoint: endpoint,
 		HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now, UserAgent: "rawsts/" + buildVersion()}
+	where := endpoint
 	if endpoint == "" {
-		if _, _, err := iam.Endpoint(parts[1]); err != nil {
-			return usageError(s, name, "--fetch: %v (use --endpoint-iam)", err)
+		if where, _, err = iam.Endpoint(parts[1]); err != nil {
+			return usageError(s, name, "--fetch: %s (use --endpoint-iam)", plain(err))
 		}
 	}
 	if len(in.TrustPolicy) == 0 {
 		role, err := c.GetRole(ctx, roleName)
 		if err != nil {
-			return reportIAMError(s, err)
+			return reportIAMError(s, where, err)
 		}
 		doc, _ := json.Marshal(map[string]any{"Role": map[string]any{
 			"RoleName": role.RoleName, "Arn": role.Arn, "MaxSessionDuration": role.MaxSessionDuration,
@@ -65,13 +66,13 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 	if in.Providers == nil {
 		arns, err := c.ListOpenIDConnectProviders(ctx)
 		if err != nil {
-			return reportIAMError(s, err)
+			return reportIAMError(s, where, err)
 		}
 		in.Providers = []diagnose.Provider{}
 		for _, arn := range arns {
 			p, err := c.GetOpenIDConnectProvider(ctx, arn)
 			if err != nil {
-				return reportIAMError(s, err)
+				return reportIAMError(s, where, err)
 			}
 			in.Providers = append(in.Providers, diagnose.Provider{ARN: p.ARN, URL: p.URL, ClientIDs: p.ClientIDs, Thumbprints: p.Thumbprints})
 		}
@@ -83,13 +84,21 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 }
 
 // reportIAMError prints an IAM failure: 1 when IAM said no, 3 for everything on the way.
-func reportIAMError(s *streams, err error) int {
+// where names the IAM endpoint.
+func reportIAMError(s *streams, where string, err error) int {
 	var apiErr *iam.APIError
-	if errors.As(err, &apiErr) {
+	var respErr *iam.ResponseError
+	switch {
+	case errors.As(err, &apiErr):
 		errorf(s, "--fetch: %s (RequestId %s, HTTP %d); pass --trust-policy and --provider files instead",
 			strings.TrimPrefix(fmt.Sprintf("%s: %s", apiErr.Code, apiErr.Message), ": "), orNone(apiErr.RequestID), apiErr.StatusCode)
 		return exitRefused
+	case errors.As(err, &respErr):
+		errorf(s, "--fetch: %s", describeQueryReply("IAM", where, "--endpoint-iam", respErr))
+	case netProblem(err) != "":
+		errorf(s, "--fetch: cannot get a reply from IAM at %s: %s", where, netProblem(err))
+	default:
+		errorf(s, "--fetch: %s", plain(err))
 	}
-	errorf(s, "--fetch: %v", err)
 	return exitTransport
 }

@@ -107,7 +107,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 		}
 		u, sig, err := signer.PresignHTTP(r, creds, hash, service, region, at, time.Duration(o.expires)*time.Second)
 		if err != nil {
-			errorf(s, "%v", err)
+			errorf(s, "%s (nothing was sent)", plain(err))
 			return exitUsage
 		}
 		o.explain(s, sig, creds)
@@ -116,7 +116,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 	}
 	sig, err := signer.SignHTTP(r, creds, sigv4.HashPayload(body), service, region, at)
 	if err != nil {
-		errorf(s, "%v", err)
+		errorf(s, "%s (nothing was sent)", plain(err))
 		return exitUsage
 	}
 	o.explain(s, sig, creds)
@@ -258,7 +258,7 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request) int
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {
-		errorf(s, "%v", err)
+		errorf(s, "cannot get a reply from %s: %s", r.URL.Redacted(), why(err))
 		return exitTransport
 	}
 	defer resp.Body.Close()
@@ -267,7 +267,7 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request) int
 	}
 	// The body is streamed, not buffered: an S3 object may be large, and memory stays flat.
 	if _, err := io.Copy(s.stdout, resp.Body); err != nil {
-		errorf(s, "reading the response: %v", err)
+		errorf(s, "the reply from %s broke off: %s", r.URL.Host, why(err))
 		return exitTransport
 	}
 	if resp.StatusCode >= 400 {

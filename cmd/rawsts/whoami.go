@@ -40,7 +40,7 @@ func runWhoami(ctx context.Context, s *streams, args []string) int {
 	}
 	out, err := client.GetCallerIdentity(ctx)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	valid := visibleASCII // text: one value a line
 	if output == "json" {
