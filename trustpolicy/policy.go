@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Policy is a parsed trust policy document.
@@ -107,6 +108,19 @@ func (e *ParseError) Error() string {
 	return "trustpolicy: " + e.Path + ": " + e.Msg
 }
 
+// invalidUTF8At returns the offset of the first byte of data that does not start a valid
+// UTF-8 sequence.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
 // utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark.
 var utf8BOM = []byte("\xef\xbb\xbf")
 
@@ -135,6 +149,11 @@ func Parse(data []byte) (*Policy, error) {
 			return nil, &ParseError{Msg: "URL-encoded document does not decode: " + err.Error()}
 		}
 		data = []byte(s)
+	}
+	if !utf8.Valid(data) {
+		// Go's JSON decoder would turn the bytes into U+FFFD and go on; JSON exchanged between
+		// systems is UTF-8 (RFC 8259 §8.1), and the AWS CLI cannot even read such a file.
+		return nil, &ParseError{Msg: fmt.Sprintf("the document is not UTF-8 text (byte %d is not); save it as UTF-8", invalidUTF8At(data))}
 	}
 	root, dups, err := decodeJSON(data)
 	if err != nil {
