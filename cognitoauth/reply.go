@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 )
@@ -22,7 +23,7 @@ func decodeReply(op string, data []byte, out any) error {
 			if where == "" {
 				where = "the reply"
 			}
-			return fmt.Errorf("%s reply has a JSON %s where Cognito sends %s (%s)", op, typeErr.Value, typeErr.Type, where)
+			return fmt.Errorf("%s reply has a JSON %s where Cognito sends %s (%s)", op, typeErr.Value, jsonKind(typeErr.Type), where)
 		}
 		return fmt.Errorf("%s reply is not JSON: %w", op, err)
 	}
@@ -35,6 +36,26 @@ func decodeReply(op string, data []byte, out any) error {
 		}
 	}
 	return nil
+}
+
+// jsonKind names the JSON value a Go type decodes from: "an object", "a string" …
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
 }
 
 // checkDuplicateKeys reports the first object in data (valid JSON) that has a key twice,

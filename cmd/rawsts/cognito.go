@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -235,11 +234,9 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow != cognitoauth.FlowRefresh && o.username == "" {
 		return fail(usageError(s, name, "no user: pass --username NAME"))
 	}
-	maxAttempts := 0
-	if v := s.getenv("AWS_MAX_ATTEMPTS"); v != "" {
-		if maxAttempts, err = strconv.Atoi(v); err != nil || maxAttempts < 1 {
-			return fail(usageError(s, name, "AWS_MAX_ATTEMPTS=%q is not a positive integer", v))
-		}
+	maxAttempts, err := envMaxAttempts(s)
+	if err != nil {
+		return fail(usageError(s, name, "%v", err))
 	}
 	c := &cognitoauth.Client{UserPoolID: o.poolID, ClientID: o.clientID, ClientSecret: o.clientSecret,
 		Region: region, Endpoint: o.endpoint, HTTPClient: s.httpClient(trace, timeout), MaxAttempts: maxAttempts,

@@ -38,7 +38,11 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 			return exitUsage
 		}
 	}
-	c := &iam.Client{Credentials: creds, Partition: parts[1], Endpoint: endpoint,
+	maxAttempts, err := envMaxAttempts(s)
+	if err != nil {
+		return usageError(s, name, "%v", err)
+	}
+	c := &iam.Client{Credentials: creds, Partition: parts[1], Endpoint: endpoint, MaxAttempts: maxAttempts,
 		HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now, UserAgent: "rawsts/" + buildVersion()}
 	where := endpoint
 	if endpoint == "" {

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rawsts/rawsts/internal/awsquery"
@@ -29,17 +30,28 @@ import (
 // go command says "go: cannot find main module; see 'go help modules'".
 
 // packagePrefix matches the "pkg: " prefixes of our libraries' messages (and of the XML
-// library's), wherever a wrapped message put them.
-var packagePrefix = regexp.MustCompile(`\b(sts|sigv4|cognitoauth|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|verify): `)
+// library's and net/url's), wherever a wrapped message put them, and net/url's
+// `parse "URL": ` (the URL is already named).
+var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:(?:sts|sigv4|cognitoauth|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|verify|net/url|json): |parse "(?:[^"\\]|\\.)*": )`)
 
 // plain returns the text of err without package prefixes: the last resort for an error no
 // rendering below knows.
 func plain(err error) string {
-	return packagePrefix.ReplaceAllString(err.Error(), "")
+	return unchain(err.Error())
 }
 
-// printable escapes what a terminal would act on in server-sent or user-given text (control
-// characters, including newlines, and bytes that are not UTF-8) as Go's %q does, keeping the
+// unchain removes package prefixes from a message (see packagePrefix).
+func unchain(msg string) string {
+	// Twice: a prefix's own match consumes the space a directly following one starts with.
+	for i := 0; i < 2; i++ {
+		msg = packagePrefix.ReplaceAllString(msg, "$1")
+	}
+	return msg
+}
+
+// printable escapes what a terminal would act on, or hide, in server-sent or user-given text
+// (control characters, newlines included; format characters such as a byte-order mark, zero-width
+// spaces and bidirectional overrides; bytes that are not UTF-8) as Go's %q does, keeping the
 // rest as it is, so that the text stays on one line and cannot forge one. Text already
 // escaped comes back unchanged.
 func printable(s string) string {
@@ -49,7 +61,7 @@ func printable(s string) string {
 		switch {
 		case r == '\uFFFD' && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029':
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r):
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
@@ -160,6 +172,8 @@ func describeQueryReply(service, where, flag string, e *awsquery.ResponseError) 
 	switch {
 	case errors.Is(e.Err, httpx.ErrBodyTooLarge):
 		reason = fmt.Sprintf("the body is larger than %d bytes", httpx.MaxBodySize)
+	case errors.Is(e.Err, io.ErrUnexpectedEOF):
+		reason = "the connection closed before the end of the body"
 	case e.Err != nil:
 		reason = plain(e.Err)
 	}

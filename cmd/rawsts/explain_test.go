@@ -19,6 +19,8 @@ func TestPlainDropsPackageNames(t *testing.T) {
 		{"cognitoauth: malformed challenge: PASSWORD_VERIFIER has no SRP_B", "malformed challenge: PASSWORD_VERIFIER has no SRP_B"},
 		{"malformed XML: etree: invalid XML format", "malformed XML: invalid XML format"},
 		{"the costs: 3", "the costs: 3"},
+		{"--provider p.json: not JSON", "--provider p.json: not JSON"},
+		{`endpoint "https://x/\x7f" is not a URL: parse "https://x/\x7f": net/url: invalid control character in URL`, `endpoint "https://x/\x7f" is not a URL: invalid control character in URL`},
 	} {
 		if got := plain(errors.New(tt.in)); got != tt.want {
 			t.Errorf("plain(%q) = %q; want %q", tt.in, got, tt.want)
@@ -33,6 +35,7 @@ func TestPrintable(t *testing.T) {
 		{"\x1b[2Jred\r", `\x1b[2Jred\r`},
 		{"bad \xff byte", `bad \xff byte`},
 		{"nel\u0085 ls\u2028", `nel\u0085 ls\u2028`},
+		{"\ufeffbom, rtl\u202eoverride", `\ufeffbom, rtl\u202eoverride`},
 		{`already \n escaped`, `already \n escaped`},
 	} {
 		got := printable(tt.in)

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -251,9 +252,9 @@ func reportVerifyError(s *streams, err error) int {
 }
 
 // transportFailure reports whether err is the network failing on the way (nothing listened,
-// DNS, TLS, a timeout) rather than an answer that failed a check: the first exits 3, the second 1.
+// DNS, TLS, a timeout, a body cut short) rather than an answer that failed a check: the first exits 3, the second 1.
 func transportFailure(err error) bool {
 	var urlErr *url.Error
 	var netErr net.Error
-	return errors.As(err, &urlErr) || errors.As(err, &netErr)
+	return errors.As(err, &urlErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func reportSTSError(s *streams, client *sts.Client, err error) int {
 		}
 		return exitRefused
 	case errors.As(err, &inErr):
-		errorf(s, "%s (nothing was sent)", describeInputError(inErr))
+		errorf(s, "%s (nothing was sent)", unchain(describeInputError(inErr)))
 		return exitUsage
 	case errors.As(err, &respErr):
 		errorf(s, "%s", describeQueryReply("STS", where, "--endpoint", respErr))
@@ -122,6 +123,20 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// envMaxAttempts reads AWS_MAX_ATTEMPTS for the clients the CLI builds itself (Cognito, IAM;
+// sts.NewFromEnv reads it for STS): 0 when unset, meaning the client's default.
+func envMaxAttempts(s *streams) (int, error) {
+	v := strings.TrimSpace(s.getenv("AWS_MAX_ATTEMPTS"))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("AWS_MAX_ATTEMPTS=%q is not a positive integer", v)
+	}
+	return n, nil
 }
 
 // readAllCapped reads r up to max bytes and refuses more.

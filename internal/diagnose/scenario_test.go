@@ -297,3 +297,20 @@ func TestReportSpeaksWithoutPackageNames(t *testing.T) {
 		})
 	}
 }
+
+// TestParseProviderSpeaksJSON: a provider document of the wrong shape is described in JSON's
+// words, not Go's ("cannot unmarshal string into Go struct field .Provider.ClientIDList of type
+// []string").
+func TestParseProviderSpeaksJSON(t *testing.T) {
+	for _, tt := range []struct{ doc, want string }{
+		{`{"Url":"gitlab.com","ClientIDList":"sts.amazonaws.com"}`, "not an OIDC provider document: ClientIDList is a JSON string, where a provider document has a list"},
+		{`{"Url":42}`, "Url is a JSON number, where a provider document has a string"},
+		{`[[1]]`, "the document is a JSON array, where a provider document is an object"},
+		{`{"Url":"gitlab.com"} x`, "not an OIDC provider document: invalid character 'x' after top-level value"},
+	} {
+		_, err := diagnose.ParseProvider([]byte(tt.doc))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "Go ") {
+			t.Errorf("ParseProvider(%q) = %v; want %q", tt.doc, err, tt.want)
+		}
+	}
+}
