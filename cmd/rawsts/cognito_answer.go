@@ -145,10 +145,10 @@ func (a *answers) newPassword(ctx context.Context, c *cognitoauth.Challenge) (ma
 			continue
 		}
 		if t == nil {
-			missing = append(missing, attr)
+			missing = append(missing, printable(attr))
 			continue
 		}
-		v, err := nonEmpty(t.readVisible(ctx, fmt.Sprintf("Required attribute %s: ", attr)))
+		v, err := nonEmpty(t.readVisible(ctx, fmt.Sprintf("Required attribute %s: ", printable(attr))))
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +162,7 @@ func (a *answers) newPassword(ctx context.Context, c *cognitoauth.Challenge) (ma
 }
 
 func (a *answers) mfaChoice(ctx context.Context, choices []string) (string, error) {
-	list := strings.Join(choices, ", ")
+	list := printable(strings.Join(choices, ", ")) // Cognito's text, shown on the terminal
 	switch {
 	case a.o.mfaType != "":
 		if len(choices) > 0 && !slices.Contains(choices, a.o.mfaType) {
@@ -184,7 +184,7 @@ func (a *answers) code(ctx context.Context, c *cognitoauth.Challenge) (string, e
 	}
 	where := ""
 	if d := c.Parameters["CODE_DELIVERY_DESTINATION"]; d != "" {
-		where = " sent to " + d
+		where = " sent to " + printable(d) // Cognito's text, shown on the terminal
 	}
 	if t := a.term(); t != nil {
 		return nonEmpty(t.readSecret(ctx, fmt.Sprintf("%s code%s: ", c.Name, where)))
