@@ -244,7 +244,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow == cognitoauth.FlowAdminPassword {
 		creds, _, err := sigv4.ResolveCredentials(s.getenv)
 		if err != nil {
-			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %s (nothing was sent)", plain(err))
+			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %s (nothing was sent)", credentialsProblem(err))
 			return fail(exitUsage)
 		}
 		c.Credentials = &creds

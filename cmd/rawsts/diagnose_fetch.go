@@ -28,7 +28,7 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 	roleName := parts[5][strings.LastIndexByte(parts[5], '/')+1:]
 	creds, from, err := sigv4.ResolveCredentials(s.getenv)
 	if err != nil {
-		errorf(s, "--fetch reads the role from IAM and needs AWS credentials: %s (nothing was sent)", plain(err))
+		errorf(s, "--fetch reads the role from IAM and needs AWS credentials: %s (nothing was sent)", credentialsProblem(err))
 		return exitUsage
 	}
 	endpoint := o.endpointIAM

@@ -51,6 +51,12 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 	return creds, from, exitOK
 }
 
+// credentialsProblem says why sigv4 found no credentials, once: without the package prefix and
+// without the "no AWS credentials found" the message already says in its own words.
+func credentialsProblem(err error) string {
+	return strings.TrimSuffix(plain(err), ": "+plain(sigv4.ErrNoCredentials))
+}
+
 // newSignedSTSClient builds the sts.Client of a signed command: newSTSClient's settings plus
 // the credentials signingCredentials finds (profile as there). It returns nil and an exit code
 // when either step fails; nothing has been sent then.
