@@ -186,9 +186,8 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 			err := decodeError(resp.StatusCode, resp.Header, data, secrets)
 			return retryable(resp.StatusCode, err), err
 		}
-		if err := json.Unmarshal(data, out); err != nil {
-			return false, &ResponseError{StatusCode: resp.StatusCode, Snippet: secrets.Snippet(jsonType, data, snippetLen),
-				Err: fmt.Errorf("%s reply is not JSON: %w", op, err)}
+		if err := decodeReply(op, data, out); err != nil {
+			return false, &ResponseError{StatusCode: resp.StatusCode, Snippet: secrets.Snippet(jsonType, data, snippetLen), Err: err}
 		}
 		return false, nil
 	})

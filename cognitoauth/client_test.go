@@ -278,7 +278,7 @@ func TestRequestShape(t *testing.T) {
 	var got []*http.Request
 	record := func(w http.ResponseWriter, r *http.Request) {
 		got = append(got, r)
-		reply(200, `{"AuthenticationResult":{"IdToken":"id"}}`)(w, r)
+		reply(200, `{"AuthenticationResult":{"IdToken":"id","AccessToken":"at","ExpiresIn":3600,"TokenType":"Bearer"}}`)(w, r)
 	}
 	s, _ := server(t, record, record)
 	c := testClient(s.URL)

@@ -111,7 +111,9 @@ type Tokens struct {
 // Login runs the flow and every challenge until tokens or an unanswerable challenge.
 // PASSWORD_VERIFIER (SRP) is answered inside; NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA,
 // SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE go to ch; any other challenge ends the login with an
-// [*UnsupportedChallengeError]. Errors from Cognito are [*APIError].
+// [*UnsupportedChallengeError]. Errors from Cognito are [*APIError]; a reply Cognito does not
+// send (tokens without an IdToken, a token that is not base64url, a key twice, a body that is
+// more than one JSON value) is a [*ResponseError].
 func (c *Client) Login(ctx context.Context, in *LoginInput, ch Challenger) (*Tokens, error) {
 	flow := in.Flow
 	if flow == "" {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -69,6 +70,9 @@ type Token struct {
 
 	// claimProblems records claims STS reads whose JSON type is wrong; Lint reports them.
 	claimProblems []claimProblem
+	// duplicates names the header members and claims that appear more than once ("the claim
+	// \"aud\""); the decoded maps keep the last. Lint reports them.
+	duplicates []string
 }
 
 // SigningInput returns header.payload, the bytes the signature covers.
@@ -147,7 +151,47 @@ func Decode(raw string) (*Token, error) {
 	tok.RawClaims = claims
 	tok.Signature = decoded[2]
 	tok.Claims, tok.claimProblems = parseClaims(claims)
+	for _, k := range repeatedKeys(decoded[0]) {
+		tok.duplicates = append(tok.duplicates, "the header member "+strconv.Quote(k))
+	}
+	for _, k := range repeatedKeys(decoded[1]) {
+		tok.duplicates = append(tok.duplicates, "the claim "+strconv.Quote(k))
+	}
 	return tok, nil
+}
+
+// repeatedKeys returns the keys that appear more than once among the members of the JSON
+// object b (already decoded once, so valid), in the order of their second appearance. Nested
+// objects are not searched: their keys are not claims.
+func repeatedKeys(b []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	seen := map[string]bool{}
+	var out []string
+	depth := 0
+	wantKey := false
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		if k, ok := t.(string); ok && depth == 1 && wantKey {
+			if seen[k] {
+				out = append(out, k)
+			}
+			seen[k] = true
+			wantKey = false
+			continue
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			wantKey = depth == 1
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		wantKey = depth == 1 // a member's value has ended: the next string is a key
+	}
 }
 
 // checkShape names the common ways a pasted or read token is not a bare compact JWS.

@@ -117,6 +117,9 @@ const (
 	CodeSurroundingWhitespace = "surrounding-whitespace"
 	// CodeNoSub: the token has no sub claim for a trust policy to match. [warning]
 	CodeNoSub = "no-sub"
+	// CodeDuplicateMember: a header member or claim appears twice; which one STS reads is not
+	// documented. [warning]
+	CodeDuplicateMember = "duplicate-member"
 
 	// CodeGitHubSubRefForm: a GitHub sub of the form repo:ORG/REPO:ref:REF. [info]
 	CodeGitHubSubRefForm = "github-sub-ref-form"
@@ -150,7 +153,7 @@ var severities = map[string]Severity{
 
 	CodeIssuedInFuture: Warning, CodeIssTrailingSlash: Warning, CodeLifetimeTooLong: Warning,
 	CodeTagsClaimNeedsTagSession: Warning, CodeSourceIdentityNeedsSetSourceIdentity: Warning,
-	CodeSurroundingWhitespace: Warning, CodeNoSub: Warning,
+	CodeSurroundingWhitespace: Warning, CodeNoSub: Warning, CodeDuplicateMember: Warning,
 
 	CodeGitHubSubRefForm: Info, CodeGitHubSubEnvironmentForm: Info,
 	CodeGitHubSubPullRequestForm: Info, CodeGitHubSubImmutableForm: Info,

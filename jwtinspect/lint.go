@@ -111,6 +111,9 @@ func (l *linter) shape() {
 	for _, p := range l.tok.claimProblems {
 		l.add(CodeClaimType, "The %s claim is unusable: %s.", p.claim, p.reason)
 	}
+	for _, d := range l.tok.duplicates {
+		l.add(CodeDuplicateMember, "The token gives %s more than once; rawsts reads the last, and which one STS reads is not documented. Have the issuer send it once.", d)
+	}
 }
 
 func (l *linter) alg() {

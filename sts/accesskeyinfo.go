@@ -45,7 +45,7 @@ func (c *Client) getAccessKeyInfo(ctx context.Context, accessKeyID string) (*Get
 func decodeAccessKeyInfo(res *awsquery.Result) (*GetAccessKeyInfoOutput, error) {
 	out := &GetAccessKeyInfoOutput{RequestID: res.RequestID}
 	var err error
-	if out.Account, err = res.String("Account"); err != nil {
+	if out.Account, err = res.Shaped("Account", isAccountID, "a 12-digit account id"); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -134,9 +134,11 @@ func decodeAssumeRole(res *awsquery.Result) (*AssumeRoleOutput, error) {
 	if out.Credentials, err = decodeCredentials(res.Node); err != nil {
 		return nil, err
 	}
-	out.AssumedRoleUser = decodeAssumedRoleUser(res)
+	if out.AssumedRoleUser, err = decodeAssumedRoleUser(res); err != nil {
+		return nil, err
+	}
 	out.SourceIdentity = res.OptString("SourceIdentity")
-	if out.PackedPolicySize, err = res.OptInt("PackedPolicySize"); err != nil {
+	if out.PackedPolicySize, err = decodePackedPolicySize(res); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -39,13 +39,13 @@ func (c *Client) GetCallerIdentity(ctx context.Context) (*GetCallerIdentityOutpu
 func decodeCallerIdentity(res *awsquery.Result) (*GetCallerIdentityOutput, error) {
 	out := &GetCallerIdentityOutput{RequestID: res.RequestID}
 	var err error
-	if out.Account, err = res.String("Account"); err != nil {
+	if out.Account, err = res.Shaped("Account", isAccountID, "a 12-digit account id"); err != nil {
 		return nil, err
 	}
-	if out.Arn, err = res.String("Arn"); err != nil {
+	if out.Arn, err = res.Shaped("Arn", awsquery.IsARN, "an ARN"); err != nil {
 		return nil, err
 	}
-	if out.UserID, err = res.String("UserId"); err != nil {
+	if out.UserID, err = res.Shaped("UserId", awsquery.VisibleASCII, "a user id (printable ASCII)"); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -159,14 +159,16 @@ func decodeAssumeRoleWithSAML(res *awsquery.Result) (*AssumeRoleWithSAMLOutput, 
 	if out.Credentials, err = decodeCredentials(res.Node); err != nil {
 		return nil, err
 	}
-	out.AssumedRoleUser = decodeAssumedRoleUser(res)
+	if out.AssumedRoleUser, err = decodeAssumedRoleUser(res); err != nil {
+		return nil, err
+	}
 	out.Audience = res.OptString("Audience")
 	out.Issuer = res.OptString("Issuer")
 	out.NameQualifier = res.OptString("NameQualifier")
 	out.Subject = res.OptString("Subject")
 	out.SubjectType = res.OptString("SubjectType")
 	out.SourceIdentity = res.OptString("SourceIdentity")
-	if out.PackedPolicySize, err = res.OptInt("PackedPolicySize"); err != nil {
+	if out.PackedPolicySize, err = decodePackedPolicySize(res); err != nil {
 		return nil, err
 	}
 	return out, nil

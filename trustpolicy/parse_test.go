@@ -111,6 +111,8 @@ func TestParseErrors(t *testing.T) {
 		want string
 	}{
 		{"not json", `{"Statement": [}`, "trustpolicy: invalid JSON near byte 15: invalid character '}' looking for beginning of value"},
+		{"not UTF-8", "{\"Version\": \"2012-10-17\", \"Id\": \"a\xffb\"}", "trustpolicy: the document is not UTF-8 text (byte 34 is not); save it as UTF-8"},
+		{"byte-order mark", "\xef\xbb\xbf{\"Version\": \"2012-10-17\", \"Statement\": []}", "trustpolicy: the document starts with a UTF-8 byte-order mark (bytes EF BB BF), which is not JSON; save it as UTF-8 without a BOM"},
 		{"trailing data", `{"Statement": []} x`, "trustpolicy: unexpected data after the JSON document"},
 		{"array", `[]`, "trustpolicy: document is a list, want an object"},
 		{"no statement", `{"Version": "2012-10-17"}`, "trustpolicy: Statement: missing"},

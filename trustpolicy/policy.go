@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Policy is a parsed policy document: a role trust policy (from [Parse]) or an identity policy
@@ -112,6 +113,22 @@ func (e *ParseError) Error() string {
 	return "trustpolicy: " + e.Path + ": " + e.Msg
 }
 
+// invalidUTF8At returns the offset of the first byte of data that does not start a valid
+// UTF-8 sequence.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // ErrEmpty is returned by Parse for an empty or all-blank input.
 var ErrEmpty = errors.New("trustpolicy: empty document")
 
@@ -168,12 +185,23 @@ func decodeDocument(data []byte) (*jnode, []string, error) {
 	if len(data) == 0 {
 		return nil, nil, ErrEmpty
 	}
+	if bytes.HasPrefix(data, utf8BOM) {
+		// JSON has no byte-order mark (RFC 8259 §8.1); editors on Windows add one. Whether IAM
+		// accepts a document that starts with one is not documented: refuse it in words rather
+		// than as "invalid character 'ï'".
+		return nil, nil, &ParseError{Msg: "the document starts with a UTF-8 byte-order mark (bytes EF BB BF), which is not JSON; save it as UTF-8 without a BOM"}
+	}
 	if hasFoldPrefix(data, "%7b") {
 		s, err := url.PathUnescape(string(data))
 		if err != nil {
 			return nil, nil, &ParseError{Msg: "URL-encoded document does not decode: " + err.Error()}
 		}
 		data = []byte(s)
+	}
+	if !utf8.Valid(data) {
+		// Go's JSON decoder would turn the bytes into U+FFFD and go on; JSON exchanged between
+		// systems is UTF-8 (RFC 8259 §8.1), and the AWS CLI cannot even read such a file.
+		return nil, nil, &ParseError{Msg: fmt.Sprintf("the document is not UTF-8 text (byte %d is not); save it as UTF-8", invalidUTF8At(data))}
 	}
 	root, dups, err := decodeJSON(data)
 	if err != nil {

@@ -63,7 +63,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s (the token goes in --web-identity-token or --web-identity-token-file)", describeArg(pos[0]))
 	}
-	if err := checkOutputFormat(o.output); err != nil {
+	if err := checkOutputFlags(o.output, o.profile); err != nil {
 		return usageError(s, name, "%v", err)
 	}
 
@@ -77,8 +77,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	}
 	ep, epErr := client.ResolveEndpoint() // an error here is reported by the call itself
 	if o.printCurl && epErr != nil {
-		errorf(s, "%v", epErr)
-		return exitUsage
+		return reportSTSError(s, nil, epErr)
 	}
 	if !lintBeforeSending(s, in, ep.URL, o.strict, o.printCurl) {
 		return exitRefused
@@ -90,7 +89,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 
 	out, err := client.AssumeRoleWithWebIdentity(ctx, in)
 	if err != nil {
-		code := reportSTSError(s, err)
+		code := reportSTSError(s, client, err)
 		diagnosePointer(s, &o, err)
 		return code
 	}
@@ -98,7 +97,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	text, err := formatCredentials(o.output, o.profile, assumeResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
-		return exitUsage
+		return exitTransport
 	}
 	fmt.Fprint(s.stdout, text)
 	return exitOK
@@ -138,8 +137,7 @@ func (o *assumeOptions) input(s *streams, name string) (*sts.AssumeRoleWithWebId
 		DurationSeconds:  o.duration,
 	}
 	if err := in.Validate(); err != nil {
-		errorf(s, "%v (nothing was sent)", strings.TrimPrefix(err.Error(), "sts: "))
-		return nil, exitUsage
+		return nil, reportSTSError(s, nil, err)
 	}
 	return in, exitOK
 }
@@ -164,7 +162,7 @@ func readToken(s *streams, literal, file string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the token: %w", err)
 	}
-	token := strings.TrimSpace(string(b))
+	token := strings.TrimSpace(string(dropBOM(s, "the token in "+displayPath(file), b)))
 	if token == "" {
 		where := file
 		if file == "-" {

@@ -69,8 +69,11 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if err := checkOutputFormat(o.output); err != nil {
+	if err := checkOutputFlags(o.output, o.profile); err != nil {
 		return usageError(s, name, "%v", err)
+	}
+	if code, ok := profileFlagError(s, name, "--source-profile", o.sourceProfile); !ok {
+		return code
 	}
 	if o.in.RoleArn == "" {
 		return usageError(s, name, "no role: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME")
@@ -86,8 +89,7 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	s.addSecrets(o.in.TokenCode)
 	o.in.PolicyArns, o.in.Tags, o.in.TransitiveTagKeys = o.policyArns, o.tags, o.transitive
 	if err := o.in.Validate(); err != nil {
-		errorf(s, "%v (nothing was sent)", strings.TrimPrefix(err.Error(), "sts: "))
-		return exitUsage
+		return reportSTSError(s, nil, err)
 	}
 
 	client, code := newSignedSTSClient(s, o.sourceProfile, o.region, o.endpoint, o.trace, o.timeout)
@@ -102,13 +104,13 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	}
 	out, err := client.AssumeRole(ctx, &o.in)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
 	text, err := formatCredentials(o.output, o.profile, assumeRoleResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
-		return exitUsage
+		return exitTransport
 	}
 	fmt.Fprint(s.stdout, text)
 	return exitOK
@@ -148,7 +150,7 @@ func dryRunSTS(s *streams, client *sts.Client, call func(context.Context) error)
 		if err == nil {
 			err = errors.New("no request was made")
 		}
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	writeWireRequest(s.stdout, capture.req, capture.body)
 	return exitOK

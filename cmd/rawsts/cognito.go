@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -121,14 +120,19 @@ func cognitoLogin(ctx context.Context, s *streams, args []string, deps cognitoDe
 	if o.endpoint == "" {
 		var err error
 		if o.endpoint, err = cognitoauth.EndpointFromEnv(s.getenv); err != nil {
-			return usageError(s, name, "%v", err)
+			return usageError(s, name, "%s", plain(err))
 		}
 	}
 	tokens, flow, code := o.login(ctx, s, name, *region, *trace, *timeout, deps)
 	if tokens == nil {
 		return code
 	}
-	fmt.Fprint(s.stdout, formatTokens(o.output, tokens, flow == cognitoauth.FlowRefresh))
+	text, err := formatTokens(o.output, tokens, flow == cognitoauth.FlowRefresh)
+	if err != nil {
+		errorf(s, "%v", err)
+		return exitTransport
+	}
+	fmt.Fprint(s.stdout, text)
 	return exitOK
 }
 
@@ -144,7 +148,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if err := checkOutputFormat(a.output); err != nil {
+	if err := checkOutputFlags(a.output, a.profile); err != nil {
 		return usageError(s, name, "%v", err)
 	}
 	// --endpoint is STS's and, unless --cognito-endpoint says otherwise, Cognito's too: the
@@ -155,7 +159,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	if o.endpoint == "" {
 		var err error
 		if o.endpoint, err = cognitoauth.EndpointFromEnv(s.getenv); err != nil {
-			return usageError(s, name, "%v", err)
+			return usageError(s, name, "%s", plain(err))
 		}
 	}
 	// Check the STS input before logging in, with a stand-in for the token to come.
@@ -175,13 +179,13 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	in.WebIdentityToken = tokens.IdToken
 	out, err := client.AssumeRoleWithWebIdentity(ctx, in)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
 	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
 	text, err := formatCredentials(a.output, a.profile, assumeResult(out))
 	if err != nil {
 		errorf(s, "%v", err)
-		return exitUsage
+		return exitTransport
 	}
 	fmt.Fprint(s.stdout, text)
 	return exitOK
@@ -232,11 +236,9 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow != cognitoauth.FlowRefresh && o.username == "" {
 		return fail(usageError(s, name, "no user: pass --username NAME"))
 	}
-	maxAttempts := 0
-	if v := s.getenv("AWS_MAX_ATTEMPTS"); v != "" {
-		if maxAttempts, err = strconv.Atoi(v); err != nil || maxAttempts < 1 {
-			return fail(usageError(s, name, "AWS_MAX_ATTEMPTS=%q is not a positive integer", v))
-		}
+	maxAttempts, err := envMaxAttempts(s)
+	if err != nil {
+		return fail(usageError(s, name, "%v", err))
 	}
 	c := &cognitoauth.Client{UserPoolID: o.poolID, ClientID: o.clientID, ClientSecret: o.clientSecret,
 		Region: region, Endpoint: o.endpoint, HTTPClient: s.httpClient(trace, timeout), MaxAttempts: maxAttempts,
@@ -244,7 +246,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow == cognitoauth.FlowAdminPassword {
 		creds, _, err := sigv4.ResolveCredentials(s.getenv)
 		if err != nil {
-			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %v", err)
+			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %s (nothing was sent)", credentialsProblem(err))
 			return fail(exitUsage)
 		}
 		c.Credentials = &creds
@@ -263,17 +265,29 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if flow != cognitoauth.FlowRefresh {
 		pw, err := a.password(ctx)
 		if err != nil {
-			return fail(reportAnswerError(s, name, err))
+			return fail(reportAnswerError(s, name, o.where(region), err))
 		}
 		in.Password = pw
 		s.addSecrets(pw)
 	}
 	tokens, err := c.Login(ctx, in, a)
 	if err != nil {
-		return fail(reportCognitoError(s, name, err))
+		return fail(reportCognitoError(s, name, o.where(region), err))
 	}
 	s.addSecrets(tokens.IdToken, tokens.AccessToken, tokens.RefreshToken)
 	return tokens, flow, exitOK
+}
+
+// where names the Cognito endpoint a login talks to, for messages: --endpoint (or the
+// environment's), else the regional endpoint of the pool.
+func (o *cognitoOptions) where(region string) string {
+	if o.endpoint != "" {
+		return o.endpoint
+	}
+	if region == "" {
+		region, _, _ = strings.Cut(o.poolID, "_")
+	}
+	return "https://cognito-idp." + region + ".amazonaws.com/"
 }
 
 // parseAttributes turns NAME=VALUE flags into a map.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rawsts/rawsts/cognitoauth"
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // answers gives the login its secrets and answers Cognito's questions: from flags and
@@ -156,10 +157,10 @@ func (a *answers) newPassword(ctx context.Context, c *cognitoauth.Challenge) (ma
 			continue
 		}
 		if t == nil {
-			missing = append(missing, attr)
+			missing = append(missing, textsafe.OneLine(attr))
 			continue
 		}
-		v, err := nonEmpty(t.readVisible(ctx, fmt.Sprintf("Required attribute %s: ", attr)))
+		v, err := nonEmpty(t.readVisible(ctx, fmt.Sprintf("Required attribute %s: ", textsafe.OneLine(attr))))
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +174,7 @@ func (a *answers) newPassword(ctx context.Context, c *cognitoauth.Challenge) (ma
 }
 
 func (a *answers) mfaChoice(ctx context.Context, choices []string) (string, error) {
-	list := strings.Join(choices, ", ")
+	list := textsafe.OneLine(strings.Join(choices, ", ")) // Cognito's text, shown on the terminal
 	switch {
 	case a.o.mfaType != "":
 		if len(choices) > 0 && !slices.Contains(choices, a.o.mfaType) {
@@ -195,7 +196,7 @@ func (a *answers) code(ctx context.Context, c *cognitoauth.Challenge) (string, e
 	}
 	where := ""
 	if d := c.Parameters["CODE_DELIVERY_DESTINATION"]; d != "" {
-		where = " sent to " + d
+		where = " sent to " + textsafe.OneLine(d) // Cognito's text, shown on the terminal
 	}
 	if t := a.term(); t != nil {
 		return nonEmpty(t.readSecret(ctx, fmt.Sprintf("%s code%s: ", c.Name, where)))
@@ -204,22 +205,32 @@ func (a *answers) code(ctx context.Context, c *cognitoauth.Challenge) (string, e
 }
 
 // reportAnswerError reports a secret that could not be read.
-func reportAnswerError(s *streams, name string, err error) int {
+func reportAnswerError(s *streams, name, where string, err error) int {
 	var ae *answerError
 	if errors.As(err, &ae) {
 		return usageError(s, name, "%s", ae.msg)
 	}
-	return reportCognitoError(s, name, err)
+	return reportCognitoError(s, name, where, err)
+}
+
+// cognitoFlags names the CLI flag of each cognitoauth input field, for messages.
+var cognitoFlags = map[string]string{
+	"UserPoolID": "--pool-id", "ClientID": "--client-id", "Username": "--username", "Password": "the password",
+	"RefreshToken": "the refresh token", "Region": "--region", "Endpoint": "--endpoint", "Flow": "--flow",
+	"Credentials": "AWS credentials", "NEW_PASSWORD": "the new password", "ANSWER": "--mfa-type",
+	"SMS_MFA_CODE": "--mfa-code", "SOFTWARE_TOKEN_MFA_CODE": "--mfa-code", "EMAIL_OTP_CODE": "--mfa-code",
 }
 
 // reportCognitoError prints a failed login and returns the exit code: 1 when Cognito said
-// no, 2 for local validation and missing answers, 3 for everything on the way.
-func reportCognitoError(s *streams, name string, err error) int {
+// no, 2 for local validation and missing answers, 3 for everything on the way. where names
+// the Cognito endpoint.
+func reportCognitoError(s *streams, name, where string, err error) int {
 	var ans *answerError
 	var api *cognitoauth.APIError
 	var in *cognitoauth.InvalidInputError
 	var unsupported *cognitoauth.UnsupportedChallengeError
-	onTheWay := transportMessage(err, "Cognito", "--endpoint (--cognito-endpoint) and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+	var respErr *cognitoauth.ResponseError
+	onTheWay := transportProblem(err, "Cognito", where, "--endpoint (--cognito-endpoint) and AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
 	switch {
 	case errors.As(err, &ans):
 		errorf(s, "%s", ans.msg)
@@ -238,16 +249,32 @@ func reportCognitoError(s *streams, name string, err error) int {
 		}
 		return exitRefused
 	case errors.As(err, &in):
-		errorf(s, "%s", strings.TrimPrefix(in.Error(), "cognitoauth: "))
+		field := in.Field
+		if f, ok := cognitoFlags[field]; ok {
+			field = f
+		} else if a, ok := strings.CutPrefix(field, "userAttributes."); ok {
+			field = "--user-attribute " + a
+		}
+		errorf(s, "%s (nothing was sent)", fieldProblem(field, strings.ReplaceAll(in.Rule, "set Region", "pass --region")))
 		return exitUsage
 	case errors.As(err, &unsupported):
 		errorf(s, "Cognito asks %s, which rawsts cannot answer; finish that login with `aws cognito-idp respond-to-auth-challenge`", unsupported.Name)
 		return exitRefused
+	case errors.As(err, &respErr):
+		reason := ""
+		if respErr.Err != nil {
+			reason = plain(respErr.Err)
+		}
+		errorf(s, "Cognito at %s %s; %s", where, replyProblem("Cognito", respErr.StatusCode, "", reason, respErr.Snippet), replyAdvice(respErr.StatusCode, "--endpoint"))
+		return exitTransport
+	case errors.Is(err, cognitoauth.ErrMalformedChallenge), errors.Is(err, cognitoauth.ErrUnsafeSRP):
+		errorf(s, "Cognito at %s sent a reply Cognito does not send: %s; check --endpoint", where, plain(err))
+		return exitTransport
 	case onTheWay != "":
 		errorf(s, "%s", onTheWay)
 		return exitTransport
 	default:
-		errorf(s, "%v", err)
+		errorf(s, "%s", plain(err))
 		return exitTransport
 	}
 }

@@ -228,8 +228,8 @@ func TestCognitoUsageErrorsSendNothing(t *testing.T) {
 		{"bad output", append([]string{"login", "--username", "u", "--output", "yaml"}, base...), "", nil, "--output"},
 		{"bad attribute", append([]string{"login", "--username", "u", "--user-attribute", "name"}, base...), "", nil, "NAME=VALUE"},
 		{"admin without credentials", append([]string{"login", "--username", "u", "--flow", "admin", "--password-stdin"}, base...), "pw\n", nil, "AWS credentials"},
-		{"bad pool id", []string{"login", "--pool-id", "nopool", "--client-id", "c", "--username", "u", "--password-stdin", "--endpoint", srv.URL}, "pw\n", nil, "UserPoolID"},
-		{"plain http elsewhere", []string{"login", "--pool-id", fxPool, "--client-id", "c", "--username", "u", "--password-stdin", "--endpoint", "http://example.com"}, "pw\n", nil, "Endpoint"},
+		{"bad pool id", []string{"login", "--pool-id", "nopool", "--client-id", "c", "--username", "u", "--password-stdin", "--endpoint", srv.URL}, "pw\n", nil, "rawsts: --pool-id must look like REGION_ID"},
+		{"plain http elsewhere", []string{"login", "--pool-id", fxPool, "--client-id", "c", "--username", "u", "--password-stdin", "--endpoint", "http://example.com"}, "pw\n", nil, "rawsts: --endpoint: endpoint \"http://example.com\" uses plain http"},
 		{"assume without role", append([]string{"assume", "--username", "u", "--password-stdin"}, base...), "pw\n", nil, "no role"},
 		{"assume bad output", append([]string{"assume", "--username", "u", "--role-arn", "arn:aws:iam::123456789012:role/r", "--output", "id-token"}, base...), "", nil, "--output"},
 	} {

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
-
-	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 var cmdDecodeAuth = &command{
@@ -30,6 +27,9 @@ func runDecodeAuth(ctx context.Context, s *streams, args []string) int {
 	fs.StringVar(&profile, "profile", "", "")
 	pos, code, ok := parseFlags(s, fs, name, args)
 	if !ok {
+		return code
+	}
+	if code, ok := profileFlagError(s, name, "--profile", profile); !ok {
 		return code
 	}
 	switch {
@@ -57,14 +57,14 @@ func runDecodeAuth(ctx context.Context, s *streams, args []string) int {
 	}
 	out, err := client.DecodeAuthorizationMessage(ctx, msg)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
 	}
+	// STS decodes the message into a JSON document; printed indented, its strings stay
+	// escaped, so nothing in it reaches the terminal as a control character.
 	var b bytes.Buffer
 	if err := json.Indent(&b, []byte(out.DecodedMessage), "", "  "); err != nil {
-		// Not JSON after all: print it as STS sent it, on one line.
-		fmt.Fprintln(s.stdout, textsafe.OneLine(out.DecodedMessage))
-		errorf(s, "the decoded message is not JSON (%v); printed as received, control characters escaped", err)
-		return exitOK
+		errorf(s, "STS's reply is not what STS sends: its DecodedMessage (%d characters, not shown) is not a JSON document; check --endpoint", len(out.DecodedMessage))
+		return exitTransport
 	}
 	b.WriteByte('\n')
 	s.stdout.Write(b.Bytes())

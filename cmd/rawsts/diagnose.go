@@ -92,16 +92,16 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		if err != nil {
 			return usageError(s, name, "--trust-policy: %v", err)
 		}
-		in.TrustPolicy = b
+		in.TrustPolicy = dropBOM(s, "--trust-policy "+displayPath(o.trustPolicy), b)
 	}
 	for _, f := range o.providers {
 		b, err := readFileOrStdin(s, f, maxPolicyFile)
 		if err != nil {
 			return usageError(s, name, "--provider: %v", err)
 		}
-		ps, err := diagnose.ParseProvider(b)
+		ps, err := diagnose.ParseProvider(dropBOM(s, "--provider "+displayPath(f), b))
 		if err != nil {
-			return usageError(s, name, "--provider %s: %v", f, err)
+			return usageError(s, name, "--provider %s: %s", displayPath(f), plain(err))
 		}
 		in.Providers = append(in.Providers, ps...)
 	}
@@ -149,6 +149,7 @@ func diagnoseToken(s *streams, name string, pos []string, file string) (string, 
 	if err != nil {
 		return "", usageError(s, name, "reading the token: %v", err)
 	}
+	b = dropBOM(s, "the token in "+displayPath(src), b)
 	if strings.TrimSpace(string(b)) == "" {
 		return "", usageError(s, name, "the token in %s is empty", displayPath(src))
 	}
@@ -323,8 +324,10 @@ func diagnosePointer(s *streams, o *assumeOptions, err error) {
 	if file == "" && o.token == "" {
 		file = s.getenv("AWS_WEB_IDENTITY_TOKEN_FILE")
 	}
+	var saveToken string
 	if file == "" || file == "-" {
-		file = "<your token file>"
+		// A word the shell takes as it is, and the prose says what to put there.
+		file, saveToken = "token.jwt", "save the token you sent as token.jwt, then "
 	} else {
 		file = shellQuote(file)
 	}
@@ -335,6 +338,7 @@ func diagnosePointer(s *streams, o *assumeOptions, err error) {
 	if o.duration != 0 {
 		parts = append(parts, "--duration-seconds", fmt.Sprint(o.duration))
 	}
-	parts = append(parts, "--error", singleQuote(apiErr.Code+": "+apiErr.Message))
-	errorf(s, "to see why: %s --trust-policy <role's trust policy> (or --fetch)", strings.Join(parts, " "))
+	parts = append(parts, "--error", singleQuote(apiErr.Code+": "+apiErr.Message), "--fetch")
+	errorf(s, "to see why, %srun: %s", saveToken, strings.Join(parts, " "))
+	errorf(s, "(--fetch reads the role's trust policy and the account's OIDC providers from IAM with your AWS credentials; without them, save the trust policy as trust-policy.json and pass --trust-policy trust-policy.json instead of --fetch)")
 }

@@ -28,28 +28,33 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 	roleName := parts[5][strings.LastIndexByte(parts[5], '/')+1:]
 	creds, from, err := sigv4.ResolveCredentials(s.getenv)
 	if err != nil {
-		errorf(s, "--fetch: %v", err)
+		errorf(s, "--fetch reads the role from IAM and needs AWS credentials: %s (nothing was sent)", credentialsProblem(err))
 		return exitUsage
 	}
 	s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
 	endpoint := o.endpointIAM
 	if endpoint == "" {
 		if endpoint, _, err = awsenv.EndpointURL(s.getenv, "AWS_ENDPOINT_URL_IAM"); err != nil {
-			errorf(s, "--fetch: %v", err)
+			errorf(s, "--fetch: %s (nothing was sent)", plain(err))
 			return exitUsage
 		}
 	}
-	c := &iam.Client{Credentials: creds, Partition: parts[1], Endpoint: endpoint,
+	maxAttempts, err := envMaxAttempts(s)
+	if err != nil {
+		return usageError(s, name, "%v", err)
+	}
+	c := &iam.Client{Credentials: creds, Partition: parts[1], Endpoint: endpoint, MaxAttempts: maxAttempts,
 		HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now, UserAgent: "rawsts/" + buildVersion()}
+	where := endpoint
 	if endpoint == "" {
-		if _, _, err := iam.Endpoint(parts[1]); err != nil {
-			return usageError(s, name, "--fetch: %v (use --endpoint-iam)", err)
+		if where, _, err = iam.Endpoint(parts[1]); err != nil {
+			return usageError(s, name, "--fetch: %s (use --endpoint-iam)", plain(err))
 		}
 	}
 	if len(in.TrustPolicy) == 0 {
 		role, err := c.GetRole(ctx, roleName)
 		if err != nil {
-			return reportIAMError(s, err)
+			return reportIAMError(s, where, err)
 		}
 		doc, _ := json.Marshal(map[string]any{"Role": map[string]any{
 			"RoleName": role.RoleName, "Arn": role.Arn, "MaxSessionDuration": role.MaxSessionDuration,
@@ -66,13 +71,13 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 	if in.Providers == nil {
 		arns, err := c.ListOpenIDConnectProviders(ctx)
 		if err != nil {
-			return reportIAMError(s, err)
+			return reportIAMError(s, where, err)
 		}
 		in.Providers = []diagnose.Provider{}
 		for _, arn := range arns {
 			p, err := c.GetOpenIDConnectProvider(ctx, arn)
 			if err != nil {
-				return reportIAMError(s, err)
+				return reportIAMError(s, where, err)
 			}
 			in.Providers = append(in.Providers, diagnose.Provider{ARN: p.ARN, URL: p.URL, ClientIDs: p.ClientIDs, Thumbprints: p.Thumbprints})
 		}
@@ -84,17 +89,22 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 }
 
 // reportIAMError prints an IAM failure: 1 when IAM said no, 3 for everything on the way.
-func reportIAMError(s *streams, err error) int {
+// where names the IAM endpoint.
+func reportIAMError(s *streams, where string, err error) int {
 	var apiErr *iam.APIError
-	if errors.As(err, &apiErr) {
+	var respErr *iam.ResponseError
+	onTheWay := transportProblem(err, "IAM", where, "--endpoint-iam and AWS_ENDPOINT_URL_IAM")
+	switch {
+	case errors.As(err, &apiErr):
 		errorf(s, "--fetch: %s (RequestId %s, HTTP %d); pass --trust-policy and --provider files instead",
 			strings.TrimPrefix(fmt.Sprintf("%s: %s", apiErr.Code, apiErr.Message), ": "), orNone(apiErr.RequestID), apiErr.StatusCode)
 		return exitRefused
+	case errors.As(err, &respErr):
+		errorf(s, "--fetch: %s", describeQueryReply("IAM", where, "--endpoint-iam", respErr))
+	case onTheWay != "":
+		errorf(s, "--fetch: %s", onTheWay)
+	default:
+		errorf(s, "--fetch: %s", plain(err))
 	}
-	if msg := transportMessage(err, "IAM", "--endpoint-iam and AWS_ENDPOINT_URL_IAM"); msg != "" {
-		errorf(s, "--fetch: %s", msg)
-		return exitTransport
-	}
-	errorf(s, "--fetch: %v", err)
 	return exitTransport
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/rawsts/rawsts/internal/fixture"
 	"github.com/rawsts/rawsts/ststest"
@@ -203,15 +206,53 @@ func TestLintTrustPolicy(t *testing.T) {
 	}
 }
 
+// TestAssumePointsToDiagnose: after a refusal, assume suggests the diagnose command that
+// explains it, as one line a shell takes as it is (it once held "<role's trust policy>", which a
+// shell reads as a redirection), with a word in place of what only the user has, named in prose.
 func TestAssumePointsToDiagnose(t *testing.T) {
-	c := stsFixture(t, "error-access-denied")
-	args := assumeArgs(t, c)
-	r := runCLI(t, nil, "", fixture.NewTransport(t, c), args...)
-	want := "rawsts: to see why: rawsts diagnose --role-arn arn:aws:iam::123456789012:role/GitHubActionsDeploy --file <your token file> --session-name gha-deploy --error 'AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity' --trust-policy <role's trust policy> (or --fetch)\n"
-	if r.code != exitRefused || !strings.HasSuffix(r.stderr, want) {
-		t.Errorf("exit %d, stderr %q; want it to end with %q", r.code, r.stderr, want)
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to split the suggested command with")
 	}
-	if strings.Contains(r.stderr, args[6]) {
-		t.Errorf("the pointer quotes the token")
+	tokenFile := filepath.Join(t.TempDir(), "it's a token")
+	for _, tt := range []struct {
+		name      string
+		tokenFile string
+		wantFile  string
+		wantProse string
+	}{
+		{"token on the command line", "", "token.jwt", "to see why, save the token you sent as token.jwt, then run: rawsts diagnose"},
+		{"token in a file", tokenFile, tokenFile, "to see why, run: rawsts diagnose"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := stsFixture(t, "error-access-denied")
+			args := assumeArgs(t, c)
+			token := args[6]
+			if tt.tokenFile != "" {
+				writeFile(t, tt.tokenFile, token+"\n")
+				args = append(args[:5], "--web-identity-token-file", tt.tokenFile)
+			}
+			r := runCLI(t, nil, "", fixture.NewTransport(t, c), args...)
+			if r.code != exitRefused || strings.Contains(r.stderr, token) {
+				t.Fatalf("exit %d, stderr %q; want 1 and no token", r.code, r.stderr)
+			}
+			_, line, ok := strings.Cut(r.stderr, tt.wantProse)
+			if !ok {
+				t.Fatalf("stderr %q; want %q", r.stderr, tt.wantProse)
+			}
+			line, _, _ = strings.Cut(line, "\n")
+			out, err := exec.Command(sh, "-c", `set -- `+line+`; printf '%s\n' "$@"`).Output()
+			if err != nil {
+				t.Fatalf("sh cannot read the suggested command %q: %v", line, err)
+			}
+			want := []string{"--role-arn", "arn:aws:iam::123456789012:role/GitHubActionsDeploy", "--file", tt.wantFile, "--session-name", "gha-deploy",
+				"--error", "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity", "--fetch"}
+			if got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"); !cmp.Equal(got, want) {
+				t.Errorf("the shell reads the suggested command as %q; want %q", got, want)
+			}
+			if !strings.Contains(r.stderr, "pass --trust-policy trust-policy.json instead of --fetch") {
+				t.Errorf("stderr %q does not say what to do without IAM access", r.stderr)
+			}
+		})
 	}
 }

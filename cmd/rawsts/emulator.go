@@ -56,14 +56,14 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	}
 	if tokenFile != "" {
 		if err := writeFileAtomic(tokenFile, []byte(token+"\n"), 0o600); err != nil {
-			errorf(s, "%v", err)
+			errorf(s, "cannot write --token-file %s: %s", tokenFile, writeProblem(tokenFile, err))
 			return exitUsage
 		}
 	}
 	// The URL file is written last: a script waiting for it may use everything else at once.
 	if urlFile != "" {
 		if err := writeFileAtomic(urlFile, []byte(srv.URL+"\n"), 0o644); err != nil {
-			errorf(s, "%v", err)
+			errorf(s, "cannot write --url-file %s: %s", urlFile, writeProblem(urlFile, err))
 			return exitUsage
 		}
 	}
@@ -81,7 +81,7 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	}
 	if tokenFile != "" {
 		fmt.Fprintf(s.stdout, "  a fresh ID token (sub %q, aud %q) is in %s\n", sub, aud, tokenFile)
-		fmt.Fprintf(s.stdout, "\ntry:\n  rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file %s\n", srv.URL, tokenFile)
+		fmt.Fprintf(s.stdout, "\ntry:\n  rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file %s\n", srv.URL, shellQuote(tokenFile))
 	}
 	first, _, _ := strings.Cut(users[0], ":")
 	fmt.Fprintf(s.stdout, "\nlog in to the pool and assume a role (the password on standard input):\n"+

@@ -86,15 +86,26 @@ func TestServerTextPrintsOnOneLine(t *testing.T) {
 	}
 }
 
-// TestWhoamiPrintsServerTextOnOneLine: values STS returns cannot add lines to the report.
-func TestWhoamiPrintsServerTextOnOneLine(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/x&#xA;Account  999999999999</Arn><UserId>AIDA&#x202E;X</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`)
-	}))
-	defer srv.Close()
-	r := runCLI(t, exampleEnv(), "", nil, "whoami", "--endpoint", srv.URL)
-	if r.code != exitOK || strings.Count(r.stdout, "\n") != 3 || !strings.Contains(r.stdout, `user/x\nAccount  999999999999`) || strings.Contains(r.stdout, "\u202e") {
-		t.Errorf("exit %d, stdout %q; want three lines, the Arn's newline and the override escaped", r.code, r.stdout)
+// TestWhoamiRefusesValuesThatAddLines: values STS cannot send (a newline in the Arn, a bidi
+// override in the UserId) would add lines to the report or reorder it; whoami refuses the
+// reply (exit 3), naming the element, on one line, and prints no report.
+func TestWhoamiRefusesValuesThatAddLines(t *testing.T) {
+	for _, tt := range []struct{ name, arn, userID, want string }{
+		{"newline in Arn", "arn:aws:iam::123456789012:user/x&#xA;Account  999999999999", "AIDAEXAMPLE", "element GetCallerIdentityResult/Arn is not an ARN"},
+		{"override in UserId", "arn:aws:iam::123456789012:user/x", "AIDA&#x202E;X", "element GetCallerIdentityResult/UserId is not a user id"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>`+tt.arn+`</Arn><UserId>`+tt.userID+
+					`</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`)
+			}))
+			defer srv.Close()
+			r := runCLI(t, exampleEnv(), "", nil, "whoami", "--endpoint", srv.URL)
+			if r.code != exitTransport || r.stdout != "" || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, no report, and %q", r.code, r.stdout, r.stderr, exitTransport, tt.want)
+			}
+			assertOneLinePerMessage(t, r.stderr)
+		})
 	}
 }
 
@@ -138,17 +149,19 @@ func TestDiagnoseReportEscapesClaims(t *testing.T) {
 	}
 }
 
-// TestDecodeAuthorizationMessageNotJSON: a decoded message that is not JSON is printed as STS
-// sent it, but on one line.
+// TestDecodeAuthorizationMessageNotJSON: STS decodes the message into a JSON document; a
+// DecodedMessage that is not one (here with a newline, a forged line and a bidi override) is
+// refused, exit 3, on one line, without quoting it.
 func TestDecodeAuthorizationMessageNotJSON(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `<DecodeAuthorizationMessageResponse><DecodeAuthorizationMessageResult><DecodedMessage>not json&#xA;rawsts: forged&#x202E;</DecodedMessage></DecodeAuthorizationMessageResult></DecodeAuthorizationMessageResponse>`)
 	}))
 	defer srv.Close()
 	r := runCLI(t, exampleEnv(), "", nil, "decode-authorization-message", "--endpoint", srv.URL, "encoded")
-	if r.code != exitOK || r.stdout != "not json\\nrawsts: forged\\u202e\n" {
-		t.Errorf("exit %d, stdout %q; want the message on one line, escaped", r.code, r.stdout)
+	if r.code != exitTransport || r.stdout != "" || !strings.Contains(r.stderr, "DecodedMessage") || strings.Contains(r.stderr, "forged") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want %d, nothing printed, the DecodedMessage refused without quoting it", r.code, r.stdout, r.stderr, exitTransport)
 	}
+	assertOneLinePerMessage(t, r.stderr)
 }
 
 // TestPromptsEscapeServerText: prompts quote Cognito's words (a challenge name, where a code

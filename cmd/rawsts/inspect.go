@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -142,22 +143,7 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		r.writeText(s.stdout)
 	}
 	if r.verifyErr != nil {
-		var se *jwtinspect.StepError
-		step := "verify"
-		if errors.As(r.verifyErr, &se) {
-			step = se.Step
-		}
-		var redirect *jwtinspect.RedirectError
-		if errors.As(r.verifyErr, &redirect) {
-			errorf(s, "--verify stopped at the %s step: %v", step, redirect)
-			return exitTransport
-		}
-		if transportFailure(r.verifyErr) {
-			errorf(s, "--verify could not reach the issuer at the %s step: %v", step, r.verifyErr)
-			return exitTransport
-		}
-		errorf(s, "--verify failed at the %s step", step)
-		return exitRefused
+		return reportVerifyError(s, r.verifyErr, o.timeout)
 	}
 	if jwtinspect.HasErrors(r.findings) {
 		return exitRefused
@@ -194,7 +180,7 @@ func (o *inspectOptions) readInput(s *streams, name string, pos []string) (strin
 		errorf(s, "reading the token: %v", err)
 		return "", exitUsage
 	}
-	text := string(b)
+	text := string(dropBOM(s, "the token in "+displayPath(source), b))
 	if strings.HasSuffix(text, "\r\n") {
 		text = text[:len(text)-2]
 	} else {
@@ -238,4 +224,31 @@ func transportWithCA(path string) (*http.Transport, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
 	return tr, nil
+}
+
+// reportVerifyError prints why --verify failed and returns the exit code: 3 when the issuer
+// could not be reached or redirected, 1 when what it served fails a check (the report on
+// standard output has the details). timeout is the --timeout the fetches had.
+func reportVerifyError(s *streams, err error, timeout time.Duration) int {
+	var se *jwtinspect.StepError
+	step, reason := "verify", err
+	if errors.As(err, &se) {
+		step, reason = se.Step, se.Err
+	}
+	var redirect *jwtinspect.RedirectError
+	var urlErr *url.Error
+	switch {
+	case errors.As(err, &redirect):
+		errorf(s, "--verify stopped at the %s step: %s", step, plain(redirect))
+		return exitTransport
+	case transportFailure(err):
+		where := "the issuer"
+		if errors.As(err, &urlErr) {
+			where = urlErr.URL
+		}
+		errorf(s, "--verify: cannot get a reply from %s (the %s step): %s", where, step, netProblemWithin(err, timeout))
+		return exitTransport
+	}
+	errorf(s, "--verify failed at the %s step: %s", step, plain(reason))
+	return exitRefused
 }

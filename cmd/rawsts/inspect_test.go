@@ -325,11 +325,11 @@ func TestInspectVerifyTLSIssuer(t *testing.T) {
 				t.Errorf("stdout lacks %q:\n%s", tt.want, r.stdout)
 			}
 			if tt.step != "" {
-				verb := "failed at"
+				want := "rawsts: --verify failed at the " + tt.step + " step: "
 				if tt.code == exitTransport {
-					verb = "could not reach the issuer at"
+					want = "(the " + tt.step + " step): "
 				}
-				if !strings.Contains(r.stderr, "rawsts: --verify "+verb+" the "+tt.step+" step") {
+				if !strings.Contains(r.stderr, want) {
 					t.Errorf("stderr %q does not name the %s step", r.stderr, tt.step)
 				}
 				if !hasStepLine(r.stdout, tt.step, "FAILED") {

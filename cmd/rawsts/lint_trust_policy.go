@@ -33,9 +33,9 @@ func runLintTrustPolicy(ctx context.Context, s *streams, args []string) int {
 	if err != nil {
 		return usageError(s, name, "%v", err)
 	}
-	p, err := trustpolicy.Parse(b)
+	p, err := trustpolicy.Parse(dropBOM(s, displayPath(pos[0]), b))
 	if err != nil {
-		errorf(s, "%s: %v", displayPath(pos[0]), err)
+		errorf(s, "%s is not a trust policy: %s", displayPath(pos[0]), plain(err))
 		return exitUsage
 	}
 	if account == "" && p.Role != nil {

@@ -185,15 +185,15 @@ func TestAssumeInvalidInputExitsTwoWithoutSending(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"oidc provider arn", []string{"--role-arn", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", "--web-identity-token", token}, "RoleArn"},
-		{"trailing newline", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci\n", "--web-identity-token", token}, "RoleArn"},
-		{"bad session name", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--role-session-name", "has space", "--web-identity-token", token}, "RoleSessionName"},
-		{"short duration", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--duration-seconds", "60", "--web-identity-token", token}, "DurationSeconds"},
+		{"oidc provider arn", []string{"--role-arn", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", "--web-identity-token", token}, "rawsts: --role-arn: "},
+		{"trailing newline", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci\n", "--web-identity-token", token}, "rawsts: --role-arn has a trailing newline"},
+		{"bad session name", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--role-session-name", "has space", "--web-identity-token", token}, "rawsts: --role-session-name: "},
+		{"short duration", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--duration-seconds", "60", "--web-identity-token", token}, "rawsts: --duration-seconds: 60 is outside"},
 		{"no token", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci"}, "no token"},
 		{"no role", []string{"--web-identity-token", token}, "no role"},
 		{"two tokens", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--web-identity-token", token, "--web-identity-token-file", "x"}, "not both"},
 		{"bad output", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--web-identity-token", token, "--output", "yaml"}, "--output"},
-		{"unknown flag", []string{"--role-arm", "x"}, "flag provided but not defined"},
+		{"unknown flag", []string{"--role-arm", "x"}, "rawsts: assume-role-with-web-identity: unknown flag --role-arm"},
 		{"stray argument", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", token}, "unexpected argument"},
 		{"missing token file", []string{"--role-arn", "arn:aws:iam::123456789012:role/ci", "--web-identity-token-file", filepath.Join(t.TempDir(), "absent")}, "reading the token"},
 	} {

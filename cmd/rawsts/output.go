@@ -19,6 +19,14 @@ func addOutputFlags(fs *flag.FlagSet, output, profile *string) {
 	fs.StringVar(profile, "profile", "default", "")
 }
 
+// checkOutputFlags checks --output and --profile before anything is sent.
+func checkOutputFlags(format, profile string) error {
+	if err := checkOutputFormat(format); err != nil {
+		return err
+	}
+	return checkProfileName("--profile", profile)
+}
+
 func checkOutputFormat(f string) error {
 	for _, ok := range outputFormats {
 		if f == ok {
@@ -111,9 +119,18 @@ func assumeRoleResult(out *sts.AssumeRoleOutput) credentialResult {
 }
 
 // formatCredentials renders r in one of outputFormats; the whole text is built before anything
-// is written, so a failure never leaves half an output behind.
+// is written, so a failure never leaves half an output behind. A value the format cannot carry
+// as it is (a newline in an ini value, a NUL in a shell word) is an *unwritableError.
 func formatCredentials(format, profile string, r credentialResult) (string, error) {
 	c := r.creds
+	ok := notNUL // env quotes every value; JSON escapes
+	if format == "ini" {
+		ok = visibleASCII
+	}
+	if err := checkValues("STS", format, ok, [2]string{"AccessKeyId", c.AccessKeyID},
+		[2]string{"SecretAccessKey", c.SecretAccessKey}, [2]string{"SessionToken", c.SessionToken}); err != nil {
+		return "", err
+	}
 	exp := c.Expiration.UTC().Format(time.RFC3339)
 	var b strings.Builder
 	switch format {
@@ -141,8 +158,8 @@ func formatCredentials(format, profile string, r credentialResult) (string, erro
 		}
 		b.Write(j)
 	case "ini":
-		if profile == "" || strings.ContainsAny(profile, "[]\n") {
-			return "", fmt.Errorf("--profile %q is not a usable profile name", profile)
+		if err := checkProfileName("--profile", profile); err != nil {
+			return "", err
 		}
 		fmt.Fprintf(&b, "[%s]\n", profile)
 		fmt.Fprintf(&b, "aws_access_key_id = %s\n", c.AccessKeyID)

@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,8 +187,7 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 			return nil, exitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(s.stderr, "rawsts: %s: %v\nrawsts: run 'rawsts help %s' for usage\n", name, err, name)
-			return nil, exitUsage, false
+			return nil, usageError(s, name, "%s", flagProblem(fs, err)), false
 		}
 		rest := fs.Args()
 		if len(rest) == 0 || (len(args) > len(rest) && args[len(args)-len(rest)-1] == "--") {
@@ -198,6 +199,39 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// flagErrorText matches the flag package's messages, to say them with the flag as it is typed.
+var flagErrorText = regexp.MustCompile(`^(?:flag provided but not defined: -(\S+)|flag needs an argument: -(\S+)|invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*))$`)
+
+// flagProblem rewords a flag parsing error: "unknown flag --role-arm", "--timeout needs a
+// value", `--duration-seconds "abc" is not a whole number`. The text may hold what was typed;
+// usageError prints it on one line.
+func flagProblem(fs *flag.FlagSet, err error) string {
+	m := flagErrorText.FindStringSubmatch(err.Error())
+	switch {
+	case m == nil:
+		return err.Error()
+	case m[1] != "":
+		return "unknown flag --" + m[1]
+	case m[2] != "":
+		return "--" + m[2] + " needs a value"
+	}
+	value, name, why := m[3], m[4], m[5]
+	if why == "parse error" || why == "value out of range" {
+		why = "is not a valid value"
+		if f := fs.Lookup(name); f != nil {
+			if _, err := strconv.Atoi(f.DefValue); err == nil {
+				why = "is not a whole number"
+			} else if _, err := time.ParseDuration(f.DefValue); err == nil {
+				why = "is not a duration such as 30s or 1m30s"
+			} else if _, err := strconv.ParseBool(f.DefValue); err == nil {
+				why = "is not true or false"
+			}
+		}
+		return "--" + name + " " + value + " " + why
+	}
+	return "--" + name + " " + value + ": " + why
 }
 
 // usageError prints a usage problem the way every command does and returns exitUsage. The

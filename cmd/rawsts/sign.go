@@ -62,6 +62,9 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 	if !ok {
 		return code
 	}
+	if code, ok := profileFlagError(s, name, "--profile", o.profile); !ok {
+		return code
+	}
 	switch {
 	case len(pos) == 0:
 		return usageError(s, name, "no URL: rawsts sign [flags] https://HOST/PATH")
@@ -104,7 +107,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 		}
 		u, sig, err := signer.PresignHTTP(r, creds, hash, service, region, at, time.Duration(o.expires)*time.Second)
 		if err != nil {
-			errorf(s, "%v", err)
+			errorf(s, "%s (nothing was sent)", plain(err))
 			return exitUsage
 		}
 		o.explain(s, sig, creds)
@@ -113,7 +116,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 	}
 	sig, err := signer.SignHTTP(r, creds, sigv4.HashPayload(body), service, region, at)
 	if err != nil {
-		errorf(s, "%v", err)
+		errorf(s, "%s (nothing was sent)", plain(err))
 		return exitUsage
 	}
 	o.explain(s, sig, creds)
@@ -264,14 +267,11 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, bod
 	secrets.AddHeader(r.Header)
 	secrets.AddForm(r.URL.Query())
 	secrets.AddBody(r.Header.Get("Content-Type"), body)
+	s.addSecrets(secrets.Values()...)        // and from everything on stderr: an error may quote the URL or a status line
 	client := s.httpClient(false, o.timeout) // never follows a redirect
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			errorf(s, "no reply from %s within %s (--timeout)", r.URL.Host, o.timeout)
-		} else {
-			errorf(s, "%v", secrets.ScrubError(err))
-		}
+		errorf(s, "cannot get a reply from %s: %s", r.URL.Redacted(), why(err, o.timeout))
 		return exitTransport
 	}
 	defer resp.Body.Close()
@@ -281,11 +281,7 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, bod
 		io.WriteString(s.stdout, secrets.Scrub(head.String()))
 	}
 	readFailed := func(err error) int {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			errorf(s, "the reply from %s did not finish within %s (--timeout)", r.URL.Host, o.timeout)
-		} else {
-			errorf(s, "reading the response: %v", err)
-		}
+		errorf(s, "the reply from %s broke off: %s", r.URL.Host, why(err, o.timeout))
 		return exitTransport
 	}
 	if resp.StatusCode < 300 {

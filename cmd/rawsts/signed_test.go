@@ -235,7 +235,7 @@ func TestAssumeRoleErrors(t *testing.T) {
 	}{
 		{"access denied", []string{"--role-arn", "arn:aws:iam::123456789012:role/denied"}, exitRefused, "rawsts: AccessDenied: User: arn:aws:iam::123456789012:user/Alice is not authorized"},
 		{"no role", nil, exitUsage, "no role"},
-		{"bad role", []string{"--role-arn", "arn:aws:iam::123456789012:user/Alice"}, exitUsage, "RoleArn"},
+		{"bad role", []string{"--role-arn", "arn:aws:iam::123456789012:user/Alice"}, exitUsage, "rawsts: --role-arn: "},
 		{"bad tag", []string{"--role-arn", "arn:aws:iam::123456789012:role/demo", "--tag", "novalue"}, exitUsage, "Key=Value"},
 		{"token code without serial", []string{"--role-arn", "arn:aws:iam::123456789012:role/demo", "--token-code", "123456"}, exitUsage, "nothing was sent"},
 		{"bad output", []string{"--role-arn", "arn:aws:iam::123456789012:role/demo", "--output", "yaml"}, exitUsage, "--output"},
@@ -306,7 +306,7 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 	if r := runCLI(t, st.env(), "", nil, "decode-authorization-message"); r.code != exitUsage {
 		t.Errorf("no message: exit %d; want 2", r.code)
 	}
-	if r := runCLI(t, st.env(), "  \n", nil, "decode-authorization-message", "-"); r.code != exitUsage || !strings.Contains(r.stderr, "EncodedMessage") {
-		t.Errorf("empty message: exit %d, stderr %q; want 2 naming EncodedMessage", r.code, r.stderr)
+	if r := runCLI(t, st.env(), "  \n", nil, "decode-authorization-message", "-"); r.code != exitUsage || !strings.Contains(r.stderr, "rawsts: the encoded message is required") {
+		t.Errorf("empty message: exit %d, stderr %q; want 2 naming the encoded message", r.code, r.stderr)
 	}
 }

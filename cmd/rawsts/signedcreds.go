@@ -20,6 +20,12 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 	var creds sigv4.Credentials
 	var from string
 	var err error
+	if p := s.getenv("AWS_PROFILE"); profile == "" && p != "" {
+		if err := checkProfileName("AWS_PROFILE", p); err != nil {
+			errorf(s, "%v (nothing was sent)", err)
+			return sigv4.Credentials{}, "", exitUsage
+		}
+	}
 	if profile != "" {
 		path := sigv4.SharedCredentialsFile(s.getenv)
 		creds, err = sigv4.LoadSharedCredentials(path, profile)
@@ -44,6 +50,12 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 	}
 	s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
 	return creds, from, exitOK
+}
+
+// credentialsProblem says why sigv4 found no credentials, once: without the package prefix and
+// without the "no AWS credentials found" the message already says in its own words.
+func credentialsProblem(err error) string {
+	return strings.TrimSuffix(plain(err), ": "+plain(sigv4.ErrNoCredentials))
 }
 
 // newSignedSTSClient builds the sts.Client of a signed command: newSTSClient's settings plus

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ func addSTSFlags(fs *flag.FlagSet, region, endpoint *string, trace *bool, timeou
 func newSTSClient(s *streams, region, endpoint string, trace bool, timeout time.Duration) (*sts.Client, int) {
 	c, err := sts.NewFromEnv(s.getenv)
 	if err != nil {
-		errorf(s, "%v", err)
+		errorf(s, "%s (nothing was sent)", plain(err))
 		return nil, exitUsage
 	}
 	if region != "" {
@@ -39,10 +40,18 @@ func newSTSClient(s *streams, region, endpoint string, trace bool, timeout time.
 
 // reportSTSError prints err as the CLI reports STS failures and returns the exit code:
 // 1 when STS said no, 2 when the input was refused locally, 3 for everything on the way.
-func reportSTSError(s *streams, err error) int {
+// client (nil when there is none yet) names the endpoint.
+func reportSTSError(s *streams, client *sts.Client, err error) int {
 	var apiErr *sts.APIError
 	var inErr *sts.InputError
-	onTheWay := transportMessage(err, "STS", "--endpoint and AWS_ENDPOINT_URL_STS")
+	var respErr *sts.ResponseError
+	where := "the endpoint"
+	if client != nil {
+		if ep, epErr := client.ResolveEndpoint(); epErr == nil {
+			where = ep.URL
+		}
+	}
+	onTheWay := transportProblem(err, "STS", where, "--endpoint and AWS_ENDPOINT_URL_STS")
 	switch {
 	case errors.As(err, &apiErr):
 		errorf(s, "%s", describeAPIError(apiErr))
@@ -51,15 +60,53 @@ func reportSTSError(s *streams, err error) int {
 		}
 		return exitRefused
 	case errors.As(err, &inErr):
-		errorf(s, "%s: %s (nothing was sent)", inErr.Field, inErr.Problem)
+		errorf(s, "%s (nothing was sent)", unchain(describeInputError(inErr)))
 		return exitUsage
+	case errors.As(err, &respErr):
+		errorf(s, "%s", describeQueryReply("STS", where, "--endpoint", respErr))
+		return exitTransport
 	case onTheWay != "":
 		errorf(s, "%s", onTheWay)
 		return exitTransport
 	default:
-		errorf(s, "%v", err)
+		errorf(s, "%s", plain(err))
 		return exitTransport
 	}
+}
+
+// fieldProblem joins a field's name and what is wrong with it: "--role-arn is 3 characters
+// long", "--endpoint: endpoint … uses plain http".
+func fieldProblem(field, problem string) string {
+	for _, verb := range []string{"is ", "has ", "must ", "are ", "cannot "} {
+		if strings.HasPrefix(problem, verb) {
+			return field + " " + problem
+		}
+	}
+	return field + ": " + problem
+}
+
+// stsFlags names the CLI flag of each sts input field, for messages.
+var stsFlags = map[string]string{
+	"RoleArn": "--role-arn", "RoleSessionName": "--role-session-name", "WebIdentityToken": "the token",
+	"ProviderId": "--provider-id", "Policy": "--policy", "PolicyArns": "--policy-arn",
+	"DurationSeconds": "--duration-seconds", "ExternalId": "--external-id", "SerialNumber": "--serial-number",
+	"TokenCode": "--token-code", "SourceIdentity": "--source-identity", "Tags": "--tag",
+	"TransitiveTagKeys": "--transitive-tag-key", "EncodedMessage": "the encoded message",
+	"Region": "--region", "Endpoint": "--endpoint",
+}
+
+// describeInputError renders an sts.InputError with the flag the user typed in place of the
+// library's field name: "--role-arn: is 3 characters long; …".
+func describeInputError(e *sts.InputError) string {
+	field := e.Field
+	if f, ok := stsFlags[field]; ok {
+		field = f
+	} else if i := strings.IndexAny(field, ".["); i > 0 { // Tags.member.1.Key, PolicyArns[0]
+		if f, ok := stsFlags[field[:i]]; ok {
+			field = f
+		}
+	}
+	return fieldProblem(field, e.Problem)
 }
 
 // describeAPIError renders "Code: Message (RequestId …, HTTP n)".
@@ -76,4 +123,18 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// envMaxAttempts reads AWS_MAX_ATTEMPTS for the clients the CLI builds itself (Cognito, IAM;
+// sts.NewFromEnv reads it for STS): 0 when unset, meaning the client's default.
+func envMaxAttempts(s *streams) (int, error) {
+	v := strings.TrimSpace(s.getenv("AWS_MAX_ATTEMPTS"))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("AWS_MAX_ATTEMPTS=%q is not a positive integer", v)
+	}
+	return n, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -83,11 +84,7 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 		tp, err = v.Thumbprint(ctx, issuer)
 	}
 	if err != nil {
-		errorf(s, "%v", err)
-		if transportFailure(err) {
-			return exitTransport
-		}
-		return exitRefused
+		return reportThumbprintError(s, host, issuer, timeout, err)
 	}
 
 	if asJSON {
@@ -120,6 +117,31 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 		}
 	}
 	return exitOK
+}
+
+// reportThumbprintError prints why no thumbprint came and returns the exit code: 3 when a host
+// could not be reached or its TLS failed, 1 when the issuer's discovery document does not lead
+// to an https JWKS host.
+func reportThumbprintError(s *streams, host, issuer string, timeout time.Duration, err error) int {
+	var se *jwtinspect.StepError
+	var urlErr *url.Error
+	where := host
+	if where == "" {
+		where = issuer
+	}
+	if errors.As(err, &urlErr) {
+		where = urlErr.URL
+	}
+	switch {
+	case transportFailure(err):
+		errorf(s, "cannot get a reply from %s: %s", where, why(err, timeout))
+		return exitTransport
+	case errors.As(err, &se):
+		errorf(s, "cannot find the issuer's JWKS host (the %s step): %s", se.Step, plain(se.Err))
+	default:
+		errorf(s, "%s", plain(err))
+	}
+	return exitRefused
 }
 
 func validity(tp *jwtinspect.Thumbprint, now time.Time) string {

@@ -27,6 +27,9 @@ func runWhoami(ctx context.Context, s *streams, args []string) int {
 	if !ok {
 		return code
 	}
+	if code, ok := profileFlagError(s, name, "--profile", profile); !ok {
+		return code
+	}
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
@@ -39,7 +42,15 @@ func runWhoami(ctx context.Context, s *streams, args []string) int {
 	}
 	out, err := client.GetCallerIdentity(ctx)
 	if err != nil {
-		return reportSTSError(s, err)
+		return reportSTSError(s, client, err)
+	}
+	valid := visibleASCII // text: one value a line
+	if output == "json" {
+		valid = notNUL
+	}
+	if err := checkValues("STS", output, valid, [2]string{"Account", out.Account}, [2]string{"Arn", out.Arn}, [2]string{"UserId", out.UserID}); err != nil {
+		errorf(s, "%v", err)
+		return exitTransport
 	}
 	if output == "json" {
 		// What `aws sts get-caller-identity` prints: the model's member order, 4-space indent.

@@ -51,8 +51,9 @@ func (r *reply) responseError(err error) *ResponseError {
 
 // Decode decodes the reply to action: an {Action}Response document becomes a [*Result]; an
 // ErrorResponse (with or without namespace, or the older Response/Errors/Error shape) becomes
-// an [*APIError]; anything else (not XML, empty, truncated, another root, a success document
-// with an error status) becomes a [*ResponseError]. service prefixes error texts ("sts").
+// an [*APIError]; anything else (not XML, empty, truncated, another root, two roots, a success
+// document with an error status, a repeated element or one mixing text and elements) becomes a
+// [*ResponseError]. service prefixes error texts ("sts").
 // Every error Decode returns is one of those two types. Their text hides the secrets the body
 // carries (a reply's SessionToken …) wherever the body repeats them; [Client.Do] also hides
 // those of the request.
@@ -74,6 +75,9 @@ func decode(service, action string, statusCode int, header http.Header, body []b
 	if root == nil {
 		return nil, rp.responseError(errors.New("no XML element"))
 	}
+	if err := checkDocument(doc); err != nil {
+		return nil, rp.responseError(err)
+	}
 	switch root.Tag {
 	case "ErrorResponse":
 		return nil, decodeError(rp, header, root.SelectElement("Error"), child(root, "RequestId"))
@@ -89,6 +93,9 @@ func decode(service, action string, statusCode int, header http.Header, body []b
 		if statusCode < 200 || statusCode > 299 {
 			return nil, rp.responseError(fmt.Errorf("%s with an error status", root.Tag))
 		}
+		if err := checkShape(root, root.Tag); err != nil {
+			return nil, rp.responseError(err)
+		}
 		res := &Result{
 			Node:       Node{el: child(root, action+"Result"), path: action + "Result", reply: rp},
 			RequestID:  text(child(child(root, "ResponseMetadata"), "RequestId")),
@@ -101,6 +108,50 @@ func decode(service, action string, statusCode int, header http.Header, body []b
 		return res, nil
 	}
 	return nil, rp.responseError(fmt.Errorf("root element <%s>, want <%sResponse> or <ErrorResponse>", root.Tag, action))
+}
+
+// checkDocument refuses what an XML parser accepts but no Query API sends: a second root
+// element (`<XResponse>…</XResponse><Other/>`) or text outside the root. Either means the body
+// is not one reply, and which part to believe is a guess.
+func checkDocument(doc *etree.Document) error {
+	if n := len(doc.ChildElements()); n > 1 {
+		return fmt.Errorf("%d root elements; a reply has one", n)
+	}
+	for _, tok := range doc.Child {
+		if cd, ok := tok.(*etree.CharData); ok && strings.TrimSpace(cd.Data) != "" {
+			return errors.New("text outside the root element")
+		}
+	}
+	return nil
+}
+
+// checkShape refuses a success document that repeats an element (other than the "member" and
+// "entry" items of lists and maps) or mixes text and elements in one element: Query APIs send
+// neither, and a reader would otherwise pick one of two values silently (which AccessKeyId,
+// the first or the second?). path names e in the error.
+func checkShape(e *etree.Element, path string) error {
+	seen := map[string]bool{}
+	children := e.ChildElements()
+	for _, c := range children {
+		if seen[c.Tag] && c.Tag != "member" && c.Tag != "entry" {
+			return fmt.Errorf("element %s/%s appears more than once", path, c.Tag)
+		}
+		seen[c.Tag] = true
+	}
+	if len(children) == 0 {
+		return nil
+	}
+	for _, tok := range e.Child {
+		if cd, ok := tok.(*etree.CharData); ok && strings.TrimSpace(cd.Data) != "" {
+			return fmt.Errorf("element %s holds both text and elements", path)
+		}
+	}
+	for _, c := range children {
+		if err := checkShape(c, path+"/"+c.Tag); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func decodeError(rp *reply, header http.Header, errEl, requestID *etree.Element) error {
@@ -260,6 +311,11 @@ func (n Node) time() (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// Invalid returns the [*ResponseError] for a node whose value is present but not what the
+// service sends, in the words "element PATH is not WANT (N chars)"; like every reader's error
+// it quotes the value's length, never the value (it might be a secret).
+func (n Node) Invalid(want string) error { return n.invalid(want) }
 
 func (n Node) missing() error {
 	err := fmt.Errorf("missing element %s", n.path)

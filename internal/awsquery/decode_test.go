@@ -98,6 +98,15 @@ func TestDecodeResponseErrors(t *testing.T) {
 		{"success document with 500", 500, "<AssumeRoleWithWebIdentityResponse/>", "with an error status"},
 		{"error without code", 400, "<ErrorResponse><Error><Message>x</Message></Error></ErrorResponse>", "without Error/Code"},
 		{"Response without Errors", 400, "<Response><Foo/></Response>", "root element <Response>"},
+		{"two roots", 200, "<AssumeRoleWithWebIdentityResponse/><Other/>", "(2 root elements; a reply has one)"},
+		{"error then another root", 403, "<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse><ErrorResponse/>", "2 root elements"},
+		{"text after the root", 200, "<AssumeRoleWithWebIdentityResponse/>trailing", "(text outside the root element)"},
+		{"text before the root", 200, "junk<AssumeRoleWithWebIdentityResponse/>", "(text outside the root element)"},
+		{"repeated element", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>A</AccessKeyId><AccessKeyId>B</AccessKeyId></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+			"(element AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult/Credentials/AccessKeyId appears more than once)"},
+		{"repeated result", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult/><AssumeRoleWithWebIdentityResult/></AssumeRoleWithWebIdentityResponse>", "appears more than once"},
+		{"mixed content", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA<b/>EXAMPLE</AccessKeyId></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+			"(element AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult/Credentials/AccessKeyId holds both text and elements)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,11 +21,14 @@ func (d *run) parsePolicy() {
 	p, err := trustpolicy.Parse(d.in.TrustPolicy)
 	if err != nil {
 		var pe *trustpolicy.ParseError
-		fix := "fix the document so IAM would accept it"
+		detail, fix := strings.TrimPrefix(err.Error(), "trustpolicy: "), "fix the document so IAM would accept it"
 		if errors.As(err, &pe) {
-			fix = "fix " + pe.Path + " (" + pe.Msg + ")"
+			detail = pe.Msg
+			if pe.Path != "" {
+				detail, fix = pe.Path+": "+pe.Msg, "fix "+pe.Path+" ("+pe.Msg+")"
+			}
 		}
-		d.set(CheckPolicyParse, Fail, err.Error(), fix)
+		d.set(CheckPolicyParse, Fail, detail, fix)
 		return
 	}
 	d.policyDoc = p

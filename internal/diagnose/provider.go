@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/rawsts/rawsts/jwtinspect"
@@ -36,7 +37,7 @@ func ParseProvider(data []byte) ([]Provider, error) {
 	if len(data) > 0 && data[0] == '[' {
 		var raws []json.RawMessage
 		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNotProvider, err)
+			return nil, fmt.Errorf("%w: %s", ErrNotProvider, describeJSON(err))
 		}
 		var out []Provider
 		for i, r := range raws {
@@ -61,7 +62,7 @@ func parseOneProvider(data []byte) (Provider, error) {
 		OpenIDConnectProviderArn string
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return Provider{}, fmt.Errorf("%w: %v", ErrNotProvider, err)
+		return Provider{}, fmt.Errorf("%w: %s", ErrNotProvider, describeJSON(err))
 	}
 	p := doc.Provider
 	if p.ARN == "" {
@@ -72,6 +73,28 @@ func parseOneProvider(data []byte) (Provider, error) {
 	}
 	p.URL = trustpolicy.IssuerHost(p.URL)
 	return p, nil
+}
+
+// describeJSON words a JSON decoding error for the report's reader, without Go's type names:
+// "ClientIDList is a JSON string, where the provider document has a list".
+func describeJSON(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	want := map[reflect.Kind]string{reflect.String: "a string", reflect.Slice: "a list", reflect.Struct: "an object",
+		reflect.Map: "an object", reflect.Int: "a number"}[typeErr.Type.Kind()]
+	if want == "" {
+		want = "another type"
+	}
+	field := typeErr.Field
+	if i := strings.LastIndexByte(field, '.'); i >= 0 {
+		field = field[i+1:]
+	}
+	if field == "" {
+		return fmt.Sprintf("the document is a JSON %s, where a provider document is %s", typeErr.Value, want)
+	}
+	return fmt.Sprintf("%s is a JSON %s, where a provider document has %s", field, typeErr.Value, want)
 }
 
 // splitRoleARN returns the partition and account of a role ARN that sts accepts.

@@ -270,3 +270,47 @@ func TestReportNeverQuotesToken(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestReportSpeaksWithoutPackageNames: the report is read by people, so a check's detail and
+// fix never carry a library's "pkg: " chain, and a policy that is not JSON gets a fix in words
+// (it used to read "fix  (invalid JSON near byte 0: invalid character 'ï' …)").
+func TestReportSpeaksWithoutPackageNames(t *testing.T) {
+	tok := mint(t, "RS256", claims(ghIss, "repo:octo-org/octo-repo:ref:refs/heads/main", stsAud))
+	for _, tt := range []struct {
+		name, policy, want string
+	}{
+		{"not JSON", `{"Statement": [}`, "invalid JSON near byte 15"},
+		{"byte-order mark", "\xef\xbb\xbf{\"Version\": \"2012-10-17\", \"Statement\": []}", "starts with a UTF-8 byte-order mark"},
+		{"a string", `"policy"`, "document is a string, want an object"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := diagnose.Run(context.Background(), diagnose.Input{Token: tok, TrustPolicy: []byte(tt.policy), RoleARN: roleARN, At: at})
+			c := rep.Check(diagnose.CheckPolicyParse)
+			if c == nil || c.Status != diagnose.Fail || !strings.Contains(c.Detail, tt.want) {
+				t.Fatalf("policy.parse = %+v; want Fail with %q", c, tt.want)
+			}
+			for _, text := range []string{c.Detail, c.Fix} {
+				if strings.Contains(text, "trustpolicy:") || strings.Contains(text, "fix  (") || strings.Contains(text, "'ï'") {
+					t.Errorf("policy.parse text %q reads like a program's", text)
+				}
+			}
+		})
+	}
+}
+
+// TestParseProviderSpeaksJSON: a provider document of the wrong shape is described in JSON's
+// words, not Go's ("cannot unmarshal string into Go struct field .Provider.ClientIDList of type
+// []string").
+func TestParseProviderSpeaksJSON(t *testing.T) {
+	for _, tt := range []struct{ doc, want string }{
+		{`{"Url":"gitlab.com","ClientIDList":"sts.amazonaws.com"}`, "not an OIDC provider document: ClientIDList is a JSON string, where a provider document has a list"},
+		{`{"Url":42}`, "Url is a JSON number, where a provider document has a string"},
+		{`[[1]]`, "the document is a JSON array, where a provider document is an object"},
+		{`{"Url":"gitlab.com"} x`, "not an OIDC provider document: invalid character 'x' after top-level value"},
+	} {
+		_, err := diagnose.ParseProvider([]byte(tt.doc))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "Go ") {
+			t.Errorf("ParseProvider(%q) = %v; want %q", tt.doc, err, tt.want)
+		}
+	}
+}

@@ -120,15 +120,15 @@ func (d *run) signature() {
 	d.verifyErr = err
 	if err != nil {
 		var se *jwtinspect.StepError
-		step := "verify"
+		step, reason := "verify", err
 		if errors.As(err, &se) {
-			step = se.Step
+			step, reason = se.Step, se.Err
 		}
 		fix := "make " + jwtinspect.DiscoveryURL(d.tok.Claims.Issuer) + " and its jwks_uri publicly reachable over https within 5 seconds, with the token's kid in the key set"
 		if step == jwtinspect.StepSignature || step == jwtinspect.StepAlg {
 			fix = "the token was not signed by a key the issuer publishes: get the token from the issuer named in iss, or fix the issuer's key set"
 		}
-		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: Couldn't retrieve verification key from your identity provider)", step, err), fix)
+		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: Couldn't retrieve verification key from your identity provider)", step, reason), fix)
 		return
 	}
 	ev := []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/rawsts/rawsts/internal/awsquery"
@@ -106,7 +107,7 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 		return nil, err
 	}
 	r := &Role{}
-	if r.Arn, err = res.String("Role/Arn"); err != nil {
+	if r.Arn, err = res.Shaped("Role/Arn", awsquery.IsARN, "an ARN"); err != nil {
 		return nil, err
 	}
 	r.RoleName = res.OptString("Role/RoleName")
@@ -121,6 +122,10 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 	if d, err := res.OptInt("Role/MaxSessionDuration"); err != nil {
 		return nil, err
 	} else if d != nil {
+		// The model's roleMaxSessionDurationType: 3600–43200 seconds.
+		if *d < 3600 || *d > 43200 {
+			return nil, res.Child("Role/MaxSessionDuration").Invalid("a duration from 3600 to 43200 seconds")
+		}
 		r.MaxSessionDuration = *d
 	}
 	return r, nil
@@ -134,7 +139,7 @@ func (c *Client) ListOpenIDConnectProviders(ctx context.Context) ([]string, erro
 	}
 	var out []string
 	for _, m := range res.Child("OpenIDConnectProviderList").Members() {
-		arn, err := m.String("Arn")
+		arn, err := m.Shaped("Arn", awsquery.IsARN, "an ARN")
 		if err != nil {
 			return nil, err
 		}
@@ -160,14 +165,35 @@ func (c *Client) GetOpenIDConnectProvider(ctx context.Context, arn string) (*Ope
 		return nil, err
 	}
 	p := &OpenIDConnectProvider{ARN: arn}
-	if p.URL, err = res.String("Url"); err != nil {
+	// Values diagnose prints: each on one line, of the shape IAM stores (the model's
+	// OpenIDConnectProviderUrlType, clientIDType 1–255 characters, thumbprintType 40 hex digits).
+	if p.URL, err = res.Shaped("Url", awsquery.VisibleASCII, "an issuer URL (printable ASCII)"); err != nil {
 		return nil, err
 	}
 	for _, m := range res.Child("ClientIDList").Members() {
+		if !awsquery.VisibleASCII(m.Text()) || len(m.Text()) > 255 {
+			return nil, m.Invalid("a client id (1–255 printable ASCII characters)")
+		}
 		p.ClientIDs = append(p.ClientIDs, m.Text())
 	}
 	for _, m := range res.Child("ThumbprintList").Members() {
+		if !isThumbprint(m.Text()) {
+			return nil, m.Invalid("a thumbprint (40 hex digits)")
+		}
 		p.Thumbprints = append(p.Thumbprints, m.Text())
 	}
 	return p, nil
+}
+
+// isThumbprint reports whether s is 40 hex digits, a SHA-1 in hex as IAM stores thumbprints.
+func isThumbprint(s string) bool {
+	if len(s) != 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", rune(s[i])) {
+			return false
+		}
+	}
+	return true
 }

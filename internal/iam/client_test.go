@@ -3,6 +3,9 @@ package iam_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,5 +108,55 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 	}
 	if n := target.Contacted(); n != 0 {
 		t.Errorf("the redirect target was contacted %d times; want never", n)
+	}
+}
+
+// TestRepliesIAMCannotSend checks that values IAM could not have sent (an ARN with a newline, a
+// MaxSessionDuration outside the model's range, a thumbprint that is not 40 hex digits) are a
+// *ResponseError naming the element: diagnose prints these values as lines of its report.
+func TestRepliesIAMCannotSend(t *testing.T) {
+	role := func(arn, duration string) string {
+		return `<GetRoleResponse><GetRoleResult><Role><Arn>` + arn + `</Arn><RoleName>deploy</RoleName>` +
+			`<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><MaxSessionDuration>` + duration +
+			`</MaxSessionDuration></Role></GetRoleResult></GetRoleResponse>`
+	}
+	provider := func(url, clientID, thumbprint string) string {
+		return `<GetOpenIDConnectProviderResponse><GetOpenIDConnectProviderResult><Url>` + url + `</Url>` +
+			`<ClientIDList><member>` + clientID + `</member></ClientIDList><ThumbprintList><member>` + thumbprint +
+			`</member></ThumbprintList></GetOpenIDConnectProviderResult></GetOpenIDConnectProviderResponse>`
+	}
+	const arn, thumb = "arn:aws:iam::123456789012:role/deploy", "6938fd4d98bab03faadb97b34396831e3780aea1"
+	tests := []struct {
+		name, body, want string
+	}{
+		{"role ARN with a newline", role("arn:aws:iam::123456789012:role/x&#10;ok  injected", "3600"), "element GetRoleResult/Role/Arn is not an ARN"},
+		{"MaxSessionDuration of 0", role(arn, "0"), "element GetRoleResult/Role/MaxSessionDuration is not a duration from 3600 to 43200 seconds"},
+		{"MaxSessionDuration negative", role(arn, "-3600"), "MaxSessionDuration is not a duration"},
+		{"MaxSessionDuration huge", role(arn, "9223372036854775807"), "MaxSessionDuration is not a duration"},
+		{"provider URL with an escape", provider("token.actions.githubusercontent.com\u009b2J", "sts.amazonaws.com", thumb), "element GetOpenIDConnectProviderResult/Url is not an issuer URL"},
+		{"empty client id", provider("gitlab.com", "", thumb), "ClientIDList/member[1] is not a client id"},
+		{"client id with a newline", provider("gitlab.com", "a&#10;b", thumb), "ClientIDList/member[1] is not a client id"},
+		{"short thumbprint", provider("gitlab.com", "sts.amazonaws.com", "6938fd4d"), "ThumbprintList/member[1] is not a thumbprint (40 hex digits)"},
+		{"thumbprint not hex", provider("gitlab.com", "sts.amazonaws.com", strings.Repeat("z", 40)), "is not a thumbprint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/xml")
+				io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c := &iam.Client{Credentials: creds, Endpoint: srv.URL, MaxAttempts: 1}
+			var err error
+			if strings.HasPrefix(tt.body, "<GetRole") {
+				_, err = c.GetRole(context.Background(), "deploy")
+			} else {
+				_, err = c.GetOpenIDConnectProvider(context.Background(), "arn:aws:iam::123456789012:oidc-provider/gitlab.com")
+			}
+			var re *iam.ResponseError
+			if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("reply %q: err = %v; want *ResponseError containing %q", tt.body, err, tt.want)
+			}
+		})
 	}
 }
