@@ -124,7 +124,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	}
 	if transportFailure(rep.VerifyErr) {
 		// The issuer could not be reached from here (or redirected): the verdict is not STS's.
-		errorf(s, "--verify could not fetch the issuer's documents: %v", rep.VerifyErr)
+		errorf(s, "--verify could not fetch the issuer's documents: %s", plain(rep.VerifyErr))
 		return exitTransport
 	}
 	if rep.Verdict == diagnose.Allow {

@@ -120,7 +120,7 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 }
 
 // reportThumbprintError prints why no thumbprint came and returns the exit code: 3 when a host
-// could not be reached or its TLS failed, 1 when the issuer's discovery document does not lead
+// could not be reached, its TLS failed or it redirected, 1 when the issuer's discovery document does not lead
 // to an https JWKS host.
 func reportThumbprintError(s *streams, host, issuer string, timeout time.Duration, err error) int {
 	var se *jwtinspect.StepError
@@ -132,7 +132,11 @@ func reportThumbprintError(s *streams, host, issuer string, timeout time.Duratio
 	if errors.As(err, &urlErr) {
 		where = urlErr.URL
 	}
+	var redirect *jwtinspect.RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		errorf(s, "%s", plain(redirect))
+		return exitTransport
 	case transportFailure(err):
 		errorf(s, "cannot get a reply from %s: %s", where, why(err, timeout))
 		return exitTransport

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/rawsts/rawsts/internal/fixture"
 )
 
 func TestThumbprint(t *testing.T) {
@@ -77,5 +79,21 @@ func TestThumbprintFailures(t *testing.T) {
 				t.Errorf("stdout = %q; want nothing on failure", r.stdout)
 			}
 		})
+	}
+}
+
+// TestThumbprintRedirect: an issuer whose discovery document redirects gets one sentence that
+// names the URL, the status and the Location (a redirect is an answer, not "cannot get a
+// reply"), exit 3; the Location's host is never contacted.
+func TestThumbprintRedirect(t *testing.T) {
+	target := fixture.NewLanding(t)
+	issuer := fixture.Redirector(t, http.StatusFound, target.URL)
+	r := runCLI(t, nil, "", nil, "thumbprint", issuer)
+	want := "rawsts: GET " + issuer + "/.well-known/openid-configuration: HTTP 302, a redirect to " + target.URL + "; not followed"
+	if r.code != exitTransport || !strings.HasPrefix(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want %d and one line starting %q", r.code, r.stderr, exitTransport, want)
+	}
+	if n := target.Contacted(); n != 0 {
+		t.Errorf("the redirect target was contacted %d times; want never", n)
 	}
 }

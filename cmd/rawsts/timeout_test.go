@@ -39,6 +39,7 @@ func TestStalledServersTimeOut(t *testing.T) {
 				if !strings.Contains(r.stderr, "within "+timeout.String()) {
 					t.Errorf("stderr = %q; want it to name the %s timeout", r.stderr, timeout)
 				}
+				assertForPeople(t, r.stderr)
 			})
 		}
 	}

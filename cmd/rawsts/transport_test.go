@@ -84,7 +84,8 @@ func hostileCases(t *testing.T) []hostileCase {
 
 // TestRedirectsAreNeverFollowed: for every command and every redirect status, the host the
 // Location names is never contacted (a redirect would carry the request's secrets there), and
-// the command exits 3 naming the Location's scheme and host — never its query.
+// the command exits 3 naming the Location's scheme and host — never its query — in words for
+// people (no package chain).
 func TestRedirectsAreNeverFollowed(t *testing.T) {
 	target := fixture.NewLanding(t)
 	for _, tc := range hostileCases(t) {
@@ -100,10 +101,23 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 				if strings.Contains(r.stdout+r.stderr, fixture.RedirectQuery) {
 					t.Errorf("the output repeats the Location's query:\n%s%s", r.stdout, r.stderr)
 				}
+				assertForPeople(t, r.stderr)
 			})
 		}
 	}
 	if n := target.Contacted(); n != 0 {
 		t.Errorf("the redirect target was contacted %d times; want never", n)
+	}
+}
+
+// assertForPeople fails when a line of stderr reads like a library's package chain
+// ("jwtinspect: verify: …") rather than words for people (packageChain, as the bad-input
+// corpus checks).
+func assertForPeople(t *testing.T, stderr string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if m := packageChain.FindString(strings.TrimPrefix(line, "rawsts: ")); m != "" {
+			t.Errorf("stderr line %q reads like a package chain (%q)", line, m)
+		}
 	}
 }
