@@ -43,12 +43,13 @@ type badCase struct {
 	responses  [][]byte
 	wantExit   int
 	wantStderr []string
+	lackStderr []string // what standard error must not contain (a secret in an encoding the canary check cannot see)
 	wantStdout []string // nil: standard output must be empty unless the exit code is 0
 }
 
 // badSections are the markers a corpus file may use ("file NAME" takes a name).
 var badSections = map[string]bool{"args": true, "env": true, "stdin": true, "jwt": true, "response": true,
-	"want exit": true, "want stderr contains": true, "want stdout contains": true}
+	"want exit": true, "want stderr contains": true, "want stderr lacks": true, "want stdout contains": true}
 
 func isBadSection(name string) bool { return badSections[name] || strings.HasPrefix(name, "file ") }
 
@@ -126,6 +127,8 @@ func parseBadCase(path string, data []byte) (*badCase, error) {
 			}
 		case "want stderr contains":
 			c.wantStderr = lines
+		case "want stderr lacks":
+			c.lackStderr = lines
 		case "want stdout contains":
 			c.wantStdout = lines
 		}
@@ -333,6 +336,11 @@ func runBadCase(t *testing.T, c *badCase) {
 	for _, w := range c.wantStderr {
 		if w = subst.Replace(w); !strings.Contains(errText, w) {
 			t.Errorf("%s: stderr lacks %q:\n%s", where, w, errText)
+		}
+	}
+	for _, w := range c.lackStderr {
+		if w = subst.Replace(w); strings.Contains(errText, w) {
+			t.Errorf("%s: stderr has %q, which it must not:\n%s", where, w, errText)
 		}
 	}
 	if strings.Contains(errText, "panic:") || strings.Contains(errText, "goroutine ") {
