@@ -88,7 +88,7 @@ const (
 	CodeNoAud = "no-aud"
 	// CodeNoIss: the token has no iss claim. [error]
 	CodeNoIss = "no-iss"
-	// CodeIssNotHTTPS: iss is not an https URL. [error]
+	// CodeIssNotHTTPS: iss is not an https URL (and not the loopback exception below). [error]
 	CodeIssNotHTTPS = "iss-not-https"
 	// CodeAudMismatch: aud does not contain Options.ExpectedAudience. [error]
 	CodeAudMismatch = "aud-mismatch"
@@ -117,6 +117,12 @@ const (
 	CodeSurroundingWhitespace = "surrounding-whitespace"
 	// CodeNoSub: the token has no sub claim for a trust policy to match. [warning]
 	CodeNoSub = "no-sub"
+	// CodeIssLoopbackHTTP: iss is plain http on a loopback host (127.0.0.0/8, ::1,
+	// localhost), the local emulator's issuer. AWS requires https, but the emulator
+	// (package ststest, rawsts emulator) serves its issuers over plain http on loopback and
+	// accepts them: this is the one exception, and diagnose and the emulator make it
+	// alike. [warning]
+	CodeIssLoopbackHTTP = "iss-http-loopback"
 
 	// CodeGitHubSubRefForm: a GitHub sub of the form repo:ORG/REPO:ref:REF. [info]
 	CodeGitHubSubRefForm = "github-sub-ref-form"
@@ -150,7 +156,7 @@ var severities = map[string]Severity{
 
 	CodeIssuedInFuture: Warning, CodeIssTrailingSlash: Warning, CodeLifetimeTooLong: Warning,
 	CodeTagsClaimNeedsTagSession: Warning, CodeSourceIdentityNeedsSetSourceIdentity: Warning,
-	CodeSurroundingWhitespace: Warning, CodeNoSub: Warning,
+	CodeSurroundingWhitespace: Warning, CodeNoSub: Warning, CodeIssLoopbackHTTP: Warning,
 
 	CodeGitHubSubRefForm: Info, CodeGitHubSubEnvironmentForm: Info,
 	CodeGitHubSubPullRequestForm: Info, CodeGitHubSubImmutableForm: Info,
