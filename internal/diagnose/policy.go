@@ -70,6 +70,10 @@ func (d *run) policy() {
 		RoleSessionName: d.in.SessionName,
 		Now:             d.at,
 	})
+	ctx.Complete = d.in.Complete
+	if d.in.SourceIP != "" {
+		ctx.Set("aws:SourceIp", d.in.SourceIP)
+	}
 	res := trustpolicy.Evaluate(d.policyDoc, ctx)
 	d.result = &res
 
