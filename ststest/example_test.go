@@ -9,8 +9,9 @@ import (
 	"github.com/rawsts/rawsts/ststest"
 )
 
-// A token minted by the server's own issuer, exchanged by the sts client at the emulated STS
-// for EXAMPLE credentials.
+// A token minted by the server's default issuer, exchanged by the sts client at the emulated
+// STS for EXAMPLE credentials of DemoRole, which trusts that issuer's tokens for the audience
+// sts.amazonaws.com (DefaultConfig).
 func ExampleNewServer() {
 	now := time.Date(2014, 10, 24, 22, 0, 23, 0, time.UTC)
 	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return now }))
@@ -23,7 +24,7 @@ func ExampleNewServer() {
 	}
 	c := &sts.Client{Endpoint: srv.URL}
 	out, err := c.AssumeRoleWithWebIdentity(context.Background(), &sts.AssumeRoleWithWebIdentityInput{
-		RoleArn:          "arn:aws:iam::123456789012:role/GitHubActionsDeploy",
+		RoleArn:          ststest.DemoRoleArn,
 		RoleSessionName:  "gha-deploy",
 		WebIdentityToken: token,
 	})
@@ -37,7 +38,7 @@ func ExampleNewServer() {
 	fmt.Println(out.SubjectFromWebIdentityToken)
 	// Output:
 	// ASIA 20 2014-10-24T23:00:23Z
-	// arn:aws:sts::123456789012:assumed-role/GitHubActionsDeploy/gha-deploy
+	// arn:aws:sts::123456789012:assumed-role/DemoRole/gha-deploy
 	// repo:octo-org/octo-repo:ref:refs/heads/main
 }
 

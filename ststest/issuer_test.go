@@ -34,7 +34,7 @@ func getJSON(t *testing.T, c *http.Client, url string, v any) {
 // discovery document, then jwks_uri, then verifying a minted token with the served key.
 func TestIssuerDiscoveryJWKSMint(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
-	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return now }))
+	srv := ststest.NewServer(ststest.WithConfig(testConfig()), ststest.WithNow(func() time.Time { return now }))
 	defer srv.Close()
 	if want := srv.URL + "/oidc"; srv.Issuer.URL != want {
 		t.Fatalf("Issuer.URL = %q; want %q", srv.Issuer.URL, want)
@@ -62,8 +62,8 @@ func TestIssuerDiscoveryJWKSMint(t *testing.T) {
 		t.Fatalf("JWKS has %d keys; want 1", len(set.Keys))
 	}
 	k := set.Keys[0]
-	if k.Kty != "RSA" || k.Use != "sig" || k.Alg != "RS256" || k.Kid != srv.Issuer.KeyID || k.Kid == "" {
-		t.Errorf("JWK = %+v; want RSA sig RS256 with kid %q", k, srv.Issuer.KeyID)
+	if k.Kty != "RSA" || k.Use != "sig" || k.Alg != "RS256" || k.Kid != srv.Issuer.KeyID() || k.Kid == "" {
+		t.Errorf("JWK = %+v; want RSA sig RS256 with kid %q", k, srv.Issuer.KeyID())
 	}
 	n, err1 := base64.RawURLEncoding.DecodeString(k.N)
 	e, err2 := base64.RawURLEncoding.DecodeString(k.E)
