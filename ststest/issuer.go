@@ -67,6 +67,12 @@ type Issuer struct {
 	key    *rsa.PrivateKey
 	kid    string
 	keyErr error
+
+	// docs caches the rendered discovery document and JWKS, for docsURL: they change only
+	// with the URL, and the emulator fetches them (in process) at every exchange.
+	mu            sync.Mutex
+	docsURL       string
+	discovery, ks []byte
 }
 
 // newIssuer makes an issuer without a key yet.
@@ -220,9 +226,35 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	var doc []byte
 	switch strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(u.Path, "/")) {
 	case "/.well-known/openid-configuration":
-		writeJSON(w, map[string]any{
+		doc, err = i.documents(false)
+	case jwksPaths[i.kind]:
+		doc, err = i.documents(true)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(doc)
+}
+
+// documents returns the discovery document (or, with jwks, the JWKS) as JSON, rendered once
+// per URL.
+func (i *Issuer) documents(jwks bool) ([]byte, error) {
+	key, err := i.signer()
+	if err != nil {
+		return nil, err
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.docsURL != i.URL || i.discovery == nil {
+		disc, err1 := json.Marshal(map[string]any{
 			"issuer":                                i.URL,
 			"jwks_uri":                              strings.TrimSuffix(i.URL, "/") + jwksPaths[i.kind],
 			"response_types_supported":              []string{"id_token"},
@@ -230,16 +262,16 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 			"claims_supported":                      []string{"sub", "aud", "exp", "iat", "iss", "nbf"},
 		})
-	case jwksPaths[i.kind]:
-		key, err := i.signer()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
+		ks, err2 := json.Marshal(map[string]any{"keys": []any{jwk(&key.PublicKey, i.kid)}})
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("ststest: rendering the documents of issuer %s: %w", i.name, err)
 		}
-		writeJSON(w, map[string]any{"keys": []any{jwk(&key.PublicKey, i.kid)}})
-	default:
-		http.NotFound(w, r)
+		i.docsURL, i.discovery, i.ks = i.URL, disc, ks
 	}
+	if jwks {
+		return i.ks, nil
+	}
+	return i.discovery, nil
 }
 
 // jwk is the public key as a JSON Web Key (RFC 7517).
@@ -263,16 +295,6 @@ func thumbprint(pub *rsa.PublicKey) string {
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(b)
-}
 
 // issuerRegistry holds every issuer of a server by name. Issuers are created when the state
 // first names them (a pool, an extra issuer) and kept for the server's life, keys included,

@@ -182,7 +182,9 @@ func (st *state) build() *view {
 	if u == "" {
 		u = validationHost
 	}
-	v := &view{account: c.Account, region: c.Region, url: st.url,
+	// providers is never nil: diagnose reads nil as "unknown" and skips the provider checks,
+	// while an account without providers has none for any issuer.
+	v := &view{account: c.Account, region: c.Region, url: st.url, providers: []diagnose.Provider{},
 		users: map[string]*iamUser{}, roles: map[string]*roleView{}, pools: map[string]*poolView{}, clients: map[string]*poolView{},
 		buckets: c.Buckets, instances: c.Instances}
 	for _, usr := range c.Users {

@@ -106,10 +106,10 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 		Verify: true, Verifier: e.verifier, SkipThumbprint: true, Complete: true, SourceIP: remoteIP(r),
 	}
 	if exists {
-		din.TrustPolicy, din.MaxSessionDuration = role.trust, role.maxSession
+		din.TrustPolicy, din.Policy, din.MaxSessionDuration = role.trust, role.trustPolicy, role.maxSession
 	}
 	rep := diagnose.Run(r.Context(), din)
-	tok, _ := jwtinspect.Decode(in.WebIdentityToken) // diagnose decoded it too; its claims name the caller
+	tok := rep.Token
 	who := "a token that is not a JWT"
 	if tok != nil {
 		who = tok.Claims.Issuer + " sub " + strconv.Quote(tok.Claims.Subject)

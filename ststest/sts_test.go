@@ -70,14 +70,15 @@ func post(t *testing.T, srv *ststest.Server, v url.Values) *reply {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return readReply(t, resp)
+}
+
+// decodeReply decodes an STS reply body.
+func decodeReply(t *testing.T, resp *http.Response, body []byte) *reply {
+	t.Helper()
 	r := &reply{status: resp.StatusCode, header: resp.Header}
 	if err := xml.Unmarshal(body, r); err != nil {
-		t.Fatalf("POST %v: body is not XML: %v\n%s", v.Get("Action"), err, body)
+		t.Fatalf("%s: body is not XML: %v\n%s", resp.Request.URL, err, body)
 	}
 	return r
 }

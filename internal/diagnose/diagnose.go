@@ -95,6 +95,11 @@ type Report struct {
 	// documents or keys are wrong with errors.As on it. It never holds token text.
 	VerifyErr error `json:"-"`
 
+	// Token is the token as decoded (never its text in any output), nil when it is not a JWT:
+	// a caller that goes on with the token (the emulator, issuing a session) reads its claims
+	// here instead of decoding it again.
+	Token *jwtinspect.Token `json:"-"`
+
 	// facts are the values STSError quotes in STS's messages.
 	facts facts
 }
@@ -137,6 +142,10 @@ type Input struct {
 	// TrustPolicy is the role's trust policy in any form trustpolicy.Parse accepts (the
 	// document, URL-encoded, or `aws iam get-role` output); nil or empty means unknown.
 	TrustPolicy []byte
+	// Policy, when set, is TrustPolicy already parsed by trustpolicy.Parse, which Run then
+	// does not parse again (the emulator keeps its roles' policies parsed). It is read, never
+	// changed.
+	Policy *trustpolicy.Policy
 	// Providers are the IAM OIDC providers of the role's account that are known, e.g. from
 	// `aws iam get-open-id-connect-provider` output ([ParseProvider]) or from IAM itself.
 	// Nil means unknown: provider.registered and provider.audience are skipped.
@@ -190,6 +199,7 @@ func Run(ctx context.Context, in Input) *Report {
 	rep := &Report{Policy: d.result, VerifyErr: d.verifyErr,
 		facts: facts{at: d.at, sessionName: in.SessionName, duration: in.DurationSeconds}}
 	if d.tok != nil {
+		rep.Token = d.tok
 		rep.facts.issuer = d.tok.Claims.Issuer
 		if d.tok.Claims.ExpiresAt != nil {
 			rep.facts.exp = d.tok.Claims.ExpiresAt.Time
