@@ -280,9 +280,19 @@ func (v *validator) pools(pools []UserPool) {
 }
 
 func (v *validator) issuers(list []IssuerConfig, pools []UserPool) {
-	names := map[string]bool{strings.TrimPrefix(issuerPath, "/"): true}
+	names := []string{strings.TrimPrefix(issuerPath, "/")}
 	for _, p := range pools {
-		names[p.ID] = true
+		names = append(names, p.ID)
+	}
+	// taken reports whether a path is another issuer's, or one of them is a directory of the
+	// other (oidc and oidc/x): the server could not tell their documents apart.
+	taken := func(n string) bool {
+		for _, e := range names {
+			if n == e || strings.HasPrefix(n, e+"/") || strings.HasPrefix(e, n+"/") {
+				return true
+			}
+		}
+		return false
 	}
 	for i, is := range list {
 		p := fmt.Sprintf("Issuers[%d]", i)
@@ -293,10 +303,10 @@ func (v *validator) issuers(list []IssuerConfig, pools []UserPool) {
 		switch {
 		case !ok:
 			v.fail(p+".Name", "%q is not an issuer name (segments of letters, digits and ._- separated by '/')", is.Name)
-		case names[strings.SplitN(is.Name, "/", 2)[0]]:
-			v.fail(p+".Name", "%q starts with the path of another issuer (oidc, a user pool id or an issuer listed before); choose another name", is.Name)
+		case taken(is.Name):
+			v.fail(p+".Name", "%q is, or is below or above, the path of another issuer (oidc, a user pool id or an issuer listed before); choose another name", is.Name)
 		}
-		names[strings.SplitN(is.Name, "/", 2)[0]] = true
+		names = append(names, is.Name)
 		v.oneOf(p+".Kind", is.Kind, issuerKinds)
 		if is.URL != "" {
 			u, err := url.Parse(is.URL)

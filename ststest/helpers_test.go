@@ -1,6 +1,9 @@
 package ststest_test
 
 import (
+	"testing"
+
+	"github.com/rawsts/rawsts/jwtinspect"
 	"github.com/rawsts/rawsts/ststest"
 )
 
@@ -32,3 +35,13 @@ const oidcTrust = ststest.PolicyDocument(`{"Version": "2012-10-17", "Statement":
 const accountTrust = ststest.PolicyDocument(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 	"Principal": {"AWS": "arn:aws:iam::123456789012:root"},
 	"Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]}`)
+
+// decodeClaims returns a token's claims, unverified.
+func decodeClaims(t *testing.T, token string) map[string]any {
+	t.Helper()
+	tok, err := jwtinspect.Decode(token)
+	if err != nil {
+		t.Fatalf("Decode(minted token) = %v", err)
+	}
+	return tok.RawClaims
+}

@@ -12,7 +12,6 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -394,14 +393,3 @@ func (r *issuerRegistry) forURL(u *url.URL) (*Issuer, bool) {
 	return best, best != nil
 }
 
-// names lists the issuers' names, sorted.
-func (r *issuerRegistry) names() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]string, 0, len(r.byName))
-	for n := range r.byName {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}

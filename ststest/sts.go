@@ -272,23 +272,6 @@ func inputFromForm(form url.Values) (*sts.AssumeRoleWithWebIdentityInput, error)
 // errNotInteger is a DurationSeconds that is not a whole number, as STS words it.
 var errNotInteger = &sts.InputError{Field: "DurationSeconds", Problem: "Member must be an integer"}
 
-// parseRoleARN splits arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME.
-func parseRoleARN(arn string) (account, name string, ok bool) {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) != 6 || p[0] != "arn" || p[1] == "" || p[2] != "iam" || p[3] != "" || len(p[4]) != 12 {
-		return "", "", false
-	}
-	for _, c := range p[4] {
-		if c < '0' || c > '9' {
-			return "", "", false
-		}
-	}
-	res, ok := strings.CutPrefix(p[5], "role/")
-	if !ok || res == "" || strings.HasSuffix(res, "/") {
-		return "", "", false
-	}
-	return p[4], res[strings.LastIndexByte(res, '/')+1:], true
-}
 
 // roleID derives a stable role id of the documented shape (AROA + 10 characters + EXAMPLE).
 func roleID(roleARN string) string { return stableID("AROA", roleARN) }
