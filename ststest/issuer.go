@@ -392,4 +392,3 @@ func (r *issuerRegistry) forURL(u *url.URL) (*Issuer, bool) {
 	}
 	return best, best != nil
 }
-

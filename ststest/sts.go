@@ -272,7 +272,6 @@ func inputFromForm(form url.Values) (*sts.AssumeRoleWithWebIdentityInput, error)
 // errNotInteger is a DurationSeconds that is not a whole number, as STS words it.
 var errNotInteger = &sts.InputError{Field: "DurationSeconds", Problem: "Member must be an integer"}
 
-
 // roleID derives a stable role id of the documented shape (AROA + 10 characters + EXAMPLE).
 func roleID(roleARN string) string { return stableID("AROA", roleARN) }
 

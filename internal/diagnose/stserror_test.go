@@ -107,7 +107,9 @@ func TestSTSErrorOrder(t *testing.T) {
 // TestValidationError: request errors are worded as STS words them, quoting only values that
 // hold no secret.
 func TestValidationError(t *testing.T) {
-	value := func(field string) string { return map[string]string{"RoleSessionName": "a b", "DurationSeconds": "7"}[field] }
+	value := func(field string) string {
+		return map[string]string{"RoleSessionName": "a b", "DurationSeconds": "7"}[field]
+	}
 	for _, tt := range []struct {
 		err  error
 		want string
