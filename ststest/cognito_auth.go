@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/rawsts/rawsts/cognitoauth"
@@ -110,16 +111,9 @@ func (c *cognitoEmulator) passwordVerified(p *poolView, clientID string, u PoolU
 	case "RESET_REQUIRED":
 		return nil, &cognitoError{http.StatusBadRequest, "PasswordResetRequiredException", "Password reset required for the user"}
 	case StatusForceChangePassword:
-		session := base64.StdEncoding.EncodeToString(randomBytes(96))
 		now := c.now()
-		c.mu.Lock()
-		for k, s := range c.challenges { // forget abandoned logins
-			if now.Sub(s.issued) > cognitoSessionLifetime {
-				delete(c.challenges, k)
-			}
-		}
-		c.challenges[session] = &passwordSession{pool: p.id, clientID: clientID, user: u.Username, issued: now}
-		c.mu.Unlock()
+		session := addPending(&c.mu, c.challenges, &passwordSession{pool: p.id, clientID: clientID, user: u.Username, issued: now}, now,
+			func(s *passwordSession) time.Time { return s.issued })
 		attrs, _ := json.Marshal(u.Attributes)
 		if u.Attributes == nil {
 			attrs = []byte("{}")
@@ -142,16 +136,9 @@ func (c *cognitoEmulator) srpChallenge(p *poolView, clientID string, user PoolUs
 	if err != nil {
 		return nil, &cognitoError{http.StatusInternalServerError, "InternalErrorException", "SRP setup failed"}
 	}
-	block := base64.StdEncoding.EncodeToString(randomBytes(96))
 	now := c.now()
-	c.mu.Lock()
-	for k, s := range c.srp { // forget abandoned logins
-		if now.Sub(s.issued) > cognitoSessionLifetime {
-			delete(c.srp, k)
-		}
-	}
-	c.srp[block] = &srpSession{pool: p, clientID: clientID, user: user, srpA: srpA, server: srv, issued: now}
-	c.mu.Unlock()
+	block := addPending(&c.mu, c.srp, &srpSession{pool: p, clientID: clientID, user: user, srpA: srpA, server: srv, issued: now}, now,
+		func(s *srpSession) time.Time { return s.issued })
 	return map[string]any{
 		"ChallengeName": "PASSWORD_VERIFIER",
 		"ChallengeParameters": map[string]string{
@@ -274,12 +261,7 @@ func (c *cognitoEmulator) tokens(p *poolView, clientID string, u PoolUser, withR
 	now := c.now().Unix()
 	sub := uuidFrom(p.id + "/" + u.Username)
 	id := map[string]any{}
-	keys := make([]string, 0, len(u.Attributes))
-	for k := range u.Attributes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(u.Attributes) {
 		v := u.Attributes[k]
 		switch {
 		case (k == "email_verified" || k == "phone_number_verified") && (v == "true" || v == "false"):
@@ -309,6 +291,33 @@ func (c *cognitoEmulator) tokens(p *poolView, clientID string, u PoolUser, withR
 		res["RefreshToken"] = refresh
 	}
 	return map[string]any{"AuthenticationResult": res, "ChallengeParameters": map[string]string{}}, nil
+}
+
+// addPending stores a login waiting for its answer under a new random key (SRP's SECRET_BLOCK,
+// a challenge's Session) in m, guarded by mu, and returns the key. It first forgets the logins
+// abandoned for longer than cognitoSessionLifetime (issued reads when one started), so that
+// the map holds only the logins of the last few minutes.
+func addPending[V any](mu *sync.Mutex, m map[string]V, v V, now time.Time, issued func(V) time.Time) string {
+	key := base64.StdEncoding.EncodeToString(randomBytes(96))
+	mu.Lock()
+	defer mu.Unlock()
+	for k, old := range m {
+		if now.Sub(issued(old)) > cognitoSessionLifetime {
+			delete(m, k)
+		}
+	}
+	m[key] = v
+	return key
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func randomBytes(n int) []byte {

@@ -103,13 +103,7 @@ func (c *Config) Validate() error {
 	buckets := map[string]bool{}
 	for i, b := range c.Buckets {
 		p := fmt.Sprintf("Buckets[%d]", i)
-		switch {
-		case !bucketPattern.MatchString(b.Name):
-			v.fail(p+".Name", "%q is not a bucket name (3–63 lower-case letters, digits, '.' and '-')", b.Name)
-		case buckets[b.Name]:
-			v.fail(p+".Name", "bucket %q is listed twice", b.Name)
-		}
-		buckets[b.Name] = true
+		v.unique(p+".Name", b.Name, bucketPattern, buckets, "bucket", "a bucket name (3–63 lower-case letters, digits, '.' and '-')")
 		v.date(p+".CreationDate", b.CreationDate)
 		for j, o := range b.Objects {
 			op := fmt.Sprintf("%s.Objects[%d]", p, j)
@@ -125,13 +119,7 @@ func (c *Config) Validate() error {
 	instances := map[string]bool{}
 	for i, in := range c.Instances {
 		p := fmt.Sprintf("Instances[%d]", i)
-		switch {
-		case !instancePattern.MatchString(in.InstanceID):
-			v.fail(p+".InstanceId", "%q is not an instance id (i- and 8 or 17 hex digits, such as i-1234567890abcdef0)", in.InstanceID)
-		case instances[in.InstanceID]:
-			v.fail(p+".InstanceId", "instance %s is listed twice", in.InstanceID)
-		}
-		instances[in.InstanceID] = true
+		v.unique(p+".InstanceId", in.InstanceID, instancePattern, instances, "instance", "an instance id (i- and 8 or 17 hex digits, such as i-1234567890abcdef0)")
 		v.oneOf(p+".State", in.State, instanceStates)
 	}
 	v.issuers(c.Issuers, c.UserPools)
@@ -172,6 +160,17 @@ func (v *validator) name(path, name string, seen map[string]bool, what string) {
 		v.fail(path, "a %s named %q is listed twice (IAM names ignore case)", what, name)
 	}
 	seen[strings.ToLower(name)] = true
+}
+
+// unique checks an id against its pattern and the ids seen before it.
+func (v *validator) unique(path, id string, pattern *regexp.Regexp, seen map[string]bool, what, want string) {
+	switch {
+	case !pattern.MatchString(id):
+		v.fail(path, "%q is not %s", id, want)
+	case seen[id]:
+		v.fail(path, "%s %q is listed twice", what, id)
+	}
+	seen[id] = true
 }
 
 func (v *validator) path(path, p string) {
@@ -231,13 +230,7 @@ func (v *validator) pools(pools []UserPool) {
 	ids, clients := map[string]bool{}, map[string]string{}
 	for i, pool := range pools {
 		p := fmt.Sprintf("UserPools[%d]", i)
-		switch {
-		case !poolIDPattern.MatchString(pool.ID):
-			v.fail(p+".Id", "%q is not a user pool id (REGION_SUFFIX, such as us-east-1_EXAMPLE)", pool.ID)
-		case ids[pool.ID]:
-			v.fail(p+".Id", "pool %s is listed twice", pool.ID)
-		}
-		ids[pool.ID] = true
+		v.unique(p+".Id", pool.ID, poolIDPattern, ids, "pool", "a user pool id (REGION_SUFFIX, such as us-east-1_EXAMPLE)")
 		for j, c := range pool.Clients {
 			cp := fmt.Sprintf("%s.Clients[%d]", p, j)
 			switch {

@@ -3,7 +3,6 @@ package ststest
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 
@@ -143,12 +142,7 @@ func (st *state) snapshot() Config {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	c := st.cfg.clone()
-	tokens := make([]string, 0, len(st.refresh))
-	for t := range st.refresh {
-		tokens = append(tokens, t)
-	}
-	sort.Strings(tokens)
-	for _, t := range tokens {
+	for _, t := range sortedKeys(st.refresh) {
 		g := st.refresh[t]
 		for i := range c.UserPools {
 			if c.UserPools[i].ID == g.pool {
