@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -269,4 +270,37 @@ func readReply(t *testing.T, resp *http.Response) *reply {
 		t.Fatal(err)
 	}
 	return decodeReply(t, resp, body)
+}
+
+// TestEventLog: every decision is reported as it is made, refusals with the check that failed,
+// never with the token.
+func TestEventLog(t *testing.T) {
+	var mu sync.Mutex
+	var events []ststest.Event
+	srv := ststest.NewServer(ststest.WithEventLog(func(e ststest.Event) { mu.Lock(); events = append(events, e); mu.Unlock() }))
+	defer srv.Close()
+	pool := mustIssuer(t, srv, ststest.DefaultPoolID)
+	good, _ := pool.Mint(map[string]any{"aud": ststest.DefaultClientID})
+	bad, _ := pool.Mint(map[string]any{"aud": "another-client"})
+	for _, tok := range []string{good, bad} {
+		post(t, srv, url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"}, "RoleArn": {ststest.DefaultRoleArn},
+			"RoleSessionName": {"logged"}, "WebIdentityToken": {tok}})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) != 2 {
+		t.Fatalf("%d events; want 2: %+v", len(events), events)
+	}
+	allow, deny := events[0], events[1]
+	if allow.Decision != "allow" || allow.Action != "AssumeRoleWithWebIdentity" || !strings.Contains(allow.Principal, pool.URL) {
+		t.Errorf("first event = %+v; want an allow naming the pool's issuer", allow)
+	}
+	if deny.Decision != "deny" || deny.Code != "InvalidIdentityToken" || deny.Check != diagnose.CheckProviderAud || !strings.Contains(deny.Detail, "another-client") {
+		t.Errorf("second event = %+v; want a deny by provider.audience", deny)
+	}
+	for _, e := range events {
+		if s := fmt.Sprintf("%+v", e); strings.Contains(s, good) || strings.Contains(s, bad) {
+			t.Errorf("an event quotes the token: %s", s)
+		}
+	}
 }
