@@ -86,7 +86,18 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	now := e.now().UTC()
 	form := r.Form
 	in, err := inputFromForm(form)
-	if e.invalid(w, form, reqID, now, in, err) {
+	// Whitespace around the token is the token check's to judge, not the parameter check's:
+	// whether STS trims it is not documented (jwtinspect reports it as a warning and reads the
+	// token without it; the AWS SDKs send a token file's bytes as they are, trailing newline
+	// included), and diagnose and the emulator must answer alike. So the parameters are
+	// validated with the token trimmed, and diagnose gets the token as it came.
+	var checked *sts.AssumeRoleWithWebIdentityInput
+	if in != nil {
+		c := *in
+		c.WebIdentityToken = strings.TrimSpace(c.WebIdentityToken)
+		checked = &c
+	}
+	if e.invalid(w, form, reqID, now, checked, err) {
 		return
 	}
 	if in.ProviderId != "" {

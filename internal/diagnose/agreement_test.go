@@ -186,3 +186,24 @@ func exchange(t *testing.T, srv *ststest.Server, role, session string, duration 
 	}
 	return answer{resp.StatusCode, doc.Code, doc.Message}
 }
+
+// TestEmulatorAgreesOnWhitespace: a token sent with a trailing newline (an SDK sends a token
+// file's bytes as they are) gets the same answer from both faces: the token check warns, and
+// neither refuses (whether STS trims is not documented; see jwtinspect's surrounding-whitespace).
+func TestEmulatorAgreesOnWhitespace(t *testing.T) {
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return at }))
+	defer srv.Close()
+	tok, err := srv.Issuer.Mint(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sent := range []string{tok + "\n", " " + tok, tok + "\r\n"} {
+		rep := diagnose.Run(context.Background(), diagnose.Input{Token: sent, RoleARN: ststest.DemoRoleArn, Verify: true,
+			Verifier: srv.Verifier(), At: at, Providers: []diagnose.Provider{{URL: strings.TrimPrefix(srv.Issuer.URL, "http://"), ClientIDs: []string{"sts.amazonaws.com"}}}})
+		got := exchange(t, srv, ststest.DemoRoleArn, "gha-deploy", 0, sent)
+		if c := rep.Check(diagnose.CheckTokenFormat); c.Status != diagnose.Warn || rep.STSError() != nil || got.status != http.StatusOK {
+			t.Errorf("token with %q around it: diagnose token.format %s, STSError %v; emulator %d %s %q; want a warning, no error and credentials",
+				strings.ReplaceAll(sent, tok, "…"), c.Status, rep.STSError(), got.status, got.code, got.message)
+		}
+	}
+}
