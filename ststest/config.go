@@ -77,7 +77,9 @@ type User struct {
 
 // AccessKey is a long-term access key pair of an IAM user.
 type AccessKey struct {
-	AccessKeyID     string `json:"AccessKeyId"`
+	// AccessKeyID is the key's id, such as AKIAIOSFODNN7EXAMPLE.
+	AccessKeyID string `json:"AccessKeyId"`
+	// SecretAccessKey is its secret.
 	SecretAccessKey string `json:"SecretAccessKey"`
 }
 
@@ -115,7 +117,9 @@ type Role struct {
 
 // InlinePolicy is a named inline permission policy of a role.
 type InlinePolicy struct {
-	PolicyName     string         `json:"PolicyName"`
+	// PolicyName names the policy within the role.
+	PolicyName string `json:"PolicyName"`
+	// PolicyDocument is the permission policy.
 	PolicyDocument PolicyDocument `json:"PolicyDocument"`
 }
 
@@ -202,7 +206,9 @@ type PoolUser struct {
 
 // RefreshToken is a refresh token a user pool issued: secret, it works like a password.
 type RefreshToken struct {
-	Token    string `json:"Token"`
+	// Token is the refresh token itself.
+	Token string `json:"Token"`
+	// ClientID is the app client it was issued to, Username the user it logs in.
 	ClientID string `json:"ClientId"`
 	Username string `json:"Username"`
 }
@@ -219,6 +225,7 @@ type Bucket struct {
 
 // Object is an object in a bucket.
 type Object struct {
+	// Key is the object's key; Size its length in bytes.
 	Key  string `json:"Key"`
 	Size int64  `json:"Size,omitempty"`
 	// LastModified is RFC 3339; empty means the server's start.
@@ -228,12 +235,14 @@ type Object struct {
 // Instance is an EC2 instance of the account, to be listed.
 type Instance struct {
 	// InstanceID is the id, i-….
-	InstanceID   string `json:"InstanceId"`
+	InstanceID string `json:"InstanceId"`
+	// InstanceType (t3.micro …) and ImageID (ami-…) are reported as they are.
 	InstanceType string `json:"InstanceType,omitempty"`
 	ImageID      string `json:"ImageId,omitempty"`
 	// State is pending, running, stopping, stopped, shutting-down or terminated; default
 	// running.
-	State            string            `json:"State,omitempty"`
+	State string `json:"State,omitempty"`
+	// PrivateIPAddress and Tags are reported as they are.
 	PrivateIPAddress string            `json:"PrivateIpAddress,omitempty"`
 	Tags             map[string]string `json:"Tags,omitempty"`
 }
@@ -258,6 +267,7 @@ type IssuerConfig struct {
 
 // Session is an STS session the emulator issued, as [Server.Snapshot] records it. Secret.
 type Session struct {
+	// AccessKeyID, SecretAccessKey and SessionToken are the session's credentials.
 	AccessKeyID     string `json:"AccessKeyId"`
 	SecretAccessKey string `json:"SecretAccessKey"`
 	SessionToken    string `json:"SessionToken"`

@@ -105,6 +105,7 @@ func WithNow(now func() time.Time) Option {
 // Event is one decision of the emulator, for a log such as `rawsts emulator --log`. It never
 // holds a secret: no token, key, password or signature.
 type Event struct {
+	// Time is when the decision was made, by the server's clock.
 	Time time.Time
 	// Service is the protocol: "sts", "cognito-idp" …
 	Service string
