@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -143,5 +144,25 @@ func TestMintDefaultsAndErrors(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /oidc/jwks = %d; want 405", resp.StatusCode)
+	}
+}
+
+// TestWithListener: a server on a listener of one's own serves there, issuers included.
+func TestWithListener(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ststest.NewServer(ststest.WithListener(l))
+	defer srv.Close()
+	if want := "http://" + l.Addr().String(); srv.URL != want || srv.Issuer.URL != want+"/oidc" {
+		t.Fatalf("URL, Issuer.URL = %q, %q; want %q and …/oidc", srv.URL, srv.Issuer.URL, want)
+	}
+	var disc struct {
+		Issuer string `json:"issuer"`
+	}
+	getJSON(t, srv.Client(), srv.Issuer.URL+"/.well-known/openid-configuration", &disc)
+	if disc.Issuer != srv.Issuer.URL {
+		t.Errorf("issuer = %q; want %q", disc.Issuer, srv.Issuer.URL)
 	}
 }

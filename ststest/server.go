@@ -3,6 +3,7 @@ package ststest
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,11 +33,12 @@ type Server struct {
 	replay  *replayer    // non-nil with WithFixtureFiles
 	handler http.Handler // from WithHandler
 
-	cfg     *Config         // from WithConfig; nil means DefaultConfig
-	edits   []func(*Config) // from WithCognitoUser and the like, applied to cfg in order
-	logf    func(Event)     // from WithEventLog
-	issuers *issuerRegistry
-	svc     *services
+	cfg      *Config         // from WithConfig; nil means DefaultConfig
+	edits    []func(*Config) // from WithCognitoUser and the like, applied to cfg in order
+	logf     func(Event)     // from WithEventLog
+	listener net.Listener    // from WithListener
+	issuers  *issuerRegistry
+	svc      *services
 	// routes are the handlers of signed requests by the service of their credential scope
 	// (sts, iam, ec2, s3 …) and of JSON requests by their X-Amz-Target prefix.
 	routes  map[string]http.Handler
@@ -94,6 +96,13 @@ func WithFixtureFiles(paths ...string) Option {
 		}
 		s.replay = r
 	}
+}
+
+// WithListener makes the server serve on l instead of a new listener on 127.0.0.1 at a free
+// port: a fixed address, for config files that name it (rawsts emulator --addr). The server's
+// URL is http:// and l's address; Close closes l.
+func WithListener(l net.Listener) Option {
+	return func(s *Server) { s.listener = l }
 }
 
 // WithNow sets the clock of the emulator (the times it checks tokens and signatures at,
@@ -183,6 +192,10 @@ func NewUnstartedServer(opts ...Option) *Server {
 		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
 	}
 	s.ts = httptest.NewUnstartedServer(s.record(http.HandlerFunc(s.route)))
+	if s.listener != nil {
+		s.ts.Listener.Close()
+		s.ts.Listener = s.listener
+	}
 	// A client that connects and then sends nothing, or sends its request slowly, must not hold
 	// a long-running emulator's connections forever.
 	s.ts.Config.ReadHeaderTimeout = ReadTimeout
