@@ -88,7 +88,7 @@ const (
 	CodeNoAud = "no-aud"
 	// CodeNoIss: the token has no iss claim. [error]
 	CodeNoIss = "no-iss"
-	// CodeIssNotHTTPS: iss is not an https URL. [error]
+	// CodeIssNotHTTPS: iss is not an https URL (and not the loopback exception below). [error]
 	CodeIssNotHTTPS = "iss-not-https"
 	// CodeAudMismatch: aud does not contain Options.ExpectedAudience. [error]
 	CodeAudMismatch = "aud-mismatch"
@@ -120,6 +120,12 @@ const (
 	// CodeDuplicateMember: a header member or claim appears twice; which one STS reads is not
 	// documented. [warning]
 	CodeDuplicateMember = "duplicate-member"
+	// CodeIssLoopbackHTTP: iss is plain http on a loopback host (127.0.0.0/8, ::1,
+	// localhost), the local emulator's issuer. AWS requires https, but the emulator
+	// (package ststest, rawsts emulator) serves its issuers over plain http on loopback and
+	// accepts them: this is the one exception, and diagnose and the emulator make it
+	// alike. [warning]
+	CodeIssLoopbackHTTP = "iss-http-loopback"
 
 	// CodeGitHubSubRefForm: a GitHub sub of the form repo:ORG/REPO:ref:REF. [info]
 	CodeGitHubSubRefForm = "github-sub-ref-form"
@@ -154,6 +160,7 @@ var severities = map[string]Severity{
 	CodeIssuedInFuture: Warning, CodeIssTrailingSlash: Warning, CodeLifetimeTooLong: Warning,
 	CodeTagsClaimNeedsTagSession: Warning, CodeSourceIdentityNeedsSetSourceIdentity: Warning,
 	CodeSurroundingWhitespace: Warning, CodeNoSub: Warning, CodeDuplicateMember: Warning,
+	CodeIssLoopbackHTTP: Warning,
 
 	CodeGitHubSubRefForm: Info, CodeGitHubSubEnvironmentForm: Info,
 	CodeGitHubSubPullRequestForm: Info, CodeGitHubSubImmutableForm: Info,

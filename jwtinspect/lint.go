@@ -3,6 +3,7 @@ package jwtinspect
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -180,7 +181,10 @@ func (l *linter) issuer() {
 	case !l.has("iss"):
 		l.add(CodeNoIss, "The token has no iss claim; STS finds the IAM OIDC provider by iss, so it will refuse the token.")
 	case iss == "":
-	case !strings.HasPrefix(iss, "https://"):
+	case strings.HasPrefix(iss, "https://"):
+	case loopbackHTTP(iss):
+		l.add(CodeIssLoopbackHTTP, "iss is %q: http on loopback, accepted as the local emulator's exception; AWS requires https.", iss)
+	default:
 		l.add(CodeIssNotHTTPS, "iss is %q; STS needs an https:// issuer URL matching an IAM OIDC provider.", iss)
 	}
 	if strings.HasSuffix(iss, "/") {
@@ -273,6 +277,13 @@ func (l *linter) github() {
 	case rest == "pull_request":
 		l.add(CodeGitHubSubPullRequestForm, "sub %q is the pull_request form: it names no branch, so a policy matching it trusts every pull request's workflow.", sub)
 	}
+}
+
+// loopbackHTTP reports whether iss is a plain http URL whose host is a loopback address or
+// localhost: the issuers of the local emulator.
+func loopbackHTTP(iss string) bool {
+	u, err := url.Parse(iss)
+	return err == nil && u.Scheme == "http" && u.Host != "" && isLoopback(u.Hostname())
 }
 
 func contains(list []string, s string) bool {

@@ -185,12 +185,13 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 		return res, &StepError{StepAlg, algErr}
 	}
 
-	parser := jwt.NewParser(jwt.WithValidMethods(stsAlgorithms), jwt.WithoutClaimsValidation())
+	// The token is decoded already: verify its signature over header.payload directly, with
+	// the method of its alg (one of stsAlgorithms, all registered by golang-jwt).
+	method := jwt.GetSigningMethod(alg)
 	var sigErr error
 	for i, pub := range fitPubs {
-		_, err := parser.Parse(tok.Raw, func(*jwt.Token) (any, error) { return pub, nil })
-		if err != nil {
-			sigErr = err
+		if err := method.Verify(tok.SigningInput(), tok.Signature, pub); err != nil {
+			sigErr = fmt.Errorf("%w: %w", jwt.ErrTokenSignatureInvalid, err)
 			continue
 		}
 		res.KeyID = fitKeys[i].Kid

@@ -28,8 +28,9 @@ role=arn:aws:iam::123456789012:role/DemoRole
 
 echo "# 1. A local STS and OIDC issuer are listening on $url (rawsts emulator)."
 echo "#    It minted this ID token for the demo; rawsts inspect shows it as STS will read it."
-echo "#    The emulator's issuer is plain http on loopback, which real STS would refuse: hence the"
-echo "#    iss-not-https error below. The emulator accepts it, and rawsts assume knows that."
+echo "#    The emulator's issuer is plain http on loopback, which real STS would refuse: the"
+echo "#    emulator and rawsts accept it as the local emulator's exception, with a warning."
+echo "#    DemoRole trusts this issuer's tokens for the audience sts.amazonaws.com."
 echo
 bin/rawsts inspect --file "$tmp/token" --account 123456789012 2>/dev/null || true
 echo

@@ -32,7 +32,7 @@ func ghInput(token string) *sts.AssumeRoleWithWebIdentityInput {
 // token from the server's own issuer.
 func TestClientAgainstEmulator(t *testing.T) {
 	now := time.Date(2014, 10, 24, 22, 0, 23, 0, time.UTC)
-	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return now }))
+	srv := ststest.NewServer(ststest.WithConfig(testConfig()), ststest.WithNow(func() time.Time { return now }))
 	defer srv.Close()
 	tok, err := srv.Issuer.Mint(map[string]any{"sub": "repo:octo-org/octo-repo:ref:refs/heads/main"})
 	if err != nil {

@@ -19,12 +19,6 @@ import (
 // carry it go to the emulated user pools instead of STS.
 const cognitoTarget = "AWSCognitoIdentityProviderService."
 
-// The EXAMPLE long-term key the emulated admin API accepts (AWS's documented example user key).
-const (
-	exampleUserAccessKeyID     = "AKIAIOSFODNN7EXAMPLE"
-	exampleUserSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-)
-
 const (
 	cognitoTokenLifetime   = 3600            // ExpiresIn of the emulated tokens, seconds
 	cognitoSessionLifetime = 3 * time.Minute // how long a challenge may wait for its answer
@@ -33,102 +27,96 @@ const (
 )
 
 // WithCognitoUser adds a user to the emulated Cognito user pool poolID (such as
-// "us-east-1_EXAMPLE"), reachable through the app client clientID; the pool and the client are
-// created on first mention. username is also the internal username (cognito:username and
-// USER_ID_FOR_SRP); attrs become claims of the user's ID tokens (email, name …). The user may
-// log in with USER_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth
-// signed with AWS's EXAMPLE key AKIAIOSFODNN7EXAMPLE) and REFRESH_TOKEN_AUTH.
+// "us-east-1_EXAMPLE"), reachable through the app client clientID; the pool and the client
+// (without a secret, every flow allowed) are created when the configuration has neither.
+// username is also the internal username (cognito:username and USER_ID_FOR_SRP); attrs become
+// claims of the user's ID tokens (email, name …). The user may log in with USER_SRP_AUTH,
+// USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth signed with an IAM user's
+// key, such as AWS's EXAMPLE key AKIAIOSFODNN7EXAMPLE) and REFRESH_TOKEN_AUTH, as far as the
+// client allows them. It edits the configuration ([WithConfig] or [DefaultConfig]), whatever
+// the order of the options.
 func WithCognitoUser(poolID, clientID, username, password string, attrs map[string]string) Option {
 	return func(s *Server) {
-		p := s.cognitoPools().pool(poolID)
-		p.addClient(clientID)
-		copied := make(map[string]string, len(attrs))
-		for k, v := range attrs {
-			copied[k] = v
-		}
-		p.users[username] = &cognitoUser{username: username, password: password, attrs: copied,
-			sub: uuidFrom(poolID + "/" + username)}
+		s.edits = append(s.edits, func(c *Config) {
+			p := configPool(c, poolID, clientID)
+			copied := make(map[string]string, len(attrs))
+			for k, v := range attrs {
+				copied[k] = v
+			}
+			u := PoolUser{Username: username, Password: password, Attributes: copied}
+			for i := range p.Users {
+				if p.Users[i].Username == username {
+					p.Users[i] = u
+					return
+				}
+			}
+			p.Users = append(p.Users, u)
+		})
 	}
 }
 
 // WithCognitoClientSecret gives the app client clientID of the emulated pool poolID a client
-// secret: every request for it must then carry SECRET_HASH (see [cognitoauth.SecretHash]).
+// secret (making the pool and the client as [WithCognitoUser] does): every request for it must
+// then carry SECRET_HASH (see [cognitoauth.SecretHash]).
 func WithCognitoClientSecret(poolID, clientID, secret string) Option {
 	return func(s *Server) {
-		p := s.cognitoPools().pool(poolID)
-		p.addClient(clientID)
-		p.clients[clientID] = secret
+		s.edits = append(s.edits, func(c *Config) {
+			p := configPool(c, poolID, clientID)
+			for i := range p.Clients {
+				if p.Clients[i].ClientID == clientID {
+					p.Clients[i].ClientSecret = secret
+				}
+			}
+		})
 	}
 }
 
-func (s *Server) cognitoPools() *cognitoEmulator {
-	if s.cognito == nil {
-		s.cognito = &cognitoEmulator{pools: map[string]*cognitoPool{}, srp: map[string]*srpSession{},
-			refresh: map[string]refreshGrant{}}
+// configPool returns the pool poolID of c with the client clientID, adding either if missing.
+func configPool(c *Config, poolID, clientID string) *UserPool {
+	var p *UserPool
+	for i := range c.UserPools {
+		if c.UserPools[i].ID == poolID {
+			p = &c.UserPools[i]
+		}
 	}
-	return s.cognito
+	if p == nil {
+		c.UserPools = append(c.UserPools, UserPool{ID: poolID})
+		p = &c.UserPools[len(c.UserPools)-1]
+	}
+	for _, cl := range p.Clients {
+		if cl.ClientID == clientID {
+			return p
+		}
+	}
+	p.Clients = append(p.Clients, UserPoolClient{ClientID: clientID})
+	return p
 }
 
-// cognitoEmulator answers the four auth operations of Cognito user pools over JSON 1.1.
+// cognitoEmulator answers the auth operations of Cognito user pools over JSON 1.1, from the
+// pools of the state. The logins in progress (SRP and NEW_PASSWORD_REQUIRED challenges) are
+// its own; the pools, users and refresh tokens are the state's.
 type cognitoEmulator struct {
-	now    func() time.Time
-	issuer *Issuer
-	pools  map[string]*cognitoPool // fixed once the server starts
+	*services
 
-	mu      sync.Mutex
-	srp     map[string]*srpSession  // by SECRET_BLOCK
-	refresh map[string]refreshGrant // by refresh token
-}
-
-type cognitoPool struct {
-	id      string
-	clients map[string]string // app client id → secret ("" for none)
-	users   map[string]*cognitoUser
-}
-
-type cognitoUser struct {
-	username, password, sub string
-	attrs                   map[string]string
+	mu         sync.Mutex
+	srp        map[string]*srpSession      // by SECRET_BLOCK
+	challenges map[string]*passwordSession // NEW_PASSWORD_REQUIRED, by Session
 }
 
 type srpSession struct {
-	pool     *cognitoPool
+	pool     *poolView
 	clientID string
-	user     *cognitoUser
+	user     PoolUser
 	srpA     string
 	server   *cognitoauth.SRPServer
 	issued   time.Time
 }
 
-type refreshGrant struct {
-	pool     *cognitoPool
-	clientID string
-	user     *cognitoUser
-}
-
-func (c *cognitoEmulator) pool(id string) *cognitoPool {
-	p := c.pools[id]
-	if p == nil {
-		p = &cognitoPool{id: id, clients: map[string]string{}, users: map[string]*cognitoUser{}}
-		c.pools[id] = p
-	}
-	return p
-}
-
-func (p *cognitoPool) addClient(id string) {
-	if _, ok := p.clients[id]; !ok {
-		p.clients[id] = ""
-	}
-}
-
-// clientPool finds the pool of an app client (InitiateAuth names only the client).
-func (c *cognitoEmulator) clientPool(clientID string) *cognitoPool {
-	for _, p := range c.pools {
-		if _, ok := p.clients[clientID]; ok {
-			return p
-		}
-	}
-	return nil
+// passwordSession is a login waiting for a new password (NEW_PASSWORD_REQUIRED).
+type passwordSession struct {
+	pool           string
+	clientID, user string
+	issued         time.Time
 }
 
 // cognitoError is an error reply: its type and message go in the JSON 1.1 error body.
@@ -212,23 +200,20 @@ func (c *cognitoEmulator) serve(r *http.Request) (any, *cognitoError) {
 	return c.respond(pool, &in)
 }
 
-// verifySignature checks an admin call's SigV4 signature against the EXAMPLE user key, and
-// answers as the AWS front end does when it does not match.
+// verifySignature checks an admin call's SigV4 signature against the IAM users' keys (and
+// the sessions issued: a role session may call the admin API too), and answers as the AWS
+// front end does when it does not match.
 func (c *cognitoEmulator) verifySignature(r *http.Request, body []byte, poolID string) *cognitoError {
 	region, _, _ := strings.Cut(poolID, "_")
-	lookup := func(id string) (sigv4.Credentials, error) {
-		if id != exampleUserAccessKeyID {
-			return sigv4.Credentials{}, errors.New("not the EXAMPLE key")
-		}
-		return sigv4.Credentials{AccessKeyID: id, SecretAccessKey: exampleUserSecretAccessKey}, nil
-	}
-	_, err := sigv4.Verify(r, body, lookup, c.now(), sigv4.VerifyOptions{Region: region, Service: "cognito-idp"})
+	_, err := c.authenticate(r, body, "cognito-idp", region)
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, errSessionExpired):
+		return &cognitoError{http.StatusBadRequest, "ExpiredTokenException", "The security token included in the request is expired"}
 	case errors.Is(err, sigv4.ErrNotSigned):
 		return &cognitoError{http.StatusBadRequest, "MissingAuthenticationTokenException", "Missing Authentication Token"}
-	case errors.Is(err, sigv4.ErrUnknownAccessKey):
+	case errors.Is(err, sigv4.ErrUnknownAccessKey), errors.Is(err, sigv4.ErrTokenMismatch):
 		return &cognitoError{http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid."}
 	case errors.Is(err, sigv4.ErrDateSkew):
 		return &cognitoError{http.StatusBadRequest, "InvalidSignatureException", "Signature expired: the request time is too far from the server's time."}
@@ -238,12 +223,13 @@ func (c *cognitoEmulator) verifySignature(r *http.Request, body []byte, poolID s
 	}
 }
 
-func (c *cognitoEmulator) lookupClient(poolID, clientID string, admin bool) (*cognitoPool, *cognitoError) {
+func (c *cognitoEmulator) lookupClient(poolID, clientID string, admin bool) (*poolView, *cognitoError) {
 	notFound := func(msg string) *cognitoError {
 		return &cognitoError{http.StatusBadRequest, "ResourceNotFoundException", msg}
 	}
+	v := c.state.view()
 	if admin {
-		p := c.pools[poolID]
+		p := v.pools[poolID]
 		if p == nil {
 			return nil, notFound(fmt.Sprintf("User pool %s does not exist.", poolID))
 		}
@@ -252,7 +238,7 @@ func (c *cognitoEmulator) lookupClient(poolID, clientID string, admin bool) (*co
 		}
 		return p, nil
 	}
-	p := c.clientPool(clientID)
+	p := v.clients[clientID]
 	if p == nil {
 		return nil, notFound(fmt.Sprintf("User pool client %s does not exist.", clientID))
 	}

@@ -14,12 +14,12 @@ import (
 // shape cognitoauth decodes), and nothing but a right password yields tokens.
 func FuzzCognitoRequest(f *testing.F) {
 	now := time.Date(2024, 7, 10, 15, 1, 0, 0, time.UTC)
-	srv := NewUnstartedServer(WithNow(func() time.Time { return now }),
+	srv := NewUnstartedServer(WithNow(func() time.Time { return now }), WithConfig(Config{}),
 		WithCognitoUser("us-east-1_EXAMPLE", "1example23456789", "alice", "Correct-Horse-9", nil),
 		WithCognitoClientSecret("us-east-1_EXAMPLE", "2example23456789", "s3cret"),
 		WithCognitoUser("us-east-1_EXAMPLE", "2example23456789", "alice", "Correct-Horse-9", nil))
-	srv.Issuer.URL = "http://127.0.0.1:1/oidc"
-	cog := srv.cognito
+	srv.issuers.start("http://127.0.0.1:1")
+	cog := srv.targets[cognitoTarget]
 	// Seeds: each flow's request as the fixtures record it, then broken ones.
 	f.Add("InitiateAuth", `{"AuthFlow":"USER_PASSWORD_AUTH","AuthParameters":{"USERNAME":"alice","PASSWORD":"wrong"},"ClientId":"1example23456789"}`)
 	f.Add("InitiateAuth", `{"AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"02"},"ClientId":"1example23456789"}`)

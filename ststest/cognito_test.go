@@ -35,11 +35,22 @@ func cognitoServer(t *testing.T, now time.Time) *ststest.Server {
 	return srv
 }
 
-// claims decodes a token the emulator minted, checking its signature with the issuer's key.
+// poolIssuer is the issuer of the user pool poolID.
+func poolIssuer(t *testing.T, srv *ststest.Server) *ststest.Issuer {
+	t.Helper()
+	iss, ok := srv.LookupIssuer(poolID)
+	if !ok {
+		t.Fatalf("LookupIssuer(%s) = false; want the pool's issuer", poolID)
+	}
+	return iss
+}
+
+// claims decodes a token the emulator minted, checking its signature with the pool issuer's key.
 func claims(t *testing.T, srv *ststest.Server, token string) jwt.MapClaims {
 	t.Helper()
 	mc := jwt.MapClaims{}
-	_, err := jwt.ParseWithClaims(token, mc, func(*jwt.Token) (any, error) { return srv.Issuer.PublicKey(), nil },
+	key := poolIssuer(t, srv).PublicKey()
+	_, err := jwt.ParseWithClaims(token, mc, func(*jwt.Token) (any, error) { return key, nil },
 		jwt.WithTimeFunc(func() time.Time { return time.Unix(int64(mc["iat"].(float64)), 0) }))
 	if err != nil {
 		t.Fatalf("token does not verify with the issuer's key: %v", err)
@@ -73,8 +84,8 @@ func TestCognitoClientAgainstEmulator(t *testing.T) {
 				t.Fatalf("Login(%s) = %v; want tokens", tt.flow, err)
 			}
 			id := claims(t, srv, tok.IdToken)
-			if id["aud"] != tt.client || id["token_use"] != "id" || id["cognito:username"] != "alice" || id["iss"] != srv.Issuer.URL || id["sub"] == "" {
-				t.Errorf("ID token claims = %v; want aud %s, token_use id, cognito:username alice, iss %s", id, tt.client, srv.Issuer.URL)
+			if want := srv.URL + "/" + poolID; id["aud"] != tt.client || id["token_use"] != "id" || id["cognito:username"] != "alice" || id["iss"] != want || id["sub"] == "" {
+				t.Errorf("ID token claims = %v; want aud %s, token_use id, cognito:username alice, iss %s", id, tt.client, want)
 			}
 			access := claims(t, srv, tok.AccessToken)
 			if _, hasAud := access["aud"]; hasAud || access["client_id"] != tt.client || access["token_use"] != "access" || access["sub"] != id["sub"] {
@@ -141,7 +152,8 @@ func TestCognitoEmulatorRefusals(t *testing.T) {
 }
 
 // TestCognitoAndSTSShareTheRoot checks the mux: a Cognito ID token from the emulator is accepted
-// by the emulated STS on the same URL, with the app client id as Audience.
+// by the emulated STS on the same URL for TestRole, which trusts the pool, with the app client
+// id as Audience and the pool's issuer as Provider.
 func TestCognitoAndSTSShareTheRoot(t *testing.T) {
 	now := time.Date(2024, 7, 10, 3, 1, 0, 0, time.UTC)
 	srv := cognitoServer(t, now)
@@ -151,12 +163,14 @@ func TestCognitoAndSTSShareTheRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := stsClient(srv)
-	out, err := sc.AssumeRoleWithWebIdentity(context.Background(), ghInput(tok.IdToken))
+	in := ghInput(tok.IdToken)
+	in.RoleArn = ststest.DefaultRoleArn
+	out, err := sc.AssumeRoleWithWebIdentity(context.Background(), in)
 	if err != nil {
 		t.Fatalf("AssumeRoleWithWebIdentity(Cognito ID token) = %v", err)
 	}
-	if out.Audience != clientID || out.Provider != srv.Issuer.URL {
-		t.Errorf("Audience, Provider = %q, %q; want %q, %q", out.Audience, out.Provider, clientID, srv.Issuer.URL)
+	if want := poolIssuer(t, srv).URL; out.Audience != clientID || out.Provider != want {
+		t.Errorf("Audience, Provider = %q, %q; want %q, %q", out.Audience, out.Provider, clientID, want)
 	}
 }
 

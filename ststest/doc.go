@@ -1,39 +1,94 @@
-// Package ststest runs a local AWS STS on a loopback port, for tests and demos, the way
-// net/http/httptest runs an HTTP server. A [Server] answers the STS Query protocol at its root
-// and plays an OpenID Connect issuer under /oidc ([Issuer]) that mints ID tokens the emulated
-// STS accepts, and plays Amazon Cognito user pools ([WithCognitoUser]): requests whose
-// X-Amz-Target starts with AWSCognitoIdentityProviderService. go to the emulated pools. Each
-// protocol lives in its own file behind one mux.
+// Package ststest runs a local AWS — STS, an IAM account, Amazon Cognito user pools and OpenID
+// Connect issuers — on a loopback port, for tests and demos, the way net/http/httptest runs an
+// HTTP server. It says no where AWS says no, with AWS's errors, so that what passes here passes
+// on AWS and what fails here fails there the same way.
 //
-// The emulated user pools answer InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH,
-// REFRESH_TOKEN_AUTH), RespondToAuthChallenge (PASSWORD_VERIFIER, checked with
-// [cognitoauth.SRPServer]) and AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, its SigV4 signature
-// checked with [sigv4.Verify] against AWS's EXAMPLE key AKIAIOSFODNN7EXAMPLE), enforce
-// SECRET_HASH for clients with a secret ([WithCognitoClientSecret]), and mint ID tokens (aud =
-// the app client id, token_use id, cognito:username, sub) and access tokens (client_id,
-// token_use access) with the server's [Issuer]. They have no MFA, no new-password challenge, no
-// sign-up and no user administration.
+//	srv := ststest.NewServer()                       // the walkthrough's setup (DefaultConfig)
+//	srv := ststest.NewServer(ststest.WithConfig(cfg)) // an account of one's own
+//	defer srv.Close()
 //
-// By default the server emulates AssumeRoleWithWebIdentity: it checks the form with the same
-// validation the client runs before sending ([sts.AssumeRoleWithWebIdentityInput.Validate]),
-// so the emulator and the client cannot disagree about what is valid, decodes the token's
-// claims with [jwtinspect.Decode] and answers the documented response shape with fresh session credentials in the
-// shape of AWS's EXAMPLE keys (ASIA…EXAMPLE, a secret ending in EXAMPLEKEY), unique per session.
+// # The state
 //
-// It also answers the signed calls GetCallerIdentity, AssumeRole (role chaining included, capped
-// at an hour as STS caps it), GetSessionToken and GetAccessKeyInfo. Each request's signature
-// is checked with sigv4.Verify against the keys the emulator knows: every session it issued
-// (access key, secret, session token, identity, expiry) and the documented long-term key of
-// the IAM user Alice ([UserAccessKeyID], [UserSecretAccessKey]). Failures get STS's codes and
-// messages: SignatureDoesNotMatch (also for a clock more than five minutes off),
-// InvalidClientTokenId (unknown key or wrong session token), ExpiredToken (a session past its
-// expiry), MissingAuthenticationToken (no signature). Tests can instead
-// supply their own STS handler ([WithHandler]) or replay recorded exchanges from
-// testdata/fixtures/sts ([WithFixtureFiles]).
+// A server emulates one AWS account described by a [Config]: IAM users with access keys, IAM
+// OIDC providers, roles (trust policy, maximum session, permission policies inline or AWS
+// managed), user pools (app clients with or without a secret and their allowed auth flows,
+// users with passwords, attributes and a status), buckets and instances to list, and extra
+// issuers shaped like GitHub Actions, GitLab CI or EKS. [ParseConfig] and [LoadConfig] read one
+// from JSON strictly; [DefaultConfig] is the walkthrough's: the pool us-east-1_EXAMPLE, its app
+// client and user demo, an OIDC provider for the pool and TestRole trusting it. A config names
+// the server's own issuers with the placeholders ${EMULATOR} and ${EMULATOR_HOST}, since the
+// port is chosen at start.
 //
-// The emulated STS does not verify token signatures yet, nor check expiry, audience or a trust
-// policy: any well-formed JWT is accepted. A later version checks the token against the issuer
-// and a trust policy, reusing jwtinspect and trustpolicy.
+// The state changes while the server runs — [Server.AddRole], [Server.AddProvider],
+// [Server.AddIssuer], a user choosing a new password — and [Server.Snapshot] returns it, with the
+// sessions and refresh tokens issued, as a Config that [WithConfig] or [Server.Restore] brings
+// back.
+//
+// # The issuers
+//
+// Every issuer has its own RSA key, made when first needed: the default one at URL + "/oidc"
+// ([Server.Issuer]), one per user pool at URL + "/POOL_ID" serving
+// /POOL_ID/.well-known/openid-configuration and /POOL_ID/.well-known/jwks.json as Cognito does
+// (the pool's ID tokens carry that iss), and the extra ones ([Server.LookupIssuer] finds them
+// all; [Issuer.Mint] signs a token with the claim layout of the issuer's kind). An extra issuer
+// may take an outside URL (https://token.actions.githubusercontent.com): it is then served only
+// to the emulator's own verification, in process ([Server.Transport], [Server.Verifier]).
+//
+// # STS
+//
+// AssumeRoleWithWebIdentity is decided by the very code `rawsts diagnose` runs: the emulator
+// builds an internal/diagnose Input from its state — the role's trust policy and maximum
+// session, the account's OIDC providers, the request — with the token's signature verified
+// against its issuers through the in-process transport, and answers the first failing check
+// with the error STS gives for it (diagnose's Report.STSError: InvalidIdentityToken,
+// ExpiredTokenException, AccessDenied, ValidationError, with STS's messages and statuses). The
+// request's parameters are checked first with the client's own validation
+// ([sts.AssumeRoleWithWebIdentityInput.Validate]). A role the account does not have is refused
+// like a trust policy that says no; a role in another account meets that account's providers,
+// of which there are none. OAuth 2.0 access tokens (ProviderId) are rejected: the emulator is
+// no Login with Amazon.
+//
+// The signed calls — GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo — are
+// verified with [sigv4.Verify] against the keys the emulator knows: the IAM users' and every
+// session it issued. Failures get STS's codes and messages: SignatureDoesNotMatch (also for a
+// clock more than five minutes off), InvalidClientTokenId, ExpiredToken (a session past its
+// expiry, on every signed call), MissingAuthenticationToken. AssumeRole evaluates the target
+// role's trust policy for the caller with package trustpolicy (Principal.AWS: the account, its
+// root, the user's or the role's ARN), caps role chaining at an hour and refuses with
+// AccessDenied "User: ARN is not authorized to perform: sts:AssumeRole on resource: ROLE".
+//
+// Every session remembers its role and the session policies it was made with, so that the
+// permission side can authorize its calls with trustpolicy.Authorize (the role's permission
+// policies are looked up at each call, as IAM does).
+//
+// Tests can instead supply their own STS handler ([WithHandler]) or replay recorded exchanges
+// from testdata/fixtures/sts ([WithFixtureFiles]).
+//
+// # Cognito user pools
+//
+// Requests whose X-Amz-Target starts with AWSCognitoIdentityProviderService. go to the pools:
+// InitiateAuth (USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge
+// (PASSWORD_VERIFIER checked with [cognitoauth.SRPServer], NEW_PASSWORD_REQUIRED for a user in
+// FORCE_CHANGE_PASSWORD) and AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH, SigV4-verified
+// against the IAM users' keys), as far as the app client's ExplicitAuthFlows allow, with
+// SECRET_HASH enforced for clients with a secret. They mint ID tokens (aud the app client id,
+// token_use id, cognito:username, sub, the user's attributes) and access tokens with the pool's
+// issuer.
+//
+// # How the package is built (for those who extend it)
+//
+// One file per concept: config.go (the Config types), configload.go and configvalidate.go
+// (reading and checking one), state.go (the state behind one mutex: a Config as the truth, an
+// immutable parsed view rebuilt after each change, every change through one validated update),
+// issuer.go and transport.go (issuers and the in-process transport), auth.go (the services
+// every protocol shares and the SigV4 authentication of every signed call), permissions.go (the
+// policies a session's calls are authorized against), keys.go (sessions), then one file per
+// protocol: sts.go, signed.go, cognito.go, cognito_auth.go, replay.go. The server routes a
+// request by its X-Amz-Target prefix (JSON protocols), by its path (issuers), then by the
+// service of its SigV4 credential scope (sts today; iam, ec2 and s3 go beside it); a new
+// protocol is a handler that embeds the shared services and is added to those routes.
+//
+// # Bounds
 //
 // A server may run for long (rawsts emulator runs until interrupted), so it remembers little:
 // [Server.Requests] keeps the last 1000 requests, and a session's key is forgotten an hour after
@@ -43,6 +98,8 @@
 // ststest is not a security boundary and not a complete AWS: the credentials it returns are
 // random per session in the shape of AWS's documented EXAMPLE keys (an access key id
 // ASIA…EXAMPLE, a secret ending in EXAMPLEKEY) and open nothing anywhere, only the operations
-// named here exist, and the server listens on 127.0.0.1 over plain HTTP. Do not use it outside
-// tests, examples and demos.
+// named here exist, and the server listens on 127.0.0.1 over plain HTTP. Its issuers are plain
+// http on loopback, which AWS would refuse; jwtinspect, diagnose and the emulator accept them
+// alike as the local emulator's exception, with a warning (iss-http-loopback). Do not use it
+// outside tests, examples and demos.
 package ststest

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/internal/fixture"
 )
 
@@ -44,7 +45,8 @@ func FuzzAssumeRoleWithWebIdentity(f *testing.F) {
 	f.Add("e30.W10.x", "ab", "43200", "")                                 // payload is an array, not an object
 	f.Add("e30.e30.x", "ab", "9999999999999999999", "graph.facebook.com") // integer overflow
 
-	e := &emulator{now: func() time.Time { return time.Date(2014, 10, 24, 22, 0, 23, 0, time.UTC) }}
+	srv := NewUnstartedServer(WithNow(func() time.Time { return time.Date(2014, 10, 24, 22, 0, 23, 0, time.UTC) }))
+	e := srv.sts
 	f.Fuzz(func(t *testing.T, token, session, duration, provider string) {
 		form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {apiVersion},
 			"RoleArn": {"arn:aws:iam::123456789012:role/GitHubActionsDeploy"}, "RoleSessionName": {session},
@@ -72,9 +74,10 @@ func FuzzAssumeRoleWithWebIdentity(f *testing.F) {
 			if !sessionKey.MatchString(doc.Key) || doc.OKID != id {
 				t.Fatalf("success reply: AccessKeyId %q, RequestId %q (header %q)", doc.Key, doc.OKID, id)
 			}
-		case rec.Code == http.StatusBadRequest && doc.XMLName.Local == "ErrorResponse":
+		case (rec.Code == http.StatusBadRequest || rec.Code == http.StatusForbidden) && doc.XMLName.Local == "ErrorResponse":
 			switch doc.Code {
-			case "ValidationError", "InvalidIdentityToken", "MalformedQueryString":
+			case "ValidationError", "InvalidIdentityToken", "MalformedQueryString", "ExpiredTokenException", "AccessDenied",
+				"IDPRejectedClaim", "MalformedPolicyDocument", "InvalidParameterValue":
 			default:
 				t.Fatalf("error reply with undocumented code %q", doc.Code)
 			}
@@ -82,7 +85,7 @@ func FuzzAssumeRoleWithWebIdentity(f *testing.F) {
 				t.Fatalf("error RequestId %q; header %q", doc.ErrID, id)
 			}
 		default:
-			t.Fatalf("reply %d with root %q; want 200 success or 400 ErrorResponse", rec.Code, doc.XMLName.Local)
+			t.Fatalf("reply %d with root %q; want 200 success or a 400 or 403 ErrorResponse", rec.Code, doc.XMLName.Local)
 		}
 		// Compare escaped forms: encoding/xml writes U+FFFD for every invalid character, so two
 		// different control-character strings can look alike in the reply.
@@ -97,7 +100,8 @@ func FuzzAssumeRoleWithWebIdentity(f *testing.F) {
 // fixedText is every constant string the emulator writes; a token that is a substring of it
 // shows up by coincidence, not by leaking.
 var fixedText = []byte(strings.Join([]string{namespace, sessionKeyPrefix, exampleKeySuffix, exampleSecretSuffix,
-	exampleTokenPrefix, msgNotJWT, "AssumeRoleWithWebIdentityResponse AssumeRoleWithWebIdentityResult Credentials AccessKeyId SecretAccessKey SessionToken Expiration SubjectFromWebIdentityToken AssumedRoleUser Arn AssumedRoleId PackedPolicySize Provider Audience SourceIdentity ResponseMetadata RequestId ErrorResponse Error Type Code Message Sender ValidationError InvalidIdentityToken",
+	exampleTokenPrefix, diagnose.MsgNotJWT, diagnose.MsgNoVerificationKey, diagnose.MsgTokenNotValidated, diagnose.MsgIDPRejectedClaim,
+	diagnose.MsgAssumeRoleWithWebIdentity, diagnose.MsgNoProvider, diagnose.MsgIncorrectAudience, "AssumeRoleWithWebIdentityResponse AssumeRoleWithWebIdentityResult Credentials AccessKeyId SecretAccessKey SessionToken Expiration SubjectFromWebIdentityToken AssumedRoleUser Arn AssumedRoleId PackedPolicySize Provider Audience SourceIdentity ResponseMetadata RequestId ErrorResponse Error Type Code Message Sender ValidationError InvalidIdentityToken",
 	"1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length",
 	"arn:aws:sts::123456789012:assumed-role/GitHubActionsDeploy/ 2014-10-24T23:00:23Z"}, "\n"))
 
@@ -154,10 +158,12 @@ func FuzzSignedRequest(f *testing.F) {
 		"20150830T123600Z", "", "Action=AssumeRole&Version=2011-06-15&RoleArn=x")
 	f.Add("AWS4-HMAC-SHA256 Credential=/, SignedHeaders=;;, Signature="+strings.Repeat("0", 64), "2015", "tok", "Action=GetSessionToken&Version=2011-06-15")
 
-	e := &emulator{now: func() time.Time { return time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC) }}
+	srv := NewUnstartedServer(WithNow(func() time.Time { return time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC) }))
+	e := srv.sts
 	codes := map[string]bool{"MissingAuthenticationToken": true, "InvalidClientTokenId": true, "SignatureDoesNotMatch": true,
 		"IncompleteSignature": true, "ExpiredToken": true, "ValidationError": true, "AccessDenied": true,
-		"InvalidAction": true, "MalformedQueryString": true, "InvalidIdentityToken": true}
+		"InvalidAction": true, "MalformedQueryString": true, "InvalidIdentityToken": true, "ExpiredTokenException": true,
+		"IDPRejectedClaim": true, "MalformedPolicyDocument": true, "InvalidParameterValue": true}
 	f.Fuzz(func(t *testing.T, authz, date, token, body string) {
 		req := httptest.NewRequest("POST", "http://sts.amazonaws.com/", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")

@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -10,119 +11,273 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// issuerPath is where the issuer lives on the server.
+// issuerPath is where the default issuer lives on the server.
 const issuerPath = "/oidc"
 
-// Issuer is a minimal OpenID Connect issuer: a discovery document, a JWKS with one RSA key,
-// and [Issuer.Mint] to sign ID tokens with that key. It is served by a [Server] under
-// Server.URL + "/oidc":
+// The kinds of issuer: the claim layout of the tokens they mint and the paths they serve.
+const (
+	kindGeneric = "generic"
+	kindCognito = "cognito"
+	kindGitHub  = "github"
+	kindGitLab  = "gitlab"
+	kindEKS     = "eks"
+)
+
+// jwksPaths are where each kind of issuer serves its JWKS, below the issuer URL: the paths the
+// real providers use (Cognito's .well-known/jwks.json, GitHub's .well-known/jwks, GitLab's
+// oauth/discovery/keys, EKS's keys).
+var jwksPaths = map[string]string{
+	kindGeneric: "/jwks",
+	kindCognito: "/.well-known/jwks.json",
+	kindGitHub:  "/.well-known/jwks",
+	kindGitLab:  "/oauth/discovery/keys",
+	kindEKS:     "/keys",
+}
+
+// Issuer is an OpenID Connect issuer of the emulator: a discovery document, a JWKS with one
+// RSA key, and [Issuer.Mint] to sign ID tokens with that key. A [Server] has the default
+// issuer (Server.Issuer, at Server.URL + "/oidc", serving /oidc/.well-known/openid-configuration
+// and /oidc/jwks), one per user pool (at Server.URL + "/POOL_ID", serving
+// /POOL_ID/.well-known/openid-configuration and /POOL_ID/.well-known/jwks.json as Cognito
+// does) and the extra issuers of [Config].Issuers; [Server.LookupIssuer] finds them by name.
 //
-//	GET /oidc/.well-known/openid-configuration
-//	GET /oidc/jwks
+// The RSA-2048 key is generated when it is first needed (the first token minted or the first
+// JWKS served), so that a server starts in a few milliseconds; each issuer of each server has
+// its own key, so a token from another server does not verify here.
 type Issuer struct {
-	// URL is the issuer URL, the iss of minted tokens: Server.URL + "/oidc". It is empty until
-	// the server starts.
+	// URL is the issuer URL, the iss of minted tokens: Server.URL + "/oidc" for the default
+	// issuer. It is empty until the server starts.
 	URL string
 
-	// KeyID is the kid of the signing key: its RFC 7638 JWK thumbprint.
-	KeyID string
+	name, kind string
+	audience   string // a Cognito pool's default aud: its first app client
+	external   bool   // URL is outside the server: served in process only
+	now        func() time.Time
 
-	key *rsa.PrivateKey
-	now func() time.Time
+	once   sync.Once
+	key    *rsa.PrivateKey
+	kid    string
+	keyErr error
+
+	// docs caches the rendered discovery document and JWKS, for docsURL: they change only
+	// with the URL, and the emulator fetches them (in process) at every exchange.
+	mu            sync.Mutex
+	docsURL       string
+	discovery, ks []byte
 }
 
-// newIssuer generates the issuer's RSA-2048 key.
-func newIssuer(now func() time.Time) (*Issuer, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, fmt.Errorf("generating the issuer key: %w", err)
+// newIssuer makes an issuer without a key yet.
+func newIssuer(name, kind string, now func() time.Time) *Issuer {
+	if kind == "" {
+		kind = kindGeneric
 	}
-	return &Issuer{KeyID: thumbprint(&key.PublicKey), key: key, now: now}, nil
+	return &Issuer{name: name, kind: kind, now: now}
 }
 
-// PublicKey returns the public half of the signing key, the one the JWKS serves.
-func (i *Issuer) PublicKey() *rsa.PublicKey { return &i.key.PublicKey }
+// Name is the name [Server.LookupIssuer] knows the issuer by: "oidc", a user pool's id, or an
+// extra issuer's Name.
+func (i *Issuer) Name() string { return i.name }
+
+// signer returns the key, generating it on first use.
+func (i *Issuer) signer() (*rsa.PrivateKey, error) {
+	i.once.Do(func() {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			i.keyErr = fmt.Errorf("ststest: generating the key of issuer %s: %w", i.name, err)
+			return
+		}
+		i.key, i.kid = key, thumbprint(&key.PublicKey)
+	})
+	return i.key, i.keyErr
+}
+
+// KeyID returns the kid of the signing key: its RFC 7638 JWK thumbprint. It generates the key
+// if it does not exist yet (and returns "" if that fails).
+func (i *Issuer) KeyID() string {
+	i.signer()
+	return i.kid
+}
+
+// PublicKey returns the public half of the signing key, the one the JWKS serves (an
+// *rsa.PublicKey), generating the key if needed; nil if that fails.
+func (i *Issuer) PublicKey() crypto.PublicKey {
+	key, err := i.signer()
+	if err != nil {
+		return nil
+	}
+	return &key.PublicKey
+}
 
 // ErrNotStarted is returned by [Issuer.Mint] before the server has started, when the issuer
 // has no URL to put in iss.
 var ErrNotStarted = errors.New("ststest: the server has not started, so the issuer has no URL")
 
-// Mint signs an RS256 ID token carrying claims. Unless claims sets them, it fills iss (the
-// issuer URL), aud ("sts.amazonaws.com"), sub ("demo-user"), iat and nbf (now) and exp (now +
-// 1 hour), with now from the server's clock ([WithNow]). The header carries the key's kid.
+// Mint signs an RS256 ID token carrying claims, with the key's kid in the header. Claims left
+// out get the defaults of the issuer's kind, with now from the server's clock ([WithNow]),
+// iat and nbf now and exp an hour later, and iss the issuer URL:
+//
+//   - the default issuer and "generic" issuers: aud "sts.amazonaws.com", sub "demo-user";
+//   - a user pool's issuer: aud the pool's first app client, token_use "id", sub "demo-user"
+//     (the pool's logins mint their tokens with the user's own claims);
+//   - "github": the claims of a GitHub Actions token for octo-org/octo-repo on main, with the
+//     values of GitHub's documentation example (sub repo:octo-org/octo-repo:ref:refs/heads/main,
+//     repository, repository_owner, repository_id, repository_owner_id, ref, ref_type, sha,
+//     actor, actor_id, workflow, job_workflow_ref, event_name, run_id, run_number,
+//     run_attempt, runner_environment, repository_visibility, jti) and aud sts.amazonaws.com;
+//   - "gitlab": the claims of a GitLab CI ID token for mygroup/myproject on main (sub
+//     project_path:mygroup/myproject:ref_type:branch:ref:main, namespace_id, namespace_path,
+//     project_id, project_path, user_id, user_login, user_email, pipeline_id,
+//     pipeline_source, job_id, ref, ref_type, ref_path, ref_protected, runner_id,
+//     runner_environment, sha, jti) and aud sts.amazonaws.com;
+//   - "eks": the claims of an EKS service-account token (sub
+//     system:serviceaccount:default:my-service-account, aud ["sts.amazonaws.com"], and the
+//     kubernetes.io claim naming the namespace, pod and service account).
+//
+// A claim set to nil in claims is left out of the token.
 func (i *Issuer) Mint(claims map[string]any) (string, error) {
-	return i.mint(claims)
-}
-
-// mint is Mint, with the default claims named in omit left out (a Cognito access token has
-// no aud).
-func (i *Issuer) mint(claims map[string]any, omit ...string) (string, error) {
 	iss := i.URL
 	if iss == "" {
 		return "", ErrNotStarted
 	}
-	now := i.now().Unix()
-	mc := jwt.MapClaims{
-		"iss": iss,
-		"aud": "sts.amazonaws.com",
-		"sub": "demo-user",
-		"iat": now,
-		"nbf": now,
-		"exp": now + 3600,
+	key, err := i.signer()
+	if err != nil {
+		return "", err
 	}
-	for _, k := range omit {
-		delete(mc, k)
+	now := i.now().Unix()
+	mc := jwt.MapClaims{"iss": iss, "iat": now, "nbf": now, "exp": now + 3600}
+	for k, v := range kindClaims(i.kind, i.audience) {
+		mc[k] = v
 	}
 	for k, v := range claims {
+		if v == nil {
+			delete(mc, k)
+			continue
+		}
 		mc[k] = v
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodRS256, mc)
-	t.Header["kid"] = i.KeyID
-	s, err := t.SignedString(i.key)
+	t.Header["kid"] = i.kid
+	s, err := t.SignedString(key)
 	if err != nil {
 		return "", fmt.Errorf("ststest: signing the ID token: %w", err)
 	}
 	return s, nil
 }
 
+// kindClaims are the default claims of a kind of issuer besides iss and the times. The GitHub
+// values are those of GitHub's documentation example (PROTOCOL.md §5), the GitLab ones those of
+// GitLab's (PROTOCOL.md §5 lists the claim names; its list is marked as recalled).
+func kindClaims(kind, audience string) map[string]any {
+	switch kind {
+	case kindCognito:
+		if audience == "" {
+			audience = "sts.amazonaws.com"
+		}
+		return map[string]any{"aud": audience, "sub": "demo-user", "token_use": "id"}
+	case kindGitHub:
+		return map[string]any{
+			"aud": "sts.amazonaws.com", "sub": "repo:octo-org/octo-repo:ref:refs/heads/main",
+			"jti": newRequestID(), "ref": "refs/heads/main", "ref_type": "branch", "sha": "example-sha",
+			"repository": "octo-org/octo-repo", "repository_owner": "octo-org", "repository_id": "74",
+			"repository_owner_id": "65", "repository_visibility": "private", "actor": "octocat", "actor_id": "12",
+			"workflow": "example-workflow", "event_name": "workflow_dispatch", "run_id": "example-run-id",
+			"run_number": "10", "run_attempt": "2", "runner_environment": "github-hosted", "head_ref": "", "base_ref": "",
+			"job_workflow_ref": "octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main",
+		}
+	case kindGitLab:
+		return map[string]any{
+			"aud": "sts.amazonaws.com", "sub": "project_path:mygroup/myproject:ref_type:branch:ref:main",
+			"jti": newRequestID(), "namespace_id": "72", "namespace_path": "mygroup", "project_id": "20",
+			"project_path": "mygroup/myproject", "user_id": "1", "user_login": "sample-user",
+			"user_email": "sample-user@example.com", "pipeline_id": "574", "pipeline_source": "push", "job_id": "302",
+			"ref": "main", "ref_type": "branch", "ref_path": "refs/heads/main", "ref_protected": "true",
+			"runner_id": 1, "runner_environment": "gitlab-hosted", "sha": "714a629c0b401fdce83e847fc9589983fc6f46bc",
+		}
+	case kindEKS:
+		return map[string]any{
+			"aud": []any{"sts.amazonaws.com"}, "sub": "system:serviceaccount:default:my-service-account",
+			"kubernetes.io": map[string]any{"namespace": "default",
+				"pod":            map[string]any{"name": "my-pod", "uid": uuidFrom("pod/my-pod")},
+				"serviceaccount": map[string]any{"name": "my-service-account", "uid": uuidFrom("sa/my-service-account")}},
+		}
+	}
+	return map[string]any{"aud": "sts.amazonaws.com", "sub": "demo-user"}
+}
+
 // ServeHTTP serves the discovery document and the JWKS. It expects the full request path
-// (/oidc/...).
+// (/oidc/.well-known/openid-configuration, /us-east-1_EXAMPLE/.well-known/jwks.json …).
 func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	iss := i.URL
-	switch strings.TrimPrefix(r.URL.Path, issuerPath) {
+	u, err := url.Parse(i.URL)
+	if err != nil || i.URL == "" {
+		http.NotFound(w, r)
+		return
+	}
+	var doc []byte
+	switch strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(u.Path, "/")) {
 	case "/.well-known/openid-configuration":
-		writeJSON(w, map[string]any{
-			"issuer":                                iss,
-			"jwks_uri":                              iss + "/jwks",
+		doc, err = i.documents(false)
+	case jwksPaths[i.kind]:
+		doc, err = i.documents(true)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(doc)
+}
+
+// documents returns the discovery document (or, with jwks, the JWKS) as JSON, rendered once
+// per URL.
+func (i *Issuer) documents(jwks bool) ([]byte, error) {
+	key, err := i.signer()
+	if err != nil {
+		return nil, err
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.docsURL != i.URL || i.discovery == nil {
+		disc, err1 := json.Marshal(map[string]any{
+			"issuer":                                i.URL,
+			"jwks_uri":                              strings.TrimSuffix(i.URL, "/") + jwksPaths[i.kind],
 			"response_types_supported":              []string{"id_token"},
 			"subject_types_supported":               []string{"public"},
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 			"claims_supported":                      []string{"sub", "aud", "exp", "iat", "iss", "nbf"},
 		})
-	case "/jwks":
-		writeJSON(w, map[string]any{"keys": []any{i.jwk()}})
-	default:
-		http.NotFound(w, r)
+		ks, err2 := json.Marshal(map[string]any{"keys": []any{jwk(&key.PublicKey, i.kid)}})
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("ststest: rendering the documents of issuer %s: %w", i.name, err)
+		}
+		i.docsURL, i.discovery, i.ks = i.URL, disc, ks
 	}
+	if jwks {
+		return i.ks, nil
+	}
+	return i.discovery, nil
 }
 
 // jwk is the public key as a JSON Web Key (RFC 7517).
-func (i *Issuer) jwk() map[string]string {
-	pub := &i.key.PublicKey
+func jwk(pub *rsa.PublicKey, kid string) map[string]string {
 	return map[string]string{
 		"kty": "RSA",
-		"kid": i.KeyID,
+		"kid": kid,
 		"use": "sig",
 		"alg": "RS256",
 		"n":   b64(pub.N.Bytes()),
@@ -140,12 +295,100 @@ func thumbprint(pub *rsa.PublicKey) string {
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
-		return
+// issuerRegistry holds every issuer of a server by name. Issuers are created when the state
+// first names them (a pool, an extra issuer) and kept for the server's life, keys included,
+// so that a change to the state never changes a key.
+type issuerRegistry struct {
+	now func() time.Time
+
+	mu     sync.Mutex
+	url    string // the server's URL; "" before it starts
+	byName map[string]*Issuer
+}
+
+func newIssuerRegistry(now func() time.Time) *issuerRegistry {
+	return &issuerRegistry{now: now, byName: map[string]*Issuer{}}
+}
+
+// add registers iss under its name and gives it its URL if the server has one.
+func (r *issuerRegistry) add(iss *Issuer) *Issuer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old := r.byName[iss.name]; old != nil {
+		return old
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(b)
+	if !iss.external && r.url != "" {
+		iss.URL = r.url + "/" + iss.name
+	}
+	r.byName[iss.name] = iss
+	return iss
+}
+
+// pool returns the issuer of a user pool, making it on first mention.
+func (r *issuerRegistry) pool(id, audience string) *Issuer {
+	iss := newIssuer(id, kindCognito, r.now)
+	iss.audience = audience
+	return r.add(iss)
+}
+
+// extra returns the issuer of an IssuerConfig, making it on first mention.
+func (r *issuerRegistry) extra(c IssuerConfig) *Issuer {
+	iss := newIssuer(c.Name, c.Kind, r.now)
+	if c.URL != "" {
+		iss.URL, iss.external = c.URL, true
+	}
+	return r.add(iss)
+}
+
+// start gives every hosted issuer its URL below the server's.
+func (r *issuerRegistry) start(serverURL string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.url = serverURL
+	for name, iss := range r.byName {
+		if !iss.external {
+			iss.URL = serverURL + "/" + name
+		}
+	}
+}
+
+// lookup returns the issuer named name.
+func (r *issuerRegistry) lookup(name string) (*Issuer, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	iss, ok := r.byName[name]
+	return iss, ok
+}
+
+// forPath returns the hosted issuer whose path starts the request path, and whether there is
+// one: /oidc/jwks → oidc, /us-east-1_EXAMPLE/.well-known/jwks.json → us-east-1_EXAMPLE.
+func (r *issuerRegistry) forPath(path string) (*Issuer, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var best *Issuer
+	for name, iss := range r.byName {
+		if !iss.external && strings.HasPrefix(path, "/"+name+"/") && (best == nil || len(name) > len(best.name)) {
+			best = iss
+		}
+	}
+	return best, best != nil
+}
+
+// forURL returns the issuer, hosted or external, whose URL starts u: the one the in-process
+// transport answers as.
+func (r *issuerRegistry) forURL(u *url.URL) (*Issuer, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var best *Issuer
+	for _, iss := range r.byName {
+		iu, err := url.Parse(iss.URL)
+		if err != nil || iss.URL == "" || iu.Scheme != u.Scheme || iu.Host != u.Host {
+			continue
+		}
+		p := strings.TrimSuffix(iu.Path, "/")
+		if (p == "" || u.Path == p || strings.HasPrefix(u.Path, p+"/")) && (best == nil || len(iss.URL) > len(best.URL)) {
+			best = iss
+		}
+	}
+	return best, best != nil
 }

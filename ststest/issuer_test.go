@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func getJSON(t *testing.T, c *http.Client, url string, v any) {
 // discovery document, then jwks_uri, then verifying a minted token with the served key.
 func TestIssuerDiscoveryJWKSMint(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
-	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return now }))
+	srv := ststest.NewServer(ststest.WithConfig(testConfig()), ststest.WithNow(func() time.Time { return now }))
 	defer srv.Close()
 	if want := srv.URL + "/oidc"; srv.Issuer.URL != want {
 		t.Fatalf("Issuer.URL = %q; want %q", srv.Issuer.URL, want)
@@ -62,8 +63,8 @@ func TestIssuerDiscoveryJWKSMint(t *testing.T) {
 		t.Fatalf("JWKS has %d keys; want 1", len(set.Keys))
 	}
 	k := set.Keys[0]
-	if k.Kty != "RSA" || k.Use != "sig" || k.Alg != "RS256" || k.Kid != srv.Issuer.KeyID || k.Kid == "" {
-		t.Errorf("JWK = %+v; want RSA sig RS256 with kid %q", k, srv.Issuer.KeyID)
+	if k.Kty != "RSA" || k.Use != "sig" || k.Alg != "RS256" || k.Kid != srv.Issuer.KeyID() || k.Kid == "" {
+		t.Errorf("JWK = %+v; want RSA sig RS256 with kid %q", k, srv.Issuer.KeyID())
 	}
 	n, err1 := base64.RawURLEncoding.DecodeString(k.N)
 	e, err2 := base64.RawURLEncoding.DecodeString(k.E)
@@ -143,5 +144,25 @@ func TestMintDefaultsAndErrors(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /oidc/jwks = %d; want 405", resp.StatusCode)
+	}
+}
+
+// TestWithListener: a server on a listener of one's own serves there, issuers included.
+func TestWithListener(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ststest.NewServer(ststest.WithListener(l))
+	defer srv.Close()
+	if want := "http://" + l.Addr().String(); srv.URL != want || srv.Issuer.URL != want+"/oidc" {
+		t.Fatalf("URL, Issuer.URL = %q, %q; want %q and …/oidc", srv.URL, srv.Issuer.URL, want)
+	}
+	var disc struct {
+		Issuer string `json:"issuer"`
+	}
+	getJSON(t, srv.Client(), srv.Issuer.URL+"/.well-known/openid-configuration", &disc)
+	if disc.Issuer != srv.Issuer.URL {
+		t.Errorf("issuer = %q; want %q", disc.Issuer, srv.Issuer.URL)
 	}
 }

@@ -2,8 +2,8 @@ package ststest
 
 import (
 	"bytes"
-	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,23 +14,35 @@ import (
 	"github.com/rawsts/rawsts/internal/httpx"
 )
 
-// Server is a local STS and OpenID Connect issuer listening on a loopback address. Make one
-// with [NewServer] (or [NewUnstartedServer] and [Server.Start]) and stop it with [Server.Close].
+// Server is a local STS, OpenID Connect issuer and Cognito user pool listening on a loopback
+// address. Make one with [NewServer] (or [NewUnstartedServer] and [Server.Start]) and stop it
+// with [Server.Close].
 type Server struct {
 	// URL is the base URL of the server, http://127.0.0.1:PORT with no trailing slash. Point an
 	// sts.Client's Endpoint at it. It is empty until the server starts.
 	URL string
 
-	// Issuer is the OpenID Connect issuer served under URL + "/oidc". Its key exists from
-	// construction; its URL is set when the server starts.
+	// Issuer is the default OpenID Connect issuer, served under URL + "/oidc". Its URL is set
+	// when the server starts. The user pools' and the extra issuers are found with
+	// [Server.LookupIssuer].
 	Issuer *Issuer
 
 	ts      *httptest.Server
 	now     func() time.Time
-	sts     http.Handler     // the STS protocol at "/": default emulator, test handler or replay
-	replay  *replayer        // non-nil with WithFixtureFiles
-	handler http.Handler     // from WithHandler
-	cognito *cognitoEmulator // the emulated user pools (WithCognitoUser)
+	sts     http.Handler // the STS protocol at "/": default emulator, test handler or replay
+	replay  *replayer    // non-nil with WithFixtureFiles
+	handler http.Handler // from WithHandler
+
+	cfg      *Config         // from WithConfig; nil means DefaultConfig
+	edits    []func(*Config) // from WithCognitoUser and the like, applied to cfg in order
+	logf     func(Event)     // from WithEventLog
+	listener net.Listener    // from WithListener
+	issuers  *issuerRegistry
+	svc      *services
+	// routes are the handlers of signed requests by the service of their credential scope
+	// (sts, iam, ec2, s3 …) and of JSON requests by their X-Amz-Target prefix.
+	routes  map[string]http.Handler
+	targets map[string]http.Handler
 
 	mu       sync.Mutex
 	requests []RecordedRequest // a ring of at most requestsKept requests
@@ -54,8 +66,18 @@ type RecordedRequest struct {
 // Option configures a [Server]. Options are made by the With functions of this package.
 type Option func(*Server)
 
-// WithHandler makes h answer every request that is not for the issuer (everything outside
-// /oidc), in place of the emulated STS. The server still records the requests.
+// WithConfig makes the server emulate cfg instead of [DefaultConfig]: its account, users,
+// OIDC providers, roles, user pools, buckets, instances and issuers (and, from a
+// [Server.Snapshot], its sessions and refresh tokens). Options that add to the configuration
+// (WithCognitoUser, WithCognitoClientSecret) add to cfg, whatever their order. An invalid cfg
+// makes the constructor panic with the [*ConfigError], as httptest panics when it cannot
+// listen: check a config with [ParseConfig] or [Config.Validate] first.
+func WithConfig(cfg Config) Option {
+	return func(s *Server) { c := cfg.clone(); s.cfg = &c }
+}
+
+// WithHandler makes h answer every request that is not for an issuer, in place of the
+// emulated STS and Cognito. The server still records the requests.
 func WithHandler(h http.Handler) Option {
 	return func(s *Server) { s.handler = h }
 }
@@ -76,14 +98,55 @@ func WithFixtureFiles(paths ...string) Option {
 	}
 }
 
-// WithNow sets the clock of the emulated STS (Expiration, Date) and of [Issuer.Mint]. The
-// default is time.Now.
+// WithListener makes the server serve on l instead of a new listener on 127.0.0.1 at a free
+// port: a fixed address, for config files that name it (rawsts emulator --addr). The server's
+// URL is http:// and l's address; Close closes l.
+func WithListener(l net.Listener) Option {
+	return func(s *Server) { s.listener = l }
+}
+
+// WithNow sets the clock of the emulator (the times it checks tokens and signatures at,
+// Expiration, Date) and of [Issuer.Mint]. The default is time.Now.
 func WithNow(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
 
-// NewServer starts and returns a new Server on 127.0.0.1 at a free port. The caller should
-// call Close when finished, to shut it down.
+// Event is one decision of the emulator, for a log such as `rawsts emulator --log`. It never
+// holds a secret: no token, key, password or signature.
+type Event struct {
+	// Time is when the decision was made, by the server's clock.
+	Time time.Time
+	// Service is the protocol: "sts", "cognito-idp" …
+	Service string
+	// Action is the operation, e.g. "AssumeRoleWithWebIdentity".
+	Action string
+	// Principal is who asked: a caller's ARN, or a token's issuer and subject.
+	Principal string
+	// Decision is "allow" or "deny".
+	Decision string
+	// Code is the error code of a refusal; Check the internal/diagnose check that failed
+	// (token.signature, policy.condition …) when one did.
+	Code, Check string
+	// Detail says why, in one line.
+	Detail string
+}
+
+// WithEventLog calls log with every decision the emulator makes, as it makes it (from the
+// request's goroutine: log must be safe for concurrent use).
+func WithEventLog(log func(Event)) Option {
+	return func(s *Server) { s.logf = log }
+}
+
+// log reports an event to the WithEventLog function, if any.
+func (sv *services) log(e Event) {
+	if sv.logEvent != nil {
+		sv.logEvent(e)
+	}
+}
+
+// NewServer starts and returns a new Server on 127.0.0.1 at a free port, emulating
+// [DefaultConfig] unless [WithConfig] says otherwise. The caller should call Close when
+// finished, to shut it down.
 func NewServer(opts ...Option) *Server {
 	s := NewUnstartedServer(opts...)
 	s.Start()
@@ -91,12 +154,27 @@ func NewServer(opts ...Option) *Server {
 }
 
 // NewUnstartedServer returns a new Server that is not yet listening. Call [Server.Start] when
-// ready. It panics if the issuer key cannot be generated or an option is invalid.
+// ready. It panics if an option is invalid (an invalid config, unreadable fixture files).
 func NewUnstartedServer(opts ...Option) *Server {
 	s := &Server{now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
+	cfg := DefaultConfig()
+	if s.cfg != nil {
+		cfg = *s.cfg
+	}
+	for _, e := range s.edits {
+		e(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		panic(err)
+	}
+	s.issuers = newIssuerRegistry(s.clock)
+	s.Issuer = s.issuers.add(newIssuer(strings.TrimPrefix(issuerPath, "/"), kindGeneric, s.clock))
+	s.svc = &services{now: s.clock, state: newState(cfg, s.issuers), keys: &keyring{}, issuers: s.issuers, logEvent: s.logf}
+	s.svc.verifier = s.Verifier()
+	s.svc.keys.restore(cfg.Sessions, s.svc.state.view().account, s.clock())
 	switch {
 	case s.handler != nil && s.replay != nil:
 		panic("ststest: WithHandler and WithFixtureFiles cannot be used together")
@@ -106,30 +184,18 @@ func NewUnstartedServer(opts ...Option) *Server {
 		s.replay.now = s.clock
 		s.sts = s.replay
 	default:
-		s.sts = &emulator{now: s.clock}
+		s.sts = &emulator{s.svc}
 	}
-	iss, err := newIssuer(s.clock)
-	if err != nil {
-		panic(fmt.Sprintf("ststest: %v", err))
+	s.routes = map[string]http.Handler{"sts": s.sts}
+	s.targets = map[string]http.Handler{}
+	if s.handler == nil {
+		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
 	}
-	s.Issuer = iss
-	mux := http.NewServeMux()
-	mux.Handle("/oidc/", iss)
-	if s.handler != nil {
-		mux.Handle("/", s.sts)
-	} else {
-		// Cognito user pools share the root with STS; the X-Amz-Target header tells them apart.
-		cog := s.cognitoPools()
-		cog.now, cog.issuer = s.clock, iss
-		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.Header.Get("X-Amz-Target"), cognitoTarget) {
-				cog.ServeHTTP(w, r)
-				return
-			}
-			s.sts.ServeHTTP(w, r)
-		}))
+	s.ts = httptest.NewUnstartedServer(s.record(http.HandlerFunc(s.route)))
+	if s.listener != nil {
+		s.ts.Listener.Close()
+		s.ts.Listener = s.listener
 	}
-	s.ts = httptest.NewUnstartedServer(s.record(mux))
 	// A client that connects and then sends nothing, or sends its request slowly, must not hold
 	// a long-running emulator's connections forever.
 	s.ts.Config.ReadHeaderTimeout = ReadTimeout
@@ -138,15 +204,41 @@ func NewUnstartedServer(opts ...Option) *Server {
 	return s
 }
 
+// route sends a request to the protocol it speaks: a JSON request (X-Amz-Target) to the
+// handler of its target's prefix (Cognito user pools); an unsigned request for an issuer's
+// path to that issuer; a signed request to the handler of its credential scope's service; anything else —
+// the unsigned AssumeRoleWithWebIdentity, a request for a service nothing answers — to STS.
+// With WithHandler, everything but the issuers goes to the handler.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if target := r.Header.Get("X-Amz-Target"); target != "" && s.handler == nil {
+		for prefix, h := range s.targets {
+			if strings.HasPrefix(target, prefix) {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+	}
+	if iss, ok := s.issuers.forPath(r.URL.Path); ok && signingService(r) == "" {
+		iss.ServeHTTP(w, r)
+		return
+	}
+	if h, ok := s.routes[signingService(r)]; ok && s.handler == nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	s.sts.ServeHTTP(w, r)
+}
+
 // clock returns the current time from the configured clock, so that options applied after
 // construction of a sub-handler still take effect.
 func (s *Server) clock() time.Time { return s.now() }
 
-// Start starts a server from NewUnstartedServer and sets URL and Issuer.URL.
+// Start starts a server from NewUnstartedServer and sets URL and the issuers' URLs.
 func (s *Server) Start() {
 	// The listener exists already; set the URLs before serving so handlers never race with it.
 	s.URL = "http://" + s.ts.Listener.Addr().String()
-	s.Issuer.URL = s.URL + issuerPath
+	s.issuers.start(s.URL)
+	s.svc.state.setURL(s.URL)
 	s.ts.Start()
 }
 
@@ -156,6 +248,82 @@ func (s *Server) Close() { s.ts.Close() }
 // Client returns an HTTP client for the server; it is a plain client, since the server speaks
 // plain HTTP on loopback.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// LookupIssuer returns the issuer named name: "oidc" for the default one (Server.Issuer), a
+// user pool's id for the pool's, or the Name of one of the config's Issuers; ok is false for
+// a name the server does not know.
+func (s *Server) LookupIssuer(name string) (iss *Issuer, ok bool) {
+	s.svc.state.view() // the view makes the issuers of pools and extra issuers added since
+	return s.issuers.lookup(name)
+}
+
+// AddRole adds a role, or replaces the role of the same name (IAM role names ignore case),
+// while the server runs. An invalid role is a [*ConfigError] and changes nothing.
+func (s *Server) AddRole(r Role) error {
+	return s.svc.state.update(func(c *Config) error {
+		for i := range c.Roles {
+			if strings.EqualFold(c.Roles[i].RoleName, r.RoleName) {
+				c.Roles[i] = r
+				return nil
+			}
+		}
+		c.Roles = append(c.Roles, r)
+		return nil
+	})
+}
+
+// AddProvider adds an IAM OIDC provider, or replaces the one with the same Url, while the
+// server runs. An invalid provider is a [*ConfigError] and changes nothing.
+func (s *Server) AddProvider(p OIDCProvider) error {
+	return s.svc.state.update(func(c *Config) error {
+		for i := range c.OpenIDConnectProviders {
+			if c.OpenIDConnectProviders[i].Url == p.Url {
+				c.OpenIDConnectProviders[i] = p
+				return nil
+			}
+		}
+		c.OpenIDConnectProviders = append(c.OpenIDConnectProviders, p)
+		return nil
+	})
+}
+
+// AddIssuer adds an extra issuer while the server runs (see [IssuerConfig]) and returns it,
+// ready to mint. An invalid one, or a name already taken, is a [*ConfigError].
+func (s *Server) AddIssuer(ic IssuerConfig) (*Issuer, error) {
+	err := s.svc.state.update(func(c *Config) error {
+		c.Issuers = append(c.Issuers, ic)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	iss, _ := s.LookupIssuer(ic.Name)
+	return iss, nil
+}
+
+// Snapshot returns the server's state as a Config: what it started with, what changed since
+// (roles and providers added, passwords changed), the refresh tokens its user pools issued and
+// the STS sessions it handed out. [WithConfig] of a snapshot starts a server where this one
+// stands (the issuers' keys aside: they are new, so tokens minted before do not verify). A
+// snapshot holds secrets; write it only where the keys it holds may be.
+func (s *Server) Snapshot() Config {
+	c := s.svc.state.snapshot()
+	c.Sessions = s.svc.keys.sessions()
+	return c
+}
+
+// Restore replaces the server's whole state with c — a [Server.Snapshot], or any config — while
+// it runs: IAM, user pools, refresh tokens and sessions. The issuers keep their keys (an
+// issuer c no longer names stays served). An invalid c is a [*ConfigError] and changes nothing.
+func (s *Server) Restore(c Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	s.svc.state.restore(c)
+	s.svc.keys.reset()
+	s.svc.keys.restore(c.Sessions, s.svc.state.view().account, s.clock())
+	return nil
+}
 
 // How long the server waits for a client: ReadTimeout for a whole request (headers and body)
 // once a connection is open, IdleTimeout for the next request on a kept-alive connection.
@@ -169,7 +337,8 @@ const (
 const requestsKept = 1000
 
 // Requests returns copies of the requests the server has received, in arrival order: the last
-// 1000 of them, since a server that runs long forgets older ones.
+// 1000 of them, since a server that runs long forgets older ones. The emulator's own fetches of
+// its issuers' documents (in process) are not requests and are not recorded.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()

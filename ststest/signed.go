@@ -1,7 +1,6 @@
 package ststest
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,106 +8,124 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rawsts/rawsts/sigv4"
+	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/sts"
+	"github.com/rawsts/rawsts/trustpolicy"
 )
 
-// AWS's messages for the signature and key failures of signed calls (PROTOCOL.md 1.7,
-// ANCHORS.md (c) row 20).
+// STS's messages for the signed calls' own refusals.
 const (
-	msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
-	msgInvalidToken      = "The security token included in the request is invalid."
-	msgExpiredToken      = "The security token included in the request is expired"
-	msgMissingAuth       = "Request is missing Authentication Token"
-	msgChainDuration     = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
-	msgSessionCallsGST   = "Cannot call GetSessionToken with session credentials"
+	msgChainDuration   = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+	msgSessionCallsGST = "Cannot call GetSessionToken with session credentials"
 )
 
 // signedActions are the signed calls the emulator answers.
-var signedActions = map[string]func(e *emulator, w http.ResponseWriter, form url.Values, caller identity, reqID string){
+var signedActions = map[string]func(e *emulator, w http.ResponseWriter, r *http.Request, caller identity, reqID string){
 	"GetCallerIdentity": (*emulator).getCallerIdentity,
 	"AssumeRole":        (*emulator).assumeRole,
 	"GetSessionToken":   (*emulator).getSessionToken,
 	"GetAccessKeyInfo":  (*emulator).getAccessKeyInfo,
 }
 
-// signed verifies the request's SigV4 signature with sigv4.Verify against the keys the
-// emulator knows, answers a failure the way STS does, and otherwise runs the call as the
-// identity behind the key.
+// signed verifies the request's SigV4 signature (authenticate), answers a failure the way STS
+// does, and otherwise runs the call as the identity behind the key.
 func (e *emulator) signed(w http.ResponseWriter, r *http.Request, body []byte, action string, reqID string) {
-	now := e.now().UTC()
-	var caller identity
-	lookup := func(akid string) (sigv4.Credentials, error) {
-		id, ok := e.keys.lookup(akid)
-		if !ok {
-			return sigv4.Credentials{}, errors.New("ststest: no such key")
-		}
-		caller = id
-		return id.creds, nil
-	}
-	_, err := sigv4.Verify(r, body, lookup, now, sigv4.VerifyOptions{Service: "sts"})
+	caller, err := e.authenticate(r, body, "sts", "")
 	if err != nil {
-		status, code, msg := verifyFailure(err, r, now)
+		now := e.now().UTC()
+		status, code, msg := stsAuthFailure(err, r, "sts", now)
+		e.log(Event{Time: now, Service: "sts", Action: action, Decision: "deny", Code: code, Detail: msg})
 		writeError(w, status, "Sender", code, msg, reqID, now)
 		return
 	}
-	if !caller.expires.IsZero() && !now.Before(caller.expires) {
-		writeError(w, http.StatusBadRequest, "Sender", "ExpiredToken", msgExpiredToken, reqID, now)
-		return
-	}
-	signedActions[action](e, w, r.Form, caller, reqID)
+	signedActions[action](e, w, r, caller, reqID)
 }
 
-// verifyFailure maps a sigv4.Verify error to STS's status, code and message.
-func verifyFailure(err error, r *http.Request, now time.Time) (int, string, string) {
-	var ve *sigv4.VerifyError
-	reason := err.Error()
-	if errors.As(err, &ve) {
-		reason = ve.Reason
-	}
-	switch {
-	case errors.Is(err, sigv4.ErrNotSigned):
-		return http.StatusForbidden, "MissingAuthenticationToken", msgMissingAuth
-	case errors.Is(err, sigv4.ErrUnknownAccessKey), errors.Is(err, sigv4.ErrTokenMismatch):
-		return http.StatusForbidden, "InvalidClientTokenId", msgInvalidToken
-	case errors.Is(err, sigv4.ErrDateSkew):
-		date := r.Header.Get("X-Amz-Date")
-		return http.StatusForbidden, "SignatureDoesNotMatch", fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 5 min.)",
-			date, now.Add(-sigv4.DefaultMaxSkew).Format(sigv4.TimeFormat), now.Format(sigv4.TimeFormat))
-	case errors.Is(err, sigv4.ErrScopeMismatch):
-		return http.StatusForbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'. (" + reason + ")"
-	case errors.Is(err, sigv4.ErrMalformed), errors.Is(err, sigv4.ErrHeaderNotSigned):
-		return http.StatusBadRequest, "IncompleteSignature", "The request signature does not conform to AWS standards: " + reason
-	}
-	return http.StatusForbidden, "SignatureDoesNotMatch", msgSignatureMismatch
-}
-
-func (e *emulator) getCallerIdentity(w http.ResponseWriter, _ url.Values, caller identity, reqID string) {
+func (e *emulator) getCallerIdentity(w http.ResponseWriter, _ *http.Request, caller identity, reqID string) {
 	writeXML(w, http.StatusOK, reqID, e.now(), &getCallerIdentityResponse{
 		Xmlns: namespace, RequestID: reqID,
 		Result: callerIdentityResult{Arn: caller.arn, UserID: caller.userID, Account: caller.account},
 	})
 }
 
-func (e *emulator) assumeRole(w http.ResponseWriter, form url.Values, caller identity, reqID string) {
+// assumeRole lets caller assume a role of the state when the role's trust policy allows
+// caller (trustpolicy.Evaluate with the context trustpolicy.ContextFromCaller builds; also
+// sts:TagSession when tags are passed and sts:SetSourceIdentity for a source identity), the
+// duration fits the role's MaxSessionDuration and, for a role session, the one-hour cap on
+// role chaining. A refusal is AccessDenied "User: CALLER is not authorized to perform:
+// ACTION on resource: ROLE" (403), for a role that does not exist as well: STS does not tell
+// them apart. The caller's own identity policies are not evaluated (see policiesOf).
+func (e *emulator) assumeRole(w http.ResponseWriter, r *http.Request, caller identity, reqID string) {
 	now := e.now().UTC()
+	form := r.Form
 	in, err := assumeRoleInputFromForm(form)
 	if e.invalid(w, form, reqID, now, in, err) {
 		return
 	}
-	role, ok := e.resolveRole(w, reqID, now, in.RoleArn, in.DurationSeconds)
-	if !ok {
-		return
-	}
-	if caller.roleSession && role.duration > time.Hour {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", msgChainDuration, reqID, now)
-		return
-	}
+	v := e.state.view()
+	role, exists := v.role(in.RoleArn)
 	source := caller.sourceIdentity
 	if source == "" {
 		source = in.SourceIdentity
 	}
-	id := e.keys.issue(role.session(in.RoleSessionName, source), now, role.expires(now))
+	tags := map[string]string{}
+	for _, t := range in.Tags {
+		tags[t.Key] = t.Value
+	}
+	denied := func(action string) {
+		e.refuse(w, reqID, now, "AssumeRole", caller.arn, &diagnose.STSError{Code: "AccessDenied", StatusCode: http.StatusForbidden,
+			Message: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", caller.arn, action, in.RoleArn)}, "")
+	}
+	if !exists || role.trustPolicy == nil {
+		denied(trustpolicy.ActionAssumeRole)
+		return
+	}
+	principalArn := caller.arn
+	if caller.roleARN != "" {
+		principalArn = caller.roleARN
+	}
+	ctx := trustpolicy.ContextFromCaller(caller.arn, trustpolicy.CallerContextOptions{
+		PrincipalArn: principalArn, UserID: caller.userID, RoleSessionName: in.RoleSessionName,
+		ExternalID: in.ExternalId, SourceIdentity: in.SourceIdentity, Tags: tags, TransitiveTagKeys: in.TransitiveTagKeys,
+		SourceIP: remoteIP(r), SecureTransport: r.TLS != nil, Now: now,
+	})
+	actions := []string{trustpolicy.ActionAssumeRole}
+	if len(in.Tags) > 0 {
+		actions = append(actions, trustpolicy.ActionTagSession)
+	}
+	if in.SourceIdentity != "" {
+		actions = append(actions, trustpolicy.ActionSetSourceIdentity)
+	}
+	for _, a := range actions {
+		ctx.Action = a
+		if trustpolicy.Evaluate(role.trustPolicy, ctx).Decision != trustpolicy.Allow {
+			denied(a)
+			return
+		}
+	}
+	d := duration(in.DurationSeconds)
+	switch {
+	case caller.roleSession && d > time.Hour:
+		e.refuse(w, reqID, now, "AssumeRole", caller.arn, &diagnose.STSError{Code: "ValidationError", StatusCode: http.StatusBadRequest, Message: msgChainDuration}, "")
+		return
+	case in.DurationSeconds > role.maxSession:
+		e.refuse(w, reqID, now, "AssumeRole", caller.arn, &diagnose.STSError{Code: "ValidationError", StatusCode: http.StatusBadRequest, Row: 9,
+			Message: diagnose.MsgDurationExceedsMax}, "")
+		return
+	}
+	policies, serr := sessionPolicies(in.Policy, in.PolicyArns)
+	if serr != nil {
+		e.refuse(w, reqID, now, "AssumeRole", caller.arn, serr, "")
+		return
+	}
+	target := targetRole{arn: role.arn, partition: "aws", account: v.account, name: role.name, duration: d}
+	sess := target.session(in.RoleSessionName, source)
+	sess.sessionPolicy, sess.sessionPolicyArns, sess.sessionPolicies = in.Policy, in.PolicyArns, policies
+	if len(tags) > 0 {
+		sess.tags = tags
+	}
+	id := e.keys.issue(sess, now, target.expires(now))
+	e.log(Event{Time: now, Service: "sts", Action: "AssumeRole", Principal: caller.arn, Decision: "allow", Detail: "session " + id.arn})
 	res := assumeRoleResult{
 		Credentials:     credentialsOf(id),
 		AssumedRoleUser: &assumedRoleUser{Arn: id.arn, AssumedRoleID: id.userID},
@@ -122,10 +139,11 @@ func (e *emulator) assumeRole(w http.ResponseWriter, form url.Values, caller ide
 	writeXML(w, http.StatusOK, reqID, now, &assumeRoleResponse{Xmlns: namespace, Result: res, RequestID: reqID})
 }
 
-func (e *emulator) getSessionToken(w http.ResponseWriter, form url.Values, caller identity, reqID string) {
+func (e *emulator) getSessionToken(w http.ResponseWriter, r *http.Request, caller identity, reqID string) {
 	now := e.now().UTC()
+	form := r.Form
 	if !caller.expires.IsZero() {
-		writeError(w, http.StatusForbidden, "Sender", "AccessDenied", msgSessionCallsGST, reqID, now)
+		e.refuse(w, reqID, now, "GetSessionToken", caller.arn, &diagnose.STSError{Code: "AccessDenied", StatusCode: http.StatusForbidden, Message: msgSessionCallsGST}, "")
 		return
 	}
 	in := &sts.GetSessionTokenInput{SerialNumber: form.Get("SerialNumber"), TokenCode: form.Get("TokenCode")}
@@ -150,8 +168,9 @@ func (e *emulator) getSessionToken(w http.ResponseWriter, form url.Values, calle
 	})
 }
 
-func (e *emulator) getAccessKeyInfo(w http.ResponseWriter, form url.Values, _ identity, reqID string) {
+func (e *emulator) getAccessKeyInfo(w http.ResponseWriter, r *http.Request, _ identity, reqID string) {
 	now := e.now().UTC()
+	form := r.Form
 	akid := form.Get("AccessKeyId")
 	if len(akid) < 16 || len(akid) > 128 || strings.Trim(akid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != "" {
 		writeError(w, http.StatusBadRequest, "Sender", "ValidationError",
@@ -159,7 +178,7 @@ func (e *emulator) getAccessKeyInfo(w http.ResponseWriter, form url.Values, _ id
 		return
 	}
 	// A key the emulator did not issue belongs to the emulator's one account, too.
-	account := Account
+	account := e.state.view().account
 	if id, ok := e.keys.lookup(akid); ok {
 		account = id.account
 	}

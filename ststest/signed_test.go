@@ -28,7 +28,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 func signedSetup(t *testing.T) (*ststest.Server, *clock, func(creds *sigv4.Credentials) *sts.Client) {
 	t.Helper()
 	clk := &clock{t: time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)}
-	srv := ststest.NewServer(ststest.WithNow(clk.Now))
+	srv := ststest.NewServer(ststest.WithConfig(testConfig()), ststest.WithNow(clk.Now))
 	t.Cleanup(srv.Close)
 	return srv, clk, func(creds *sigv4.Credentials) *sts.Client {
 		return &sts.Client{Endpoint: srv.URL, HTTPClient: srv.Client(), Now: clk.Now, Credentials: creds, MaxAttempts: 1}

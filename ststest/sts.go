@@ -6,16 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/jwtinspect"
 	"github.com/rawsts/rawsts/sts"
@@ -27,16 +28,11 @@ const (
 	defaultDuration    = 3600
 )
 
-// msgNotJWT is STS's message for a WebIdentityToken that is not a JWT (ANCHORS.md (c) row 7).
-const msgNotJWT = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
-
 // emulator is the default STS handler over the Query protocol: the unsigned
-// AssumeRoleWithWebIdentity, and the signed calls of signed.go, verified against the keys it
-// issued. It is safe for concurrent use.
-type emulator struct {
-	now  func() time.Time
-	keys keyring
-}
+// AssumeRoleWithWebIdentity, decided by internal/diagnose against the state, and the signed
+// calls of signed.go, verified against the keys the emulator knows. It is safe for concurrent
+// use.
+type emulator struct{ *services }
 
 // ServeHTTP answers one STS Query-protocol request: it reads the body under the 1 MiB cap,
 // dispatches on Action and Version, and answers anything else with InvalidAction.
@@ -63,7 +59,7 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action, version := r.Form.Get("Action"), r.Form.Get("Version")
 	switch {
 	case action == "AssumeRoleWithWebIdentity" && version == apiVersion:
-		e.assumeRoleWithWebIdentity(w, r.Form, reqID)
+		e.assumeRoleWithWebIdentity(w, r, reqID)
 	case signedActions[action] != nil && version == apiVersion:
 		e.signed(w, r, body, action, reqID)
 	default:
@@ -78,27 +74,86 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, form url.Values, reqID string) {
+// assumeRoleWithWebIdentity decides the exchange with the code `rawsts diagnose` runs:
+// internal/diagnose checks the token (its signature verified through the in-process
+// transport), the account's OIDC providers, the request and the role's trust policy, and the
+// first failing check is answered with the error STS gives for it (diagnose's STSError). A
+// role the account does not have is refused with AccessDenied "Not authorized to perform
+// sts:AssumeRoleWithWebIdentity" once the token has passed: STS does not reveal whether a
+// role exists. A role in another account meets that account's providers, of which the
+// emulator has none: "No OpenIDConnect provider found in your account for ISS".
+func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Request, reqID string) {
 	now := e.now().UTC()
+	form := r.Form
 	in, err := inputFromForm(form)
-	if e.invalid(w, form, reqID, now, in, err) {
+	// Whitespace around the token is the token check's to judge, not the parameter check's:
+	// whether STS trims it is not documented (jwtinspect reports it as a warning and reads the
+	// token without it; the AWS SDKs send a token file's bytes as they are, trailing newline
+	// included), and diagnose and the emulator must answer alike. So the parameters are
+	// validated with the token trimmed, and diagnose gets the token as it came.
+	var checked *sts.AssumeRoleWithWebIdentityInput
+	if in != nil {
+		c := *in
+		c.WebIdentityToken = strings.TrimSpace(c.WebIdentityToken)
+		checked = &c
+	}
+	if e.invalid(w, form, reqID, now, checked, err) {
 		return
 	}
-	role, ok := e.resolveRole(w, reqID, now, in.RoleArn, in.DurationSeconds)
-	if !ok {
+	if in.ProviderId != "" {
+		// OAuth 2.0 access tokens of Login with Amazon and Facebook are checked by asking the
+		// provider, which the emulator is not: every such token is rejected as the provider
+		// would reject a bad one.
+		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", in.ProviderId, &diagnose.STSError{
+			Code: "IDPRejectedClaim", Message: diagnose.MsgIDPRejectedClaim, StatusCode: http.StatusForbidden, Row: 14},
+			"the emulator has no OAuth 2.0 provider "+in.ProviderId)
 		return
 	}
-	// jwtinspect reads the token as STS does, without checking its signature. STS does not
-	// trim, so a token jwtinspect had to trim is not a JWT either.
-	var claims jwtinspect.Claims
-	if tok, err := jwtinspect.Decode(in.WebIdentityToken); err == nil && tok.Trimmed == "" {
-		claims = tok.Claims
-	} else if in.ProviderId == "" { // OAuth 2.0 access tokens (ProviderId) are opaque
-		writeError(w, http.StatusBadRequest, "Sender", "InvalidIdentityToken", msgNotJWT, reqID, now)
+	v := e.state.view()
+	role, exists := v.role(in.RoleArn)
+	din := diagnose.Input{
+		Token: in.WebIdentityToken, Providers: v.providers, RoleARN: in.RoleArn,
+		SessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds, At: now,
+		Verify: true, Verifier: e.verifier, SkipThumbprint: true, Complete: true, SourceIP: remoteIP(r),
+	}
+	if exists {
+		din.TrustPolicy, din.Policy, din.MaxSessionDuration = role.trust, role.trustPolicy, role.maxSession
+	}
+	rep := diagnose.Run(r.Context(), din)
+	tok := rep.Token
+	who := "a token that is not a JWT"
+	if tok != nil {
+		who = tok.Claims.Issuer + " sub " + strconv.Quote(tok.Claims.Subject)
+	}
+	if se := rep.STSError(); se != nil {
+		detail := ""
+		if c := rep.Check(se.Check); c != nil {
+			detail = c.Detail
+		}
+		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", who, se, detail)
 		return
 	}
-	// The session is remembered, so its key can sign GetCallerIdentity and AssumeRole.
-	id := e.keys.issue(role.session(in.RoleSessionName, claims.SourceIdentity), now, role.expires(now))
+	if !exists || rep.Verdict != diagnose.Allow {
+		why := "role " + in.RoleArn + " does not exist in account " + v.account
+		if exists {
+			why = "the trust policy does not allow the request (verdict " + string(rep.Verdict) + ")"
+		}
+		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", who, &diagnose.STSError{
+			Code: "AccessDenied", Message: diagnose.MsgAssumeRoleWithWebIdentity, StatusCode: http.StatusForbidden, Row: 1}, why)
+		return
+	}
+	policies, serr := sessionPolicies(in.Policy, in.PolicyArns)
+	if serr != nil {
+		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", who, serr, "")
+		return
+	}
+	claims := tok.Claims
+	target := targetRole{arn: role.arn, partition: "aws", account: v.account, name: role.name, duration: duration(in.DurationSeconds)}
+	sess := target.session(in.RoleSessionName, claims.SourceIdentity)
+	sess.sessionPolicy, sess.sessionPolicyArns, sess.sessionPolicies = in.Policy, in.PolicyArns, policies
+	sess.tags = tokenTags(tok)
+	id := e.keys.issue(sess, now, target.expires(now))
+	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Principal: who, Decision: "allow", Detail: "session " + id.arn})
 	res := assumeRoleWithWebIdentityResult{
 		Credentials:                 credentialsOf(id),
 		SubjectFromWebIdentityToken: claims.Subject,
@@ -109,18 +164,46 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, form url.Val
 	if len(claims.Audience) > 0 {
 		res.Audience = claims.Audience[0]
 	}
-	if in.ProviderId != "" {
-		res.Provider = in.ProviderId
-	}
 	res.PackedPolicySize = packedPolicySize(len(in.Policy) + len(strings.Join(in.PolicyArns, "")))
 	writeXML(w, http.StatusOK, reqID, now, &assumeRoleWithWebIdentityResponse{
 		Xmlns: namespace, Result: res, RequestID: reqID,
 	})
 }
 
+// refuse answers an STS error and logs the decision.
+func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, action, who string, se *diagnose.STSError, detail string) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
+	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
+}
+
+// tokenTags returns the session tags of a token's https://aws.amazon.com/tags claim (the first
+// value of each principal tag), nil when it has none.
+func tokenTags(tok *jwtinspect.Token) map[string]string {
+	if tok == nil || tok.Claims.Tags == nil || len(tok.Claims.Tags.PrincipalTags) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range tok.Claims.Tags.PrincipalTags {
+		if len(v) > 0 {
+			out[k] = v[0]
+		}
+	}
+	return out
+}
+
+// remoteIP is the address a request came from, aws:SourceIp.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
 // invalid reports whether a request's input is invalid, and then writes STS's
 // ValidationError. in was built from form (buildErr is the builder's error) and is checked with
-// the client's own Validate, so that the emulator and the client cannot disagree.
+// the client's own Validate, so that the emulator and the client cannot disagree; the message
+// is diagnose.ValidationError's.
 func (e *emulator) invalid(w http.ResponseWriter, form url.Values, reqID string, now time.Time, in interface{ Validate() error }, buildErr error) bool {
 	err := buildErr
 	if err == nil {
@@ -129,7 +212,8 @@ func (e *emulator) invalid(w http.ResponseWriter, form url.Values, reqID string,
 	if err == nil {
 		return false
 	}
-	writeError(w, http.StatusBadRequest, "Sender", "ValidationError", validationMessage(err, form), reqID, now)
+	se := diagnose.ValidationError(err, form.Get)
+	e.refuse(w, reqID, now, form.Get("Action"), "", se, "")
 	return true
 }
 
@@ -140,21 +224,12 @@ type targetRole struct {
 	duration                      time.Duration // the request's DurationSeconds, or an hour
 }
 
-// resolveRole splits a validated role ARN and defaults the session duration (seconds, 0 = not
-// given). On a role ARN STS would refuse it writes STS's ValidationError and returns false.
-func (e *emulator) resolveRole(w http.ResponseWriter, reqID string, now time.Time, roleARN string, durationSeconds int) (targetRole, bool) {
-	account, name, ok := parseRoleARN(roleARN)
-	if !ok {
-		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", "Request ARN is invalid", reqID, now)
-		return targetRole{}, false
+// duration is a request's DurationSeconds (0 = not given, an hour) as a time.Duration.
+func duration(seconds int) time.Duration {
+	if seconds == 0 {
+		seconds = defaultDuration
 	}
-	if durationSeconds == 0 {
-		durationSeconds = defaultDuration
-	}
-	return targetRole{
-		arn: roleARN, partition: strings.SplitN(roleARN, ":", 3)[1], account: account, name: name,
-		duration: time.Duration(durationSeconds) * time.Second,
-	}, true
+	return time.Duration(seconds) * time.Second
 }
 
 // session is the identity of a session of r named sessionName.
@@ -163,6 +238,7 @@ func (r targetRole) session(sessionName, sourceIdentity string) identity {
 		account:        r.account,
 		arn:            fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", r.partition, r.account, r.name, sessionName),
 		userID:         roleID(r.arn) + ":" + sessionName,
+		roleARN:        r.arn,
 		roleSession:    true,
 		sourceIdentity: sourceIdentity,
 	}
@@ -204,55 +280,17 @@ func inputFromForm(form url.Values) (*sts.AssumeRoleWithWebIdentityInput, error)
 	return in, nil
 }
 
-var errNotInteger = errors.New("DurationSeconds is not an integer")
-
-// validationMessage renders a validation failure the way STS words its ValidationError. The
-// offending value is quoted only for fields that hold no secret.
-func validationMessage(err error, form url.Values) string {
-	if errors.Is(err, errNotInteger) {
-		return fmt.Sprintf("1 validation error detected: Value '%s' at 'durationSeconds' failed to satisfy constraint: Member must be an integer",
-			form.Get("DurationSeconds"))
-	}
-	var ie *sts.InputError
-	if !errors.As(err, &ie) {
-		return "1 validation error detected: " + err.Error()
-	}
-	field, member := ie.Field, "input"
-	if field != "" {
-		member = strings.ToLower(field[:1]) + field[1:]
-	}
-	switch field {
-	case "RoleArn": // STS's own wording, with the client's reason after it
-		return "Request ARN is invalid (" + ie.Problem + ")"
-	case "RoleSessionName", "DurationSeconds", "ProviderId":
-		return fmt.Sprintf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s",
-			form.Get(field), member, ie.Problem)
-	}
-	return fmt.Sprintf("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", member, ie.Problem)
-}
-
-// parseRoleARN splits arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME.
-func parseRoleARN(arn string) (account, name string, ok bool) {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) != 6 || p[0] != "arn" || p[1] == "" || p[2] != "iam" || p[3] != "" || len(p[4]) != 12 {
-		return "", "", false
-	}
-	for _, c := range p[4] {
-		if c < '0' || c > '9' {
-			return "", "", false
-		}
-	}
-	res, ok := strings.CutPrefix(p[5], "role/")
-	if !ok || res == "" || strings.HasSuffix(res, "/") {
-		return "", "", false
-	}
-	return p[4], res[strings.LastIndexByte(res, '/')+1:], true
-}
+// errNotInteger is a DurationSeconds that is not a whole number, as STS words it.
+var errNotInteger = &sts.InputError{Field: "DurationSeconds", Problem: "Member must be an integer"}
 
 // roleID derives a stable role id of the documented shape (AROA + 10 characters + EXAMPLE).
-func roleID(roleARN string) string {
-	sum := sha256.Sum256([]byte(roleARN))
-	return "AROA" + base32.StdEncoding.EncodeToString(sum[:])[:10] + "EXAMPLE"
+func roleID(roleARN string) string { return stableID("AROA", roleARN) }
+
+// stableID derives a stable unique id of the documented shape: prefix (AROA for a role, AIDA
+// for a user), 10 characters from a hash of name, EXAMPLE.
+func stableID(prefix, name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return prefix + base32.StdEncoding.EncodeToString(sum[:])[:10] + "EXAMPLE"
 }
 
 func newSessionToken() string {

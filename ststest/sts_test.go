@@ -70,36 +70,42 @@ func post(t *testing.T, srv *ststest.Server, v url.Values) *reply {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return readReply(t, resp)
+}
+
+// decodeReply decodes an STS reply body.
+func decodeReply(t *testing.T, resp *http.Response, body []byte) *reply {
+	t.Helper()
 	r := &reply{status: resp.StatusCode, header: resp.Header}
 	if err := xml.Unmarshal(body, r); err != nil {
-		t.Fatalf("POST %v: body is not XML: %v\n%s", v.Get("Action"), err, body)
+		t.Fatalf("%s: body is not XML: %v\n%s", resp.Request.URL, err, body)
 	}
 	return r
 }
 
 func TestEmulatorSuccess(t *testing.T) {
 	now := time.Date(2014, 10, 24, 22, 0, 23, 0, time.UTC)
-	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return now }))
+	srv := ststest.NewServer(ststest.WithConfig(testConfig()), ststest.WithNow(func() time.Time { return now }))
 	defer srv.Close()
-
-	r := post(t, srv, form("DurationSeconds", "7200", "Policy", `{"Version":"2012-10-17"}`))
+	tok, err := srv.Issuer.Mint(map[string]any{"aud": []any{"sts.amazonaws.com", "other"},
+		"sub": "repo:octo-org/octo-repo:ref:refs/heads/main", "https://aws.amazon.com/source_identity": "octocat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:List*","Resource":"*"}]}`
+	r := post(t, srv, form("WebIdentityToken", tok, "DurationSeconds", "7200", "Policy", policy))
 	res := r.Result
 	if r.status != 200 || r.XMLName.Local != "AssumeRoleWithWebIdentityResponse" || r.XMLName.Space != "https://sts.amazonaws.com/doc/2011-06-15/" {
-		t.Fatalf("status %d, root %v; want 200 AssumeRoleWithWebIdentityResponse in the STS namespace", r.status, r.XMLName)
+		t.Fatalf("status %d, root %v (%s %s); want 200 AssumeRoleWithWebIdentityResponse in the STS namespace", r.status, r.XMLName, r.Code, r.Message)
 	}
 	checks := []struct{ name, got, want string }{
 		{"Expiration", res.Expiration, "2014-10-25T00:00:23Z"},
 		{"Subject", res.Subject, "repo:octo-org/octo-repo:ref:refs/heads/main"},
 		{"Arn", res.Arn, "arn:aws:sts::123456789012:assumed-role/GitHubActionsDeploy/gha-deploy"},
-		{"Provider", res.Provider, "https://token.actions.githubusercontent.com"},
+		{"Provider", res.Provider, srv.Issuer.URL},
 		{"Audience", res.Audience, "sts.amazonaws.com"},
 		{"SourceIdentity", res.SourceIdentity, "octocat"},
-		{"PackedPolicySize", res.PackedPolicySize, "2"},
+		{"PackedPolicySize", res.PackedPolicySize, "5"}, // 84 characters of 2048, rounded up
 		{"X-Amzn-Requestid", r.header.Get("X-Amzn-Requestid"), r.RequestID},
 		{"Content-Type", r.header.Get("Content-Type"), "text/xml"},
 		{"Date", r.header.Get("Date"), "Fri, 24 Oct 2014 22:00:23 GMT"},
@@ -118,7 +124,7 @@ func TestEmulatorSuccess(t *testing.T) {
 	if len(r.RequestID) != 36 || strings.Count(r.RequestID, "-") != 4 {
 		t.Errorf("RequestId = %q; want a UUID", r.RequestID)
 	}
-	again := post(t, srv, form())
+	again := post(t, srv, form("WebIdentityToken", tok))
 	if again.Result.SessionToken == res.SessionToken || again.RequestID == r.RequestID {
 		t.Errorf("two calls returned the same session token or request id; want fresh ones")
 	}
@@ -169,12 +175,15 @@ func TestEmulatorErrors(t *testing.T) {
 	}
 }
 
-func TestProviderIDAcceptsOpaqueToken(t *testing.T) {
+// TestProviderIDIsRejected: the emulator is no OAuth 2.0 provider (Login with Amazon,
+// Facebook), so it cannot check such a token and rejects it as the provider would reject a bad
+// one.
+func TestProviderIDIsRejected(t *testing.T) {
 	srv := ststest.NewServer()
 	defer srv.Close()
 	r := post(t, srv, form("ProviderId", "www.amazon.com", "WebIdentityToken", "Atza|IQEBLjAsAhQEXAMPLE"))
-	if r.status != 200 || r.Result.Provider != "www.amazon.com" {
-		t.Errorf("OAuth flow: status %d, Provider %q; want 200 www.amazon.com", r.status, r.Result.Provider)
+	if r.status != 403 || r.Code != "IDPRejectedClaim" || !strings.Contains(r.Message, "reported that authentication failed") {
+		t.Errorf("OAuth flow: %d %s %q; want 403 IDPRejectedClaim", r.status, r.Code, r.Message)
 	}
 }
 

@@ -256,7 +256,7 @@ func evalStatement(s *Statement, i int, c *Context, vars bool, kind policyKind) 
 		sr.Principal = Check{Outcome: Match}
 		sr.Resource, sr.resourceKey = checkResource(s, c, vars)
 	} else {
-		sr.Principal = checkPrincipal(s, c.Principal)
+		sr.Principal = checkPrincipal(s, c)
 		sr.Resource = Check{Outcome: Match}
 	}
 	sr.Action = checkAction(s, c.Action)
@@ -269,7 +269,11 @@ func evalStatement(s *Statement, i int, c *Context, vars bool, kind policyKind) 
 	return sr
 }
 
-func checkPrincipal(s *Statement, principal string) Check {
+// checkPrincipal matches the request's principal against Principal or NotPrincipal: a
+// federated provider against Principal.Federated, an IAM user or role session (the caller of
+// AssumeRole) against Principal.AWS (see [awsPrincipalListed]).
+func checkPrincipal(s *Statement, c *Context) Check {
+	principal := c.Principal
 	p, not := s.Principal, false
 	if p == nil {
 		p, not = s.NotPrincipal, true
@@ -281,7 +285,12 @@ func checkPrincipal(s *Statement, principal string) Check {
 	if principal == "" && !everyone {
 		return Check{Unknown, "the request's principal is not known"}
 	}
+	element, entries := "Federated", p.Federated
 	listed := everyone || contains(p.Federated, principal)
+	if _, ok := awsPrincipalAccount(principal); ok {
+		element, entries = "AWS", p.AWS
+		listed = everyone || awsPrincipalListed(p.AWS, c)
+	}
 	switch {
 	case not && listed:
 		return Check{NoMatch, fmt.Sprintf("%s is excluded by NotPrincipal", orEveryone(principal))}
@@ -290,11 +299,48 @@ func checkPrincipal(s *Statement, principal string) Check {
 	case everyone:
 		return Check{Match, `Principal is "*" (everyone)`}
 	case listed:
-		return Check{Match, fmt.Sprintf("%s is listed in Principal.Federated", principal)}
-	case len(p.Federated) == 0:
-		return Check{NoMatch, fmt.Sprintf("Principal has no Federated entry; the request comes from %s", principal)}
+		return Check{Match, fmt.Sprintf("%s is listed in Principal.%s", principal, element)}
+	case len(entries) == 0:
+		return Check{NoMatch, fmt.Sprintf("Principal has no %s entry; the request comes from %s", element, principal)}
 	}
-	return Check{NoMatch, fmt.Sprintf("the request comes from %s; Principal.Federated lists %s", principal, quoteList(p.Federated))}
+	return Check{NoMatch, fmt.Sprintf("the request comes from %s; Principal.%s lists %s", principal, element, quoteList(entries))}
+}
+
+// awsPrincipalAccount returns the account of an IAM principal ARN — a user
+// (arn:PARTITION:iam::ACCOUNT:user/…), a role (…:role/…), the account root (…:root) or a role
+// session (arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION) — and whether it is one.
+func awsPrincipalAccount(arn string) (string, bool) {
+	p := strings.SplitN(arn, ":", 6)
+	if len(p) != 6 || p[0] != "arn" || p[3] != "" || len(p[4]) != 12 {
+		return "", false
+	}
+	switch {
+	case p[2] == "iam" && (p[5] == "root" || strings.HasPrefix(p[5], "user/") || strings.HasPrefix(p[5], "role/")),
+		p[2] == "sts" && strings.HasPrefix(p[5], "assumed-role/"):
+		return p[4], true
+	}
+	return "", false
+}
+
+// awsPrincipalListed reports whether Principal.AWS names the request's IAM principal, as the
+// IAM User Guide's "AWS JSON policy elements: Principal" describes the forms: the account (its
+// 12-digit id or arn:PARTITION:iam::ACCOUNT:root, which trusts every principal of the account
+// whose own identity policies allow the call — not evaluated here), the user's or the role
+// session's ARN itself, or the role's ARN (a role session's aws:PrincipalArn), which trusts
+// every session of that role.
+func awsPrincipalListed(entries []string, c *Context) bool {
+	acct, _ := awsPrincipalAccount(c.Principal)
+	partition := strings.SplitN(c.Principal, ":", 3)[1]
+	roleARN, _ := c.Lookup("aws:PrincipalArn")
+	for _, e := range entries {
+		switch {
+		case e == acct, e == "arn:"+partition+":iam::"+acct+":root", e == c.Principal:
+			return true
+		case len(roleARN) == 1 && e == roleARN[0]:
+			return true
+		}
+	}
+	return false
 }
 
 func orEveryone(s string) string {

@@ -16,19 +16,17 @@ import (
 // command instead of saying the token is being sent.
 //
 // OAuth 2.0 access tokens sent with --provider-id are opaque, not JWTs, and are not linted.
-// An http issuer on loopback is not reported when the endpoint is on loopback too: that is
-// the local emulator, which accepts its own plain-http issuer (real STS would not).
+// An http issuer on loopback (iss-http-loopback, a warning: the local emulator's exception)
+// is reported only when the endpoint is not on loopback, since real STS refuses it.
 func lintBeforeSending(s *streams, in *sts.AssumeRoleWithWebIdentityInput, endpoint string, strict, printOnly bool) bool {
 	if in.ProviderId != "" {
 		return true
 	}
-	tok, findings := jwtinspect.Lint(in.WebIdentityToken, jwtinspect.Options{Now: s.now()})
+	_, findings := jwtinspect.Lint(in.WebIdentityToken, jwtinspect.Options{Now: s.now()})
 	n := 0
 	for _, f := range findings {
-		if f.Severity != jwtinspect.Error {
-			continue
-		}
-		if f.Code == jwtinspect.CodeIssNotHTTPS && tok != nil && loopbackURL(tok.Claims.Issuer) && loopbackURL(endpoint) {
+		emulatorOnly := f.Code == jwtinspect.CodeIssLoopbackHTTP && !loopbackURL(endpoint)
+		if f.Severity != jwtinspect.Error && !emulatorOnly {
 			continue
 		}
 		n++

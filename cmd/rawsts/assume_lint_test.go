@@ -97,7 +97,7 @@ func TestAssumeLintAcceptsEmulatorIssuer(t *testing.T) {
 	// The same token bound for a non-loopback endpoint gets the warning.
 	r = runCLI(t, nil, "", nil, "assume", "--region", "us-east-1", "--print-curl",
 		"--role-arn", "arn:aws:iam::123456789012:role/DemoRole", "--web-identity-token", token)
-	if !strings.Contains(r.stderr, "(iss-not-https) — STS will refuse it") {
-		t.Errorf("stderr = %q; want an iss-not-https warning for real STS", r.stderr)
+	if !strings.Contains(r.stderr, "(iss-http-loopback) — STS will refuse it") {
+		t.Errorf("stderr = %q; want an iss-http-loopback warning for real STS", r.stderr)
 	}
 }

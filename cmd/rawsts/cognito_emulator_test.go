@@ -41,7 +41,7 @@ func TestCognitoAssumeAgainstEmulator(t *testing.T) {
 			t.Run(flow+"."+output, func(t *testing.T) {
 				run := cognitoRun{stdin: "Correct-Horse-9\n", now: emulatorNow}
 				r := run.run(t, "assume", "--endpoint", srv.URL, "--pool-id", demoPoolID, "--client-id", demoClientID,
-					"--username", "alice", "--password-stdin", "--flow", flow, "--role-arn", "arn:aws:iam::123456789012:role/DemoRole",
+					"--username", "alice", "--password-stdin", "--flow", flow, "--role-arn", "arn:aws:iam::123456789012:role/TestRole",
 					"--role-session-name", "alice", "--output", output)
 				if r.code != exitOK || r.stderr != "" {
 					t.Fatalf("exit %d, stderr %q; want 0 and nothing", r.code, r.stderr)
@@ -59,7 +59,7 @@ func TestCognitoAssumeAgainstEmulator(t *testing.T) {
 		}
 	}
 	r := cognitoRun{stdin: "wrong\n", now: emulatorNow}.run(t, "assume", "--endpoint", srv.URL, "--pool-id", demoPoolID,
-		"--client-id", demoClientID, "--username", "alice", "--password-stdin", "--role-arn", "arn:aws:iam::123456789012:role/DemoRole")
+		"--client-id", demoClientID, "--username", "alice", "--password-stdin", "--role-arn", "arn:aws:iam::123456789012:role/TestRole")
 	if r.code != exitRefused || !strings.Contains(r.stderr, "rawsts: NotAuthorizedException: Incorrect username or password.") {
 		t.Errorf("wrong password: exit %d, stderr %q; want 1 and NotAuthorizedException", r.code, r.stderr)
 	}
@@ -95,7 +95,7 @@ func TestEmulatorCognitoPipe(t *testing.T) {
 		t.Fatalf("cognito login: exit %d, stderr %q", login.code, login.stderr)
 	}
 	assume := runCLI(t, nil, login.stdout, nil, "assume", "--endpoint", url,
-		"--role-arn", "arn:aws:iam::123456789012:role/DemoRole", "--web-identity-token-file", "-")
+		"--role-arn", "arn:aws:iam::123456789012:role/TestRole", "--web-identity-token-file", "-")
 	cancel()
 	emu := <-done
 	if assume.code != exitOK || !emulatedKeyID.MatchString(assume.stdout) {

@@ -35,7 +35,7 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	}
 
 	if len(users) == 0 {
-		users = stringList{demoCognitoUser + ":" + demoCognitoPassword}
+		users = stringList{demoCognitoUser + ":" + demoCognitoPassword} // in the default config already
 	}
 	opts := []ststest.Option{ststest.WithNow(s.now)}
 	for _, u := range users {
@@ -72,6 +72,7 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	fmt.Fprintf(s.stdout, "  OIDC issuer:                     %s\n", srv.Issuer.URL)
 	fmt.Fprintf(s.stdout, "  discovery:                       %s/.well-known/openid-configuration\n", srv.Issuer.URL)
 	fmt.Fprintf(s.stdout, "  Cognito user pool:               %s/ (pool id %s, app client id %s)\n", srv.URL, demoPoolID, demoClientID)
+	fmt.Fprintf(s.stdout, "  the pool's issuer:               %s/%s\n", srv.URL, demoPoolID)
 	for _, u := range users {
 		user, _, _ := strings.Cut(u, ":")
 		if u == demoCognitoUser+":"+demoCognitoPassword {
@@ -81,24 +82,24 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	}
 	if tokenFile != "" {
 		fmt.Fprintf(s.stdout, "  a fresh ID token (sub %q, aud %q) is in %s\n", sub, aud, tokenFile)
-		fmt.Fprintf(s.stdout, "\ntry:\n  rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file %s\n", srv.URL, shellQuote(tokenFile))
+		fmt.Fprintf(s.stdout, "\ntry (DemoRole trusts the issuer's tokens whose aud is sts.amazonaws.com):\n  rawsts assume --endpoint %s --role-arn %s --web-identity-token-file %s\n", srv.URL, ststest.DemoRoleArn, shellQuote(tokenFile))
 	}
 	first, _, _ := strings.Cut(users[0], ":")
-	fmt.Fprintf(s.stdout, "\nlog in to the pool and assume a role (the password on standard input):\n"+
+	fmt.Fprintf(s.stdout, "\nlog in to the pool and assume TestRole, which trusts the pool's ID tokens (the password on standard input):\n"+
 		"  rawsts cognito login --endpoint %s --pool-id %s --client-id %s --username %s --password-stdin \\\n"+
-		"    | rawsts assume --endpoint %s --role-arn arn:aws:iam::123456789012:role/DemoRole --web-identity-token-file -\n",
-		srv.URL, demoPoolID, demoClientID, first, srv.URL)
+		"    | rawsts assume --endpoint %s --role-arn %s --web-identity-token-file -\n",
+		srv.URL, demoPoolID, demoClientID, first, srv.URL, ststest.DefaultRoleArn)
 	<-ctx.Done()
 	return exitOK
 }
 
-// The emulated Cognito user pool: ids in the shape of AWS's documentation examples, and the
-// demo user the emulator creates unless --cognito-user names others.
+// The emulated Cognito user pool of ststest.DefaultConfig: ids in the shape of AWS's
+// documentation examples, and its demo user.
 const (
-	demoPoolID          = "us-east-1_EXAMPLE"
-	demoClientID        = "1example23456789"
-	demoCognitoUser     = "demo"
-	demoCognitoPassword = "Demo-Passw0rd!"
+	demoPoolID          = ststest.DefaultPoolID
+	demoClientID        = ststest.DefaultClientID
+	demoCognitoUser     = ststest.DefaultUsername
+	demoCognitoPassword = ststest.DefaultPassword
 )
 
 // writeFileAtomic writes data to a temporary file beside path and renames it into place, so

@@ -27,7 +27,8 @@ func envFromExports(t *testing.T, out string) map[string]string {
 // TestWalkthroughAgainstEmulator runs step 4 of the walkthrough in-process against the
 // emulator, which verifies every signature with sigv4.Verify: assume with an ID token, whoami
 // with the exported credentials, assume-role to chain to a second role, whoami as that role,
-// and the same whoami with a wrong secret, which STS-style refuses.
+// (Deploy, whose trust policy names DemoRole's sessions), and the same whoami with a wrong
+// secret, which STS-style refuses.
 func TestWalkthroughAgainstEmulator(t *testing.T) {
 	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return fixedNow }))
 	defer srv.Close()

@@ -260,14 +260,15 @@ func TestInspectVerifyEmulatorIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runCLI(t, nil, "", nil, atArgs(token, "--verify")...)
-	// The signature verifies; the emulator's plain-http issuer is still an error finding.
-	if r.code != exitRefused || r.stderr != "" {
-		t.Fatalf("exit %d, stderr %q; want %d (iss-not-https) and nothing", r.code, r.stderr, exitRefused)
+	// The signature verifies; the emulator's plain-http issuer on loopback is its exception: a
+	// warning, not an error.
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q; want %d (iss-http-loopback is a warning) and nothing", r.code, r.stderr, exitOK)
 	}
 	if !hasStepLine(r.stdout, "signature", "ok") {
 		t.Errorf("stdout does not show the signature step ok:\n%s", r.stdout)
 	}
-	for _, want := range []string{"GET " + srv.Issuer.URL + "/.well-known/openid-configuration", "of 5s", "iss-not-https"} {
+	for _, want := range []string{"GET " + srv.Issuer.URL + "/.well-known/openid-configuration", "of 5s", "iss-http-loopback"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
@@ -279,8 +280,8 @@ func TestInspectVerifyEmulatorIssuer(t *testing.T) {
 			KeyID string `json:"key_id"`
 		} `json:"verification"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || !doc.Verification.OK || doc.Verification.KeyID != srv.Issuer.KeyID {
-		t.Errorf("--json verification = %+v (err %v); want ok with key %q:\n%s", doc.Verification, err, srv.Issuer.KeyID, r.stdout)
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || !doc.Verification.OK || doc.Verification.KeyID != srv.Issuer.KeyID() {
+		t.Errorf("--json verification = %+v (err %v); want ok with key %q:\n%s", doc.Verification, err, srv.Issuer.KeyID(), r.stdout)
 	}
 	checkNoToken(t, r, token)
 }

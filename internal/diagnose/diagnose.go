@@ -72,6 +72,11 @@ type Check struct {
 	Evidence []string `json:"evidence,omitempty"`
 	// Fix says what to change, in concrete terms; set for failures and most warnings.
 	Fix string `json:"fix,omitempty"`
+
+	// cause says, for a failing check with several possible causes, which one failed: the
+	// jwtinspect finding code, the jwtinspect verify step, or a cause* constant. STSError
+	// reads it.
+	cause string
 }
 
 // Report is what [Run] found.
@@ -89,6 +94,23 @@ type Report struct {
 	// network failing on the way (a timeout, a redirect, nothing listening) from an issuer whose
 	// documents or keys are wrong with errors.As on it. It never holds token text.
 	VerifyErr error `json:"-"`
+
+	// Token is the token as decoded (never its text in any output), nil when it is not a JWT:
+	// a caller that goes on with the token (the emulator, issuing a session) reads its claims
+	// here instead of decoding it again.
+	Token *jwtinspect.Token `json:"-"`
+
+	// facts are the values STSError quotes in STS's messages.
+	facts facts
+}
+
+// facts are the request and token values that STS's error messages quote.
+type facts struct {
+	at          time.Time // the time of the evaluation
+	issuer      string    // the token's iss
+	exp         time.Time // the token's exp, zero when it has none
+	sessionName string
+	duration    int
 }
 
 // FirstFailure returns the first failing check, or nil.
@@ -120,6 +142,10 @@ type Input struct {
 	// TrustPolicy is the role's trust policy in any form trustpolicy.Parse accepts (the
 	// document, URL-encoded, or `aws iam get-role` output); nil or empty means unknown.
 	TrustPolicy []byte
+	// Policy, when set, is TrustPolicy already parsed by trustpolicy.Parse, which Run then
+	// does not parse again (the emulator keeps its roles' policies parsed). It is read, never
+	// changed.
+	Policy *trustpolicy.Policy
 	// Providers are the IAM OIDC providers of the role's account that are known, e.g. from
 	// `aws iam get-open-id-connect-provider` output ([ParseProvider]) or from IAM itself.
 	// Nil means unknown: provider.registered and provider.audience are skipped.
@@ -142,6 +168,19 @@ type Input struct {
 	// Verifier makes the fetches when Verify is set: its HTTPClient, Timeout and clock.
 	// Nil means a zero jwtinspect.Verifier (http.DefaultClient, STS's five seconds).
 	Verifier *jwtinspect.Verifier
+	// SkipThumbprint leaves provider.thumbprint unchecked (Skip) even with Verify: it needs a
+	// TLS connection to the JWKS host, and its outcome is never more than a warning, so it
+	// cannot change the verdict. The emulator sets it, to do no network I/O.
+	SkipThumbprint bool
+
+	// Complete says the input is built by the party that serves the request (the ststest
+	// emulator), which knows every condition key of the request: a key the request lacks is
+	// absent, not unknown (trustpolicy.Context.Complete), so the verdict is never
+	// Indeterminate for want of a key. A diagnosis from outside leaves it false.
+	Complete bool
+	// SourceIP is aws:SourceIp, the address the request came from; empty means unknown (or,
+	// with Complete, absent).
+	SourceIP string
 }
 
 // Run runs every check on in and returns the report. ctx bounds the network calls of
@@ -157,7 +196,15 @@ func Run(ctx context.Context, in Input) *Report {
 	d.providers()
 	d.request()
 	d.policy()
-	rep := &Report{Policy: d.result, VerifyErr: d.verifyErr}
+	rep := &Report{Policy: d.result, VerifyErr: d.verifyErr,
+		facts: facts{at: d.at, sessionName: in.SessionName, duration: in.DurationSeconds}}
+	if d.tok != nil {
+		rep.Token = d.tok
+		rep.facts.issuer = d.tok.Claims.Issuer
+		if d.tok.Claims.ExpiresAt != nil {
+			rep.facts.exp = d.tok.Claims.ExpiresAt.Time
+		}
+	}
 	for _, name := range CheckNames {
 		c := d.checks[name]
 		if c == nil {

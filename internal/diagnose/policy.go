@@ -14,6 +14,10 @@ var policyChecks = []string{CheckPrincipal, CheckAction, CheckCondition, CheckDe
 // parsePolicy runs policy.parse. It runs first because get-role output also gives the role's
 // ARN and MaxSessionDuration.
 func (d *run) parsePolicy() {
+	if d.in.Policy != nil {
+		d.setPolicy(d.in.Policy)
+		return
+	}
 	if len(strings.TrimSpace(string(d.in.TrustPolicy))) == 0 {
 		d.set(CheckPolicyParse, Skip, "no trust policy (pass --trust-policy FILE: the document, or `aws iam get-role` output; or --fetch)", "")
 		return
@@ -31,6 +35,11 @@ func (d *run) parsePolicy() {
 		d.set(CheckPolicyParse, Fail, detail, fix)
 		return
 	}
+	d.setPolicy(p)
+}
+
+// setPolicy records the parsed trust policy and passes policy.parse.
+func (d *run) setPolicy(p *trustpolicy.Policy) {
 	d.policyDoc = p
 	detail := fmt.Sprintf("%d statement(s)", len(p.Statements))
 	if p.Role != nil {
@@ -73,6 +82,10 @@ func (d *run) policy() {
 		RoleSessionName: d.in.SessionName,
 		Now:             d.at,
 	})
+	ctx.Complete = d.in.Complete
+	if d.in.SourceIP != "" {
+		ctx.Set("aws:SourceIp", d.in.SourceIP)
+	}
 	res := trustpolicy.Evaluate(d.policyDoc, ctx)
 	d.result = &res
 

@@ -143,7 +143,7 @@ func (d *run) providers() {
 			msg = ie.Problem
 		}
 		d.set(CheckProviderARN, Fail, "the role ARN is invalid: "+msg+" (STS: Request ARN is invalid)",
-			"pass the role's ARN, arn:aws:iam::ACCOUNT:role/NAME, with no surrounding whitespace")
+			"pass the role's ARN, arn:aws:iam::ACCOUNT:role/NAME, with no surrounding whitespace").cause = causeRoleARN
 	case builtin:
 		d.providerARN = host
 		d.set(CheckProviderARN, Pass, fmt.Sprintf("%s is a provider IAM knows without an OIDC provider object; the principal is %q", iss, host), "")
@@ -234,6 +234,10 @@ func (d *run) audience() {
 func (d *run) thumbprint(iss string) {
 	if d.provider == nil {
 		d.set(CheckProviderThumb, Skip, "no registered provider", "")
+		return
+	}
+	if d.in.SkipThumbprint {
+		d.set(CheckProviderThumb, Skip, "not checked (the caller skipped the TLS connection; a thumbprint only ever warns)", "")
 		return
 	}
 	if len(d.provider.Thumbprints) == 0 {

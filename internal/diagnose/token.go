@@ -32,6 +32,8 @@ var findingCheck = map[string]string{
 	jwtinspect.CodeIssuedInFuture:  CheckTokenTimes,
 	jwtinspect.CodeLifetimeTooLong: CheckTokenTimes,
 
+	jwtinspect.CodeIssLoopbackHTTP: CheckTokenFormat,
+
 	jwtinspect.CodeIssTrailingSlash: CheckProviderARN,
 }
 
@@ -61,7 +63,7 @@ func (d *run) token() {
 		if len(findings) > 0 {
 			msg = findings[0].Message
 		}
-		d.set(CheckTokenFormat, Fail, msg, fixFor[jwtinspect.CodeNotAJWT])
+		d.set(CheckTokenFormat, Fail, msg, fixFor[jwtinspect.CodeNotAJWT]).cause = jwtinspect.CodeNotAJWT
 		for _, name := range []string{CheckTokenAlg, CheckTokenTimes, CheckTokenSignature} {
 			d.set(name, Skip, "the token could not be decoded", "")
 		}
@@ -77,7 +79,7 @@ func (d *run) token() {
 // fromFindings sets check name from the findings routed to it: Fail on any error finding,
 // Warn on any warning, else Pass with okDetail.
 func (d *run) fromFindings(name, okDetail string) {
-	st, detail, fix := Pass, okDetail, ""
+	st, detail, fix, cause := Pass, okDetail, "", ""
 	var ev []string
 	for _, f := range d.findings {
 		if findingCheck[f.Code] != name {
@@ -86,12 +88,12 @@ func (d *run) fromFindings(name, okDetail string) {
 		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
 		switch {
 		case f.Severity == jwtinspect.Error && st != Fail:
-			st, detail, fix = Fail, f.Message, fixFor[f.Code]
+			st, detail, fix, cause = Fail, f.Message, fixFor[f.Code], f.Code
 		case f.Severity == jwtinspect.Warning && st == Pass:
 			st, detail = Warn, f.Message
 		}
 	}
-	d.set(name, st, detail, fix, ev...)
+	d.set(name, st, detail, fix, ev...).cause = cause
 }
 
 func (d *run) timesDetail() string {
@@ -128,7 +130,7 @@ func (d *run) signature() {
 		if step == jwtinspect.StepSignature || step == jwtinspect.StepAlg {
 			fix = "the token was not signed by a key the issuer publishes: get the token from the issuer named in iss, or fix the issuer's key set"
 		}
-		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: Couldn't retrieve verification key from your identity provider)", step, reason), fix)
+		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: %s)", step, reason, stsErrorFor(CheckTokenSignature, step, facts{}).Message), fix).cause = step
 		return
 	}
 	ev := []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),

@@ -1,0 +1,115 @@
+package ststest
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/sigv4"
+)
+
+// services is what every emulated protocol shares: the clock, the state (IAM, Cognito,
+// resources), the sessions issued, the issuers and the verifier that reaches them in process.
+// A protocol's handler embeds it (emulator for STS, cognitoEmulator for Cognito user pools).
+type services struct {
+	now      func() time.Time
+	state    *state
+	keys     *keyring
+	issuers  *issuerRegistry
+	verifier *jwtinspect.Verifier
+	logEvent func(Event) // WithEventLog's function, or nil
+}
+
+// errSessionExpired is authenticate's error for a session past its expiry.
+var errSessionExpired = errors.New("ststest: the session has expired")
+
+// authenticate verifies a signed request with sigv4.Verify against every key the emulator
+// knows — the IAM users' long-term keys in the state and the sessions it issued — for
+// service (sts, iam, ec2, s3, cognito-idp …) and, when not empty, region, and returns the
+// caller. body is the request body, already read. A failure is sigv4's error (wrapping an
+// Err* sentinel) or errSessionExpired; stsAuthFailure words it as STS and IAM do, and a
+// protocol with other words (Cognito) maps it itself. Every signed call of every protocol
+// goes through here, so an expired session gets ExpiredToken everywhere.
+func (sv *services) authenticate(r *http.Request, body []byte, service, region string) (identity, error) {
+	now := sv.now().UTC()
+	v := sv.state.view()
+	var caller identity
+	lookup := func(akid string) (sigv4.Credentials, error) {
+		if u, ok := v.users[akid]; ok {
+			caller = identity{creds: sigv4.Credentials{AccessKeyID: akid, SecretAccessKey: u.secret},
+				account: v.account, arn: u.arn, userID: u.id}
+			return caller.creds, nil
+		}
+		id, ok := sv.keys.lookup(akid)
+		if !ok {
+			return sigv4.Credentials{}, errors.New("ststest: no such key")
+		}
+		caller = id
+		return id.creds, nil
+	}
+	if _, err := sigv4.Verify(r, body, lookup, now, sigv4.VerifyOptions{Service: service, Region: region}); err != nil {
+		return identity{}, err
+	}
+	if !caller.expires.IsZero() && !now.Before(caller.expires) {
+		return identity{}, errSessionExpired
+	}
+	return caller, nil
+}
+
+// AWS's messages for the signature and key failures of signed Query calls (PROTOCOL.md 1.7,
+// ANCHORS.md (c) row 20).
+const (
+	msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgInvalidToken      = "The security token included in the request is invalid."
+	msgExpiredToken      = "The security token included in the request is expired"
+	msgMissingAuth       = "Request is missing Authentication Token"
+)
+
+// stsAuthFailure words an authenticate error as STS (and the other Query services, IAM and
+// EC2's Query front end) answer it: status, code and message.
+func stsAuthFailure(err error, r *http.Request, service string, now time.Time) (int, string, string) {
+	var ve *sigv4.VerifyError
+	reason := err.Error()
+	if errors.As(err, &ve) {
+		reason = ve.Reason
+	}
+	switch {
+	case errors.Is(err, errSessionExpired):
+		return http.StatusBadRequest, "ExpiredToken", msgExpiredToken
+	case errors.Is(err, sigv4.ErrNotSigned):
+		return http.StatusForbidden, "MissingAuthenticationToken", msgMissingAuth
+	case errors.Is(err, sigv4.ErrUnknownAccessKey), errors.Is(err, sigv4.ErrTokenMismatch):
+		return http.StatusForbidden, "InvalidClientTokenId", msgInvalidToken
+	case errors.Is(err, sigv4.ErrDateSkew):
+		date := r.Header.Get("X-Amz-Date")
+		return http.StatusForbidden, "SignatureDoesNotMatch", fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 5 min.)",
+			date, now.Add(-sigv4.DefaultMaxSkew).Format(sigv4.TimeFormat), now.Format(sigv4.TimeFormat))
+	case errors.Is(err, sigv4.ErrScopeMismatch):
+		return http.StatusForbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: '" + service + "'. (" + reason + ")"
+	case errors.Is(err, sigv4.ErrMalformed), errors.Is(err, sigv4.ErrHeaderNotSigned):
+		return http.StatusBadRequest, "IncompleteSignature", "The request signature does not conform to AWS standards: " + reason
+	}
+	return http.StatusForbidden, "SignatureDoesNotMatch", msgSignatureMismatch
+}
+
+// signingService returns the service of a request's SigV4 credential scope (the Authorization
+// header's Credential=AKID/DATE/REGION/SERVICE/aws4_request, or X-Amz-Credential in the
+// query), "" for an unsigned request. The server routes signed requests by it.
+func signingService(r *http.Request) string {
+	cred := ""
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		if i := strings.Index(auth, "Credential="); i >= 0 {
+			cred, _, _ = strings.Cut(auth[i+len("Credential="):], ",")
+		}
+	} else {
+		cred = r.URL.Query().Get("X-Amz-Credential")
+	}
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) != 5 {
+		return ""
+	}
+	return parts[3]
+}
