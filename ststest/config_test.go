@@ -60,7 +60,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate member", `{"Account": "123456789012", "Account": "111122223333"}`, "Account", "appears twice"},
 		{"bad account", `{"Account": "12345"}`, "Account", "not a 12-digit account id"},
 		{"bad trust policy", `{"Roles": [{"RoleName": "r", "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Maybe"}]}}]}`, "Roles[0].AssumeRolePolicyDocument", "Effect"},
-		{"unknown managed policy", `{"Roles": [{"RoleName": "r", "ManagedPolicyArns": ["AdministratorAccess"]}]}`, "Roles[0].ManagedPolicyArns[0]", "AmazonS3ReadOnlyAccess"},
+		{"unknown managed policy", `{"Roles": [{"RoleName": "r", "ManagedPolicyArns": ["PowerUserAccess"]}]}`, "Roles[0].ManagedPolicyArns[0]", "AmazonS3ReadOnlyAccess"},
 		{"duplicate role", `{"Roles": [{"RoleName": "Deploy"}, {"RoleName": "deploy"}]}`, "Roles[1].RoleName", "listed twice"},
 		{"short session", `{"Roles": [{"RoleName": "r", "MaxSessionDuration": 900}]}`, "Roles[0].MaxSessionDuration", "3600–43200"},
 		{"http provider", `{"OpenIDConnectProviders": [{"Url": "http://issuer.example.com"}]}`, "OpenIDConnectProviders[0].Url", "https only"},
