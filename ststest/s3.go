@@ -347,17 +347,21 @@ func (s *s3Emulator) listBuckets(c *s3Call, caller identity, v *view) {
 	s.s3Write(c, http.StatusOK, &res)
 }
 
+// listBucketResult is ListObjectsV2's result, its elements in the order of the S3 API
+// Reference's ListObjectsV2 examples (Name, Prefix, StartAfter, ContinuationToken,
+// NextContinuationToken, KeyCount, MaxKeys, Delimiter, IsTruncated, Contents, CommonPrefixes;
+// EncodingType's place is not shown there).
 type listBucketResult struct {
 	XMLName               xml.Name         `xml:"ListBucketResult"`
 	Xmlns                 string           `xml:"xmlns,attr"`
 	Name                  string           `xml:"Name"`
 	Prefix                string           `xml:"Prefix"`
-	Delimiter             string           `xml:"Delimiter,omitempty"`
 	StartAfter            string           `xml:"StartAfter,omitempty"`
 	ContinuationToken     string           `xml:"ContinuationToken,omitempty"`
 	NextContinuationToken string           `xml:"NextContinuationToken,omitempty"`
 	KeyCount              int              `xml:"KeyCount"`
 	MaxKeys               int              `xml:"MaxKeys"`
+	Delimiter             string           `xml:"Delimiter,omitempty"`
 	EncodingType          string           `xml:"EncodingType,omitempty"`
 	IsTruncated           bool             `xml:"IsTruncated"`
 	Contents              []s3Object       `xml:"Contents"`
@@ -369,8 +373,8 @@ type s3Object struct {
 	LastModified string   `xml:"LastModified"`
 	ETag         string   `xml:"ETag"`
 	Size         int64    `xml:"Size"`
-	Owner        *s3Owner `xml:"Owner,omitempty"`
 	StorageClass string   `xml:"StorageClass"`
+	Owner        *s3Owner `xml:"Owner,omitempty"`
 }
 
 type s3CommonPrefix struct {
