@@ -496,3 +496,50 @@ func TestResourceEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestUserPolicies: an IAM user's calls, with its long-term key or GetSessionToken credentials
+// made from it, are authorized against the user's own policies; a change of a role's policies
+// applies to its live sessions, as in IAM.
+func TestUserPolicies(t *testing.T) {
+	srv, clk, _, do := resourceSetup(t, func(c *ststest.Config) {
+		c.Users = append(c.Users, ststest.User{UserName: "Admin", ManagedPolicyArns: []string{"AdministratorAccess"},
+			AccessKeys: []ststest.AccessKey{{AccessKeyID: "AKIAADMINEXAMPLE0001", SecretAccessKey: "adminEXAMPLEKEY"}}})
+	})
+	sessionOf := func(c *sigv4.Credentials) *sigv4.Credentials {
+		out, err := (&sts.Client{Endpoint: srv.URL, HTTPClient: srv.Client(), Now: clk.Now, Credentials: c, MaxAttempts: 1}).GetSessionToken(context.Background(), nil)
+		if err != nil {
+			t.Fatalf("GetSessionToken = %v", err)
+		}
+		return session(out.Credentials)
+	}
+	admin := &sigv4.Credentials{AccessKeyID: "AKIAADMINEXAMPLE0001", SecretAccessKey: "adminEXAMPLEKEY"}
+	tests := []struct {
+		name   string
+		call   call
+		status int
+	}{
+		{"Alice's session lists", call{service: "s3", target: listBuckets, creds: sessionOf(aliceCreds)}, 200},
+		{"Alice's session may not stop", call{service: "ec2", form: stop, creds: sessionOf(aliceCreds)}, 403},
+		{"Bob's session may not list", call{service: "s3", target: listBuckets, creds: sessionOf(bobCreds)}, 403},
+		{"AdministratorAccess stops", call{service: "ec2", form: stop, creds: admin}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if r := do(tt.call); r.status != tt.status {
+				t.Errorf("%s = %d %s %q; want %d", tt.name, r.status, r.code, r.message, tt.status)
+			}
+		})
+	}
+	if r := do(call{service: "ec2", form: describe, creds: testRole}); r.status != 403 {
+		t.Fatalf("DescribeInstances by TestRole = %d; want 403", r.status)
+	}
+	cfg := fixtureConfig()
+	role := cfg.Roles[0]
+	role.ManagedPolicyArns = append(role.ManagedPolicyArns, "ReadOnlyAccess")
+	if err := srv.AddRole(role); err != nil {
+		t.Fatal(err)
+	}
+	if r := do(call{service: "ec2", form: describe, creds: testRole}); r.status != 200 {
+		t.Errorf("DescribeInstances by TestRole once ReadOnlyAccess is attached = %d %s; want 200", r.status, r.message)
+	}
+}
