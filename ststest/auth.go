@@ -83,11 +83,7 @@ const (
 // stsAuthFailure words an authenticate error as STS (and the other Query services, IAM and
 // EC2's Query front end) answer it: status, code and message.
 func stsAuthFailure(err error, r *http.Request, service string, now time.Time) (int, string, string) {
-	var ve *sigv4.VerifyError
-	reason := err.Error()
-	if errors.As(err, &ve) {
-		reason = ve.Reason
-	}
+	reason := verifyReason(err)
 	switch {
 	case errors.Is(err, errSessionExpired):
 		return http.StatusBadRequest, "ExpiredToken", msgExpiredToken
@@ -105,6 +101,15 @@ func stsAuthFailure(err error, r *http.Request, service string, now time.Time) (
 		return http.StatusBadRequest, "IncompleteSignature", "The request signature does not conform to AWS standards: " + reason
 	}
 	return http.StatusForbidden, "SignatureDoesNotMatch", msgSignatureMismatch
+}
+
+// verifyReason is what differed in a failed authentication: sigv4's Reason, or the error.
+func verifyReason(err error) string {
+	var ve *sigv4.VerifyError
+	if errors.As(err, &ve) {
+		return ve.Reason
+	}
+	return err.Error()
 }
 
 // signingService returns the service of a request's SigV4 credential scope (the Authorization

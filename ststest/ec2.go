@@ -137,11 +137,7 @@ func (e *ec2Emulator) ec2Authenticate(c *ec2Call, body []byte) (identity, bool) 
 		c.principal = caller.arn
 		return caller, true
 	}
-	var ve *sigv4.VerifyError
-	reason := err.Error()
-	if errors.As(err, &ve) {
-		reason = ve.Reason
-	}
+	reason := verifyReason(err)
 	switch {
 	case errors.Is(err, errSessionExpired):
 		e.ec2Error(c, http.StatusBadRequest, "RequestExpired", msgEC2Expired, checkSignature, "the session has expired")

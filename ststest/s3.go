@@ -161,11 +161,7 @@ func (s *s3Emulator) s3Authenticate(c *s3Call, body []byte) (identity, bool) {
 		c.principal = caller.arn
 		return caller, true
 	}
-	var ve *sigv4.VerifyError
-	reason := err.Error()
-	if errors.As(err, &ve) {
-		reason = ve.Reason
-	}
+	reason := verifyReason(err)
 	akid := credentialScope(r)[0]
 	switch {
 	case errors.Is(err, errSessionExpired):
