@@ -543,3 +543,33 @@ func TestUserPolicies(t *testing.T) {
 		t.Errorf("DescribeInstances by TestRole once ReadOnlyAccess is attached = %d %s; want 200", r.status, r.message)
 	}
 }
+
+// TestS3Presigned: a presigned URL (query-string SigV4, UNSIGNED-PAYLOAD) works until it
+// expires, then S3 answers AccessDenied "Request has expired".
+func TestS3Presigned(t *testing.T) {
+	srv, clk, log, _ := resourceSetup(t, nil)
+	req, _ := http.NewRequest("GET", srv.URL+listObjects, nil)
+	u, _, err := (&sigv4.Signer{}).PresignHTTP(req, *testRole, sigv4.UnsignedPayload, "s3", "us-east-1", clk.Now(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() (int, string) {
+		resp, err := srv.Client().Get(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := get(); status != 200 || !strings.Contains(body, "<ListBucketResult") {
+		t.Errorf("presigned ListObjectsV2 = %d %s; want the listing", status, body)
+	}
+	if e := log.last(); e.Decision != "allow" || e.Principal != "arn:aws:sts::123456789012:assumed-role/TestRole/demo" {
+		t.Errorf("event = %+v; want TestRole's ListObjectsV2 allowed", e)
+	}
+	clk.Add(2 * time.Minute)
+	if status, body := get(); status != 403 || !strings.Contains(body, "<Code>AccessDenied</Code><Message>Request has expired</Message><X-Amz-Expires>60</X-Amz-Expires>") {
+		t.Errorf("expired presigned URL = %d %s; want AccessDenied Request has expired", status, body)
+	}
+}
