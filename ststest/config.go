@@ -407,7 +407,7 @@ func DefaultConfig() Config {
 // administrator attaches AdministratorAccess instead.
 const AdminPolicy = PolicyDocument(`{"Version": "2012-10-17", "Statement": [` +
 	`{"Sid": "WalkthroughSetup", "Effect": "Allow", "Action": ["iam:*", "cognito-idp:*", "sts:*"], "Resource": "*"},` +
-	`{"Sid": "WalkthroughRead", "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetObject", "ec2:Describe*"], "Resource": "*"}]}`)
+	`{"Sid": "WalkthroughRead", "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:ListBucket", "ec2:Describe*"], "Resource": "*"}]}`)
 
 // webIdentityTrust is the trust policy AWS's console writes for a web identity role: the
 // provider of the emulator's issuer at /path as Principal.Federated, and its aud condition.
