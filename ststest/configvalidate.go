@@ -22,6 +22,8 @@ var (
 	bucketPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	instancePattern = regexp.MustCompile(`^i-[0-9a-f]{8,17}$`)
 	issuerNameSeg   = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	etagPattern     = regexp.MustCompile(`^"?[0-9a-fA-F]{32}(-[0-9]{1,5})?"?$`)
+	zonePattern     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$`)
 )
 
 // The values of the closed lists a config may hold.
@@ -66,6 +68,7 @@ func (c *Config) Validate() error {
 			}
 			keys[k.AccessKeyID] = kp
 		}
+		v.permissions(p, u.ManagedPolicyArns, u.Policies)
 	}
 	providers := map[string]string{}
 	for i, pr := range c.OpenIDConnectProviders {
@@ -114,6 +117,9 @@ func (c *Config) Validate() error {
 				v.fail(op+".Size", "is negative")
 			}
 			v.date(op+".LastModified", o.LastModified)
+			if o.ETag != "" && !etagPattern.MatchString(o.ETag) {
+				v.fail(op+".ETag", "%q is not an entity tag (32 hex digits, optionally with -PARTS and in double quotes)", o.ETag)
+			}
 		}
 	}
 	instances := map[string]bool{}
@@ -121,6 +127,10 @@ func (c *Config) Validate() error {
 		p := fmt.Sprintf("Instances[%d]", i)
 		v.unique(p+".InstanceId", in.InstanceID, instancePattern, instances, "instance", "an instance id (i- and 8 or 17 hex digits, such as i-1234567890abcdef0)")
 		v.oneOf(p+".State", in.State, instanceStates)
+		if in.AvailabilityZone != "" && !zonePattern.MatchString(in.AvailabilityZone) {
+			v.fail(p+".AvailabilityZone", "%q is not an availability zone (a region and a letter, such as us-east-1a)", in.AvailabilityZone)
+		}
+		v.date(p+".LaunchTime", in.LaunchTime)
 	}
 	v.issuers(c.Issuers, c.UserPools)
 	for i, s := range c.Sessions {
@@ -211,13 +221,19 @@ func (v *validator) role(p string, r Role, seen map[string]bool) {
 			v.fail(p+".AssumeRolePolicyDocument", "%v", strings.TrimPrefix(err.Error(), "trustpolicy: "))
 		}
 	}
-	for j, m := range r.ManagedPolicyArns {
+	v.permissions(p, r.ManagedPolicyArns, r.Policies)
+}
+
+// permissions checks the identity policies of a role or a user: the AWS managed policies
+// named and the inline ones.
+func (v *validator) permissions(p string, managed []string, inline []InlinePolicy) {
+	for j, m := range managed {
 		if _, ok := trustpolicy.ManagedPolicy(m); !ok {
 			v.fail(fmt.Sprintf("%s.ManagedPolicyArns[%d]", p, j), "%q is not an AWS managed policy the emulator holds (%s)", m, strings.Join(trustpolicy.ManagedPolicyNames(), ", "))
 		}
 	}
 	names := map[string]bool{}
-	for j, ip := range r.Policies {
+	for j, ip := range inline {
 		pp := fmt.Sprintf("%s.Policies[%d]", p, j)
 		v.name(pp+".PolicyName", ip.PolicyName, names, "policy")
 		if _, err := trustpolicy.ParseIdentity([]byte(expand(string(ip.PolicyDocument), validationHost))); err != nil {

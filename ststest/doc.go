@@ -48,7 +48,8 @@
 // of which there are none. OAuth 2.0 access tokens (ProviderId) are rejected: the emulator is
 // no Login with Amazon.
 //
-// The signed calls — GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo — are
+// The signed calls — GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo,
+// DecodeAuthorizationMessage — are
 // verified with [sigv4.Verify] against the keys the emulator knows: the IAM users' and every
 // session it issued. Failures get STS's codes and messages: SignatureDoesNotMatch (also for a
 // clock more than five minutes off), InvalidClientTokenId, ExpiredToken (a session past its
@@ -60,6 +61,26 @@
 // Every session remembers its role and the session policies it was made with, so that the
 // permission side can authorize its calls with trustpolicy.Authorize (the role's permission
 // policies are looked up at each call, as IAM does).
+//
+// # Permissions, S3 and EC2
+//
+// The resource side answers Amazon S3 ListBuckets and ListObjectsV2 (REST, path style as
+// --endpoint-url makes the AWS CLI send them, or Host BUCKET.localhost) on the config's
+// buckets, and Amazon EC2 DescribeInstances, StartInstances and StopInstances (Query protocol)
+// on its instances. Each call is SigV4-verified (S3's rules for S3; 15 minutes of clock skew,
+// as both services allow) and authorized with trustpolicy.Authorize against the caller's
+// identity policies — a role session's role policies intersected with its session policies,
+// an IAM user's own inline and managed policies — in a request context built as IAM builds it
+// (aws:PrincipalArn, aws:userid, aws:SourceIp, aws:RequestedRegion, s3:prefix …). Refusals are
+// the services': S3's AccessDenied "User: ARN is not authorized to perform: s3:ListBucket on
+// resource: "arn:aws:s3:::BUCKET" because no identity-based policy allows the s3:ListBucket
+// action", its signature errors (SignatureDoesNotMatch with the string to sign,
+// InvalidAccessKeyId, ExpiredToken, RequestTimeTooSkewed), NoSuchBucket; EC2's
+// UnauthorizedOperation "You are not authorized to perform this operation. User: …",
+// AuthFailure and RequestExpired. StartInstances and StopInstances refusals carry an encoded
+// authorization failure message, sealed with a key of the server's own, which STS
+// DecodeAuthorizationMessage decodes for a caller allowed sts:DecodeAuthorizationMessage (the
+// default user Alice is, through her policy [AdminPolicy]).
 //
 // Tests can instead supply their own STS handler ([WithHandler]) or replay recorded exchanges
 // from testdata/fixtures/sts ([WithFixtureFiles]).
@@ -83,10 +104,13 @@
 // issuer.go and transport.go (issuers and the in-process transport), auth.go (the services
 // every protocol shares and the SigV4 authentication of every signed call), permissions.go (the
 // policies a session's calls are authorized against), keys.go (sessions), then one file per
-// protocol: sts.go, signed.go, cognito.go, cognito_auth.go, replay.go. The server routes a
-// request by its X-Amz-Target prefix (JSON protocols), by its path (issuers), then by the
-// service of its SigV4 credential scope (sts today; iam, ec2 and s3 go beside it); a new
-// protocol is a handler that embeds the shared services and is added to those routes.
+// protocol: sts.go, signed.go, cognito.go, cognito_auth.go, replay.go, s3.go, ec2.go and
+// authmsg.go (encoded authorization messages and DecodeAuthorizationMessage). The server
+// routes a request by its X-Amz-Target prefix (JSON protocols), by its path (issuers), then by
+// the service of its SigV4 credential scope (sts, s3, ec2); unsigned S3 and EC2 requests go to
+// those services, which refuse them. A new protocol is a handler that embeds the shared
+// services and is added to those routes; it authorizes with services.authorize
+// (permissions.go).
 //
 // # Bounds
 //

@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"bytes"
 	"encoding/xml"
 	"net/http"
 	"strconv"
@@ -67,6 +68,7 @@ func writeXML(w http.ResponseWriter, status int, reqID string, now time.Time, v 
 		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	b = awsEntities(b)
 	h := w.Header()
 	h.Set("Content-Type", "text/xml")
 	h.Set("X-Amzn-Requestid", reqID)
@@ -123,4 +125,16 @@ type getAccessKeyInfoResponse struct {
 
 type accessKeyInfoResult struct {
 	Account string `xml:"Account"`
+}
+
+// awsEntities rewrites encoding/xml's numeric escapes of the double quote and the apostrophe
+// (&#34; &#39;) as the named entities AWS's services send (&quot; &apos;): the same XML, the
+// same bytes as a recording. encoding/xml writes "&#" only for those two and for control
+// characters, which are left as they are.
+func awsEntities(b []byte) []byte {
+	if !bytes.Contains(b, []byte("&#")) {
+		return b
+	}
+	b = bytes.ReplaceAll(b, []byte("&#34;"), []byte("&quot;"))
+	return bytes.ReplaceAll(b, []byte("&#39;"), []byte("&apos;"))
 }
