@@ -58,3 +58,29 @@ func sessionPolicies(policy string, arns []string) ([]trustpolicy.NamedPolicy, *
 	}
 	return out, nil
 }
+
+// allowed is the authorization step of a signed call: may caller perform action (such as
+// iam:CreateRole) on resource (an ARN, or "*" for an action without a resource type)? It is
+// trustpolicy.Authorize on policiesOf(caller), with the context of a signed request
+// (trustpolicy.ContextFromCaller: the caller's ARN, account, user id, source IP, transport,
+// time). The answer follows policiesOf: a role session is allowed what its role's permission
+// policies, intersected with its session policies, allow; an IAM user, whose identity
+// policies the emulator does not model, is allowed everything (ok, with reason saying so) —
+// the users of a config are its administrators. reason is the decision in the words of AWS's
+// AccessDenied messages ("no identity-based policy allows the iam:CreateRole action").
+func (sv *services) allowed(r *http.Request, caller identity, action, resource string) (ok bool, reason string) {
+	p, modelled := sv.policiesOf(caller)
+	if !modelled {
+		return true, "IAM user " + caller.arn + ": identity policies are not modelled, allowed"
+	}
+	principal := caller.arn
+	if caller.roleARN != "" {
+		principal = caller.roleARN
+	}
+	c := trustpolicy.ContextFromCaller(caller.arn, trustpolicy.CallerContextOptions{
+		PrincipalArn: principal, UserID: caller.userID, SourceIP: remoteIP(r), SecureTransport: r.TLS != nil, Now: sv.now(),
+	})
+	c.Action, c.Resource = action, resource
+	a := trustpolicy.Authorize(c, p)
+	return a.Decision == trustpolicy.Allow, a.Reason(c)
+}

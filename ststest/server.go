@@ -186,7 +186,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	default:
 		s.sts = &emulator{s.svc}
 	}
-	s.routes = map[string]http.Handler{"sts": s.sts}
+	s.routes = map[string]http.Handler{"sts": s.sts, "iam": &iamEmulator{services: s.svc, started: s.clock()}}
 	s.targets = map[string]http.Handler{}
 	if s.handler == nil {
 		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
