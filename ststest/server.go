@@ -189,7 +189,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.routes = map[string]http.Handler{"sts": s.sts, "iam": &iamEmulator{services: s.svc, started: s.clock()}}
 	s.targets = map[string]http.Handler{}
 	if s.handler == nil {
-		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
+		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, started: s.clock(), srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
 	}
 	s.ts = httptest.NewUnstartedServer(s.record(http.HandlerFunc(s.route)))
 	if s.listener != nil {
