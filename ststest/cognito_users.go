@@ -185,20 +185,27 @@ func (q *cognitoCall) adminSetUserPassword() (any, *cognitoError) {
 	})
 }
 
-func (q *cognitoCall) adminConfirmSignUp() (any, *cognitoError) {
+// poolUser reads the UserPoolId and Username of a call that names nothing else and returns
+// the pool, authorized on.
+func (q *cognitoCall) poolUser() (*poolView, string, *cognitoError) {
 	var in struct{ UserPoolId, Username string }
 	if cerr := q.decode(&in); cerr != nil {
-		return nil, cerr
+		return nil, "", cerr
 	}
 	if cerr := cpUsername.check(in.Username, true); cerr != nil {
-		return nil, cerr
+		return nil, "", cerr
 	}
 	p, cerr := q.pool(in.UserPoolId)
+	return p, in.Username, cerr
+}
+
+func (q *cognitoCall) adminConfirmSignUp() (any, *cognitoError) {
+	p, username, cerr := q.poolUser()
 	if cerr != nil {
 		return nil, cerr
 	}
-	q.detail = fmt.Sprintf("confirmed %q in %s", in.Username, p.id)
-	return map[string]any{}, q.updateUser(p.id, in.Username, confirm)
+	q.detail = fmt.Sprintf("confirmed %q in %s", username, p.id)
+	return map[string]any{}, q.updateUser(p.id, username, confirm)
 }
 
 // confirm makes an UNCONFIRMED user CONFIRMED; a user in another status cannot be confirmed
@@ -213,18 +220,11 @@ func confirm(u *PoolUser) *cognitoError {
 }
 
 func (q *cognitoCall) adminGetUser() (any, *cognitoError) {
-	var in struct{ UserPoolId, Username string }
-	if cerr := q.decode(&in); cerr != nil {
-		return nil, cerr
-	}
-	if cerr := cpUsername.check(in.Username, true); cerr != nil {
-		return nil, cerr
-	}
-	p, cerr := q.pool(in.UserPoolId)
+	p, username, cerr := q.poolUser()
 	if cerr != nil {
 		return nil, cerr
 	}
-	u, ok := p.users[in.Username]
+	u, ok := p.users[username]
 	if !ok {
 		return nil, errUserNotFound
 	}

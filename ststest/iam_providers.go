@@ -176,13 +176,8 @@ func (q *iamCall) updateOpenIDConnectProviderThumbprint() (any, *iamError) {
 		return nil, ierr
 	}
 	q.detail = "thumbprints of " + arn
-	u := q.e.state.view().url
-	return nil, q.update(func(c *Config) *iamError {
-		i, ierr := findProvider(c, arn, u)
-		if ierr == nil {
-			c.OpenIDConnectProviders[i].ThumbprintList = thumbs
-		}
-		return ierr
+	return nil, q.updateProvider(arn, func(c *Config, i int) {
+		c.OpenIDConnectProviders[i].ThumbprintList = thumbs
 	})
 }
 
@@ -195,11 +190,19 @@ func (q *iamCall) deleteOpenIDConnectProvider() (any, *iamError) {
 		return nil, ierr
 	}
 	q.detail = "deleted " + arn
+	return nil, q.updateProvider(arn, func(c *Config, i int) {
+		c.OpenIDConnectProviders = append(c.OpenIDConnectProviders[:i], c.OpenIDConnectProviders[i+1:]...)
+	})
+}
+
+// updateProvider changes the state's provider arn, the i-th of c (NoSuchEntity when the state
+// has none).
+func (q *iamCall) updateProvider(arn string, change func(c *Config, i int)) *iamError {
 	u := q.e.state.view().url
-	return nil, q.update(func(c *Config) *iamError {
+	return q.update(func(c *Config) *iamError {
 		i, ierr := findProvider(c, arn, u)
 		if ierr == nil {
-			c.OpenIDConnectProviders = append(c.OpenIDConnectProviders[:i], c.OpenIDConnectProviders[i+1:]...)
+			change(c, i)
 		}
 		return ierr
 	})

@@ -38,6 +38,17 @@ func findRole(c *Config, name string) (int, *iamError) {
 	return -1, noSuchEntity("The role with name %s cannot be found.", name)
 }
 
+// updateRole changes the role named name in the state (NoSuchEntity when it has none).
+func (q *iamCall) updateRole(name string, change func(r *Role) *iamError) *iamError {
+	return q.update(func(c *Config) *iamError {
+		i, ierr := findRole(c, name)
+		if ierr != nil {
+			return ierr
+		}
+		return change(&c.Roles[i])
+	})
+}
+
 // roleXML is a role as GetRole and CreateRole return it: the trust policy with the
 // placeholders expanded and URL-encoded, MaxSessionDuration always.
 func (q *iamCall) roleXML(account, serverURL string, r Role) iamRole {
@@ -231,12 +242,9 @@ func (q *iamCall) updateAssumeRolePolicy() (any, *iamError) {
 		return nil, ierr
 	}
 	q.detail = "trust policy of role " + name
-	return nil, q.update(func(c *Config) *iamError {
-		i, ierr := findRole(c, name)
-		if ierr == nil {
-			c.Roles[i].AssumeRolePolicyDocument = PolicyDocument(trust)
-		}
-		return ierr
+	return nil, q.updateRole(name, func(r *Role) *iamError {
+		r.AssumeRolePolicyDocument = PolicyDocument(trust)
+		return nil
 	})
 }
 
@@ -261,12 +269,7 @@ func (q *iamCall) putRolePolicy() (any, *iamError) {
 		return nil, ierr
 	}
 	q.detail = "inline policy " + policyName + " of role " + name
-	return nil, q.update(func(c *Config) *iamError {
-		i, ierr := findRole(c, name)
-		if ierr != nil {
-			return ierr
-		}
-		r := &c.Roles[i]
+	return nil, q.updateRole(name, func(r *Role) *iamError {
 		j, _ := findInline(r, policyName)
 		if j < 0 {
 			r.Policies = append(r.Policies, InlinePolicy{PolicyName: policyName})
@@ -325,12 +328,7 @@ func (q *iamCall) deleteRolePolicy() (any, *iamError) {
 		return nil, ierr
 	}
 	q.detail = "deleted inline policy " + values[0] + " of role " + name
-	return nil, q.update(func(c *Config) *iamError {
-		i, ierr := findRole(c, name)
-		if ierr != nil {
-			return ierr
-		}
-		r := &c.Roles[i]
+	return nil, q.updateRole(name, func(r *Role) *iamError {
 		j, ierr := findInline(r, values[0])
 		if ierr == nil {
 			r.Policies = append(r.Policies[:j], r.Policies[j+1:]...)
@@ -339,18 +337,20 @@ func (q *iamCall) deleteRolePolicy() (any, *iamError) {
 	})
 }
 
-// managedARN reads PolicyArn: an ARN, of a policy the emulator holds (AWS managed policies
-// only: trustpolicy.ManagedPolicyNames).
-func (q *iamCall) managedARN() (string, *iamError) {
-	arn, ierr := q.get(pPolicyArn, true)
-	if ierr != nil {
-		return "", ierr
+// roleAndPolicyARN reads RoleName and PolicyArn (an ARN of a policy) and authorizes the call
+// on the role.
+func (q *iamCall) roleAndPolicyARN() (name, arn string, ierr *iamError) {
+	if name, ierr = q.get(pRoleName, true); ierr != nil {
+		return "", "", ierr
+	}
+	if arn, ierr = q.get(pPolicyArn, true); ierr != nil {
+		return "", "", ierr
 	}
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || !strings.HasPrefix(parts[5], "policy/") {
-		return "", invalidInput("ARN %s is not valid.", arn) // IAM's wording unverified
+		return "", "", invalidInput("ARN %s is not valid.", arn) // IAM's wording unverified
 	}
-	return arn, nil
+	return name, arn, q.authorize(q.roleARN(name))
 }
 
 // attached returns the index of the managed policy arn in a role's list (which a config may
@@ -365,27 +365,16 @@ func attached(r *Role, arn string) int {
 }
 
 func (q *iamCall) attachRolePolicy() (any, *iamError) {
-	name, ierr := q.get(pRoleName, true)
+	name, arn, ierr := q.roleAndPolicyARN()
 	if ierr != nil {
 		return nil, ierr
 	}
-	arn, ierr := q.managedARN()
-	if ierr != nil {
-		return nil, ierr
-	}
-	if ierr := q.authorize(q.roleARN(name)); ierr != nil {
-		return nil, ierr
-	}
+	// The emulator holds AWS managed policies only (trustpolicy.ManagedPolicyNames).
 	if _, ok := trustpolicy.ManagedPolicy(arn); !ok {
 		return nil, noSuchEntity("Policy %s does not exist or is not attachable.", arn)
 	}
 	q.detail = "attached " + arn + " to role " + name
-	return nil, q.update(func(c *Config) *iamError {
-		i, ierr := findRole(c, name)
-		if ierr != nil {
-			return ierr
-		}
-		r := &c.Roles[i]
+	return nil, q.updateRole(name, func(r *Role) *iamError {
 		switch {
 		case attached(r, arn) >= 0: // attaching twice changes nothing
 		case len(r.ManagedPolicyArns) >= maxAttachedPolicies:
@@ -398,24 +387,12 @@ func (q *iamCall) attachRolePolicy() (any, *iamError) {
 }
 
 func (q *iamCall) detachRolePolicy() (any, *iamError) {
-	name, ierr := q.get(pRoleName, true)
+	name, arn, ierr := q.roleAndPolicyARN()
 	if ierr != nil {
-		return nil, ierr
-	}
-	arn, ierr := q.managedARN()
-	if ierr != nil {
-		return nil, ierr
-	}
-	if ierr := q.authorize(q.roleARN(name)); ierr != nil {
 		return nil, ierr
 	}
 	q.detail = "detached " + arn + " from role " + name
-	return nil, q.update(func(c *Config) *iamError {
-		i, ierr := findRole(c, name)
-		if ierr != nil {
-			return ierr
-		}
-		r := &c.Roles[i]
+	return nil, q.updateRole(name, func(r *Role) *iamError {
 		j := attached(r, arn)
 		if j < 0 {
 			return noSuchEntity("Policy %s was not found.", arn) // IAM's wording unverified
