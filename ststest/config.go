@@ -104,6 +104,17 @@ type OIDCProvider struct {
 	// kept and reported, never checked (AWS checks them only for issuers whose certificate
 	// does not chain to a public root CA).
 	ThumbprintList []string `json:"ThumbprintList,omitempty"`
+	// Tags are the provider's tags, reported by GetOpenIDConnectProvider.
+	Tags []Tag `json:"Tags,omitempty"`
+	// CreateDate is when the provider was created, RFC 3339; empty means the server's start.
+	CreateDate string `json:"CreateDate,omitempty"`
+}
+
+// Tag is an IAM tag.
+type Tag struct {
+	// Key is 1–128 characters, Value 0–256.
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
 }
 
 // Role is an IAM role, in the shape of CloudFormation's AWS::IAM::Role.
@@ -121,6 +132,11 @@ type Role struct {
 	ManagedPolicyArns []string `json:"ManagedPolicyArns,omitempty"`
 	// Policies are the role's inline permission policies.
 	Policies []InlinePolicy `json:"Policies,omitempty"`
+	// Description and Tags are reported by GetRole.
+	Description string `json:"Description,omitempty"`
+	Tags        []Tag  `json:"Tags,omitempty"`
+	// CreateDate is when the role was created, RFC 3339; empty means the server's start.
+	CreateDate string `json:"CreateDate,omitempty"`
 }
 
 // InlinePolicy is a named inline permission policy of a role or a user.
@@ -182,6 +198,33 @@ type UserPool struct {
 	Users []PoolUser `json:"Users,omitempty"`
 	// RefreshTokens are the refresh tokens issued so far; [Server.Snapshot] writes them.
 	RefreshTokens []RefreshToken `json:"RefreshTokens,omitempty"`
+	// Policies holds the pool's password policy, which AdminCreateUser, AdminSetUserPassword,
+	// SignUp and a new password chosen at NEW_PASSWORD_REQUIRED must satisfy; without it the
+	// pool has Cognito's default policy (8 characters, upper and lower case, a number and a
+	// symbol). The passwords a config gives its users are not checked against it.
+	Policies *UserPoolPolicies `json:"Policies,omitempty"`
+	// CreationDate is when the pool was created, RFC 3339; empty means the server's start.
+	CreationDate string `json:"CreationDate,omitempty"`
+}
+
+// UserPoolPolicies are a user pool's policies, as CreateUserPool takes them.
+type UserPoolPolicies struct {
+	// PasswordPolicy is the pool's password policy.
+	PasswordPolicy *PasswordPolicy `json:"PasswordPolicy,omitempty"`
+}
+
+// PasswordPolicy is what a user pool requires of passwords (Cognito's PasswordPolicyType).
+type PasswordPolicy struct {
+	// MinimumLength is 6–99; 0 means Cognito's default, 8.
+	MinimumLength int `json:"MinimumLength,omitempty"`
+	// RequireUppercase, RequireLowercase, RequireNumbers and RequireSymbols require at least
+	// one character of each kind (symbols: ^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + - and space).
+	RequireUppercase bool `json:"RequireUppercase,omitempty"`
+	RequireLowercase bool `json:"RequireLowercase,omitempty"`
+	RequireNumbers   bool `json:"RequireNumbers,omitempty"`
+	RequireSymbols   bool `json:"RequireSymbols,omitempty"`
+	// TemporaryPasswordValidityDays is reported, not enforced; 0–365, default 7.
+	TemporaryPasswordValidityDays int `json:"TemporaryPasswordValidityDays,omitempty"`
 }
 
 // UserPoolClient is an app client of a user pool.
@@ -197,6 +240,8 @@ type UserPoolClient struct {
 	// A login with another flow is refused as Cognito refuses it. Empty allows every flow
 	// the emulator implements (a convenience for tests; Cognito's own default differs).
 	ExplicitAuthFlows []string `json:"ExplicitAuthFlows,omitempty"`
+	// CreationDate is when the client was created, RFC 3339; empty means the server's start.
+	CreationDate string `json:"CreationDate,omitempty"`
 }
 
 // PoolUser is a user of a user pool.
@@ -210,6 +255,8 @@ type PoolUser struct {
 	// Status is the user's UserStatus: CONFIRMED (the default), FORCE_CHANGE_PASSWORD (the
 	// first login answers NEW_PASSWORD_REQUIRED), UNCONFIRMED, RESET_REQUIRED.
 	Status string `json:"Status,omitempty"`
+	// UserCreateDate is when the user was created, RFC 3339; empty means the server's start.
+	UserCreateDate string `json:"UserCreateDate,omitempty"`
 }
 
 // RefreshToken is a refresh token a user pool issued: secret, it works like a password.
@@ -321,6 +368,18 @@ func expand(s, serverURL string) string {
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(serverURL, "http://"), "https://")
 	return strings.NewReplacer(placeholderHost, host, placeholderURL, serverURL).Replace(s)
+}
+
+// placeholders is expand's inverse: the server's URL and host in s become ${EMULATOR} and
+// ${EMULATOR_HOST}, so that what a client creates naming the server (a provider for one of its
+// issuers, a trust policy naming that provider) is stored as a config would write it and
+// survives a restart on another port.
+func placeholders(s, serverURL string) string {
+	if serverURL == "" {
+		return s
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(serverURL, "http://"), "https://")
+	return strings.NewReplacer(serverURL, placeholderURL, host, placeholderHost).Replace(s)
 }
 
 // The walkthrough's names, which [DefaultConfig] uses.

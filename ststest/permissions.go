@@ -164,3 +164,15 @@ func sessionPolicies(policy string, arns []string) ([]trustpolicy.NamedPolicy, *
 	}
 	return out, nil
 }
+
+// allowed is the authorization step of an IAM or Cognito admin call: may caller perform action
+// (such as iam:CreateRole) on resource (an ARN, or "*" for an action without a resource type)?
+// It is [services.authorize] — trustpolicy.Authorize on policiesOf(caller) in the request
+// context IAM builds — so a role session is allowed what its role's permission policies,
+// intersected with its session policies, allow, and an IAM user what its own policies allow.
+// reason is the decision in the words of AWS's AccessDenied messages ("no identity-based policy
+// allows the iam:CreateRole action").
+func (sv *services) allowed(r *http.Request, caller identity, action, resource string) (ok bool, reason string) {
+	c, a := sv.authorize(r, caller, request{action: action, resource: resource, region: signingRegion(r)})
+	return a.Decision == trustpolicy.Allow, a.Reason(c)
+}

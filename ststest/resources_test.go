@@ -49,6 +49,12 @@ type eventLog struct {
 
 func (l *eventLog) add(e ststest.Event) { l.mu.Lock(); l.events = append(l.events, e); l.mu.Unlock() }
 
+func (l *eventLog) all() []ststest.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]ststest.Event(nil), l.events...)
+}
+
 func (l *eventLog) last() ststest.Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -187,10 +187,10 @@ func NewUnstartedServer(opts ...Option) *Server {
 	default:
 		s.sts = &emulator{s.svc}
 	}
-	s.routes = map[string]http.Handler{"sts": s.sts, "s3": &s3Emulator{s.svc}, "ec2": &ec2Emulator{s.svc}}
+	s.routes = map[string]http.Handler{"sts": s.sts, "s3": &s3Emulator{s.svc}, "ec2": &ec2Emulator{s.svc}, "iam": &iamEmulator{services: s.svc, started: s.clock()}}
 	s.targets = map[string]http.Handler{}
 	if s.handler == nil {
-		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
+		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, started: s.clock(), srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
 	}
 	s.ts = httptest.NewUnstartedServer(s.record(http.HandlerFunc(s.route)))
 	if s.listener != nil {

@@ -140,6 +140,14 @@ func (st *state) update(change func(c *Config) error) error {
 	return nil
 }
 
+// read calls f with the current Config under the lock, for reads the parsed view does not
+// carry (dates, tags, descriptions). f must neither keep nor change c.
+func (st *state) read(f func(c *Config)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	f(&st.cfg)
+}
+
 // snapshot returns the Config with the issued refresh tokens; the caller adds the sessions.
 func (st *state) snapshot() Config {
 	st.mu.Lock()
