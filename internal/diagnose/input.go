@@ -455,7 +455,7 @@ func (d *run) fromClaims() {
 	d.fromFindings(CheckTokenFormat, "")
 	if f := d.checks[CheckTokenFormat]; f.Status != Fail {
 		f.Status = Skip
-		f.Detail = fmt.Sprintf("claims from %s, without the token: iss %s, sub %q, aud %s; the token's three-part shape, length and surrounding whitespace need the token itself",
+		f.Detail = fmt.Sprintf("without the token, from %s: iss %s, sub %q, aud %s; the token's three-part shape, length and surrounding whitespace need the token itself",
 			from, orQuote(c.Issuer, "none"), c.Subject, quoteList(c.Audience))
 	}
 	d.set(CheckTokenAlg, Skip, "needs the token: the header (alg, kid) is not part of "+from, "")

@@ -203,7 +203,7 @@ func TestRunWithoutTheToken(t *testing.T) {
 	}{
 		{name: "debugger claims, environment vs ref policy", claims: &diagnose.Claims{Values: debugger, From: "the claims given"},
 			policy: allowGH(ghSubLike(`"` + subMain + `"`)), verdict: diagnose.Deny, first: diagnose.CheckCondition,
-			want: []string{"skip token.format: claims from the claims given, without the token", "skip token.alg: needs the token", "skip token.times: needs the token at the moment of the call", "exp 2030-01-01T01:00:00Z"}},
+			want: []string{"skip token.format: without the token, from the claims given", "skip token.alg: needs the token", "skip token.times: needs the token at the moment of the call", "exp 2030-01-01T01:00:00Z"}},
 		{name: "debugger claims, environment policy", claims: &diagnose.Claims{Values: debugger},
 			policy: allowGH(ghSubLike(`"` + subProd + `"`)), verdict: diagnose.Allow},
 		{name: "debugger claims, repository key", claims: &diagnose.Claims{Values: debugger},

@@ -218,6 +218,12 @@ func TestScenarios(t *testing.T) {
 
 func runScenario(t *testing.T, sc scenario) *diagnose.Report {
 	t.Helper()
+	return diagnose.Run(context.Background(), scenarioInput(t, sc))
+}
+
+// scenarioInput is the Input a scenario describes, its token minted.
+func scenarioInput(t *testing.T, sc scenario) diagnose.Input {
+	t.Helper()
 	tok := sc.raw
 	if tok == "" {
 		tok = mint(t, sc.alg, sc.claims)
@@ -233,10 +239,10 @@ func runScenario(t *testing.T, sc scenario) *diagnose.Report {
 	if session == "" {
 		session = "gha-deploy"
 	}
-	return diagnose.Run(context.Background(), diagnose.Input{
+	return diagnose.Input{
 		Token: tok, TrustPolicy: []byte(sc.policy), Providers: sc.providers, RoleARN: role,
 		SessionName: session, DurationSeconds: sc.duration, MaxSessionDuration: sc.maxDur, At: at,
-	})
+	}
 }
 
 func dump(r *diagnose.Report) string {
