@@ -318,7 +318,7 @@ func (s *suggester) guard(st *trustpolicy.Statement) (added []string) {
 	if s.host == "cognito-identity.amazonaws.com" {
 		// Cognito's documented identity-pool trust policy: aud is the pool, amr says whether
 		// the identity is authenticated (Cognito Developer Guide, "Role trust and permissions").
-		if !has("amr") {
+		if len(s.claims.AMR) > 0 && !has("amr") {
 			amr := "unauthenticated"
 			for _, a := range s.claims.AMR {
 				if a == "authenticated" {
