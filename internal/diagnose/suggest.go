@@ -130,6 +130,11 @@ func (s *suggester) run(rep *Report) {
 		s.changed = true
 		r = Run(s.ctx, s.in)
 	}
+	for i := range r.Checks { // what the rounds left failing
+		if c := &r.Checks[i]; c.Status == Fail && !s.blocked[c.Name] {
+			s.block(c, "")
+		}
+	}
 	if s.changed {
 		s.sug.Rerun = r
 	}
@@ -140,7 +145,7 @@ func (s *suggester) block(c *Check, how string) {
 	s.blocked[c.Name] = true
 	fix := orStr(c.Fix, how)
 	if fix == "" {
-		fix = "rawsts has no edit for this; " + c.Detail
+		fix = "rawsts knows no edit of the trust policy that admits this request"
 	}
 	s.sug.Blocked = append(s.sug.Blocked, fmt.Sprintf("%s: %s — instead: %s", c.Name, c.Detail, fix))
 }
