@@ -186,3 +186,31 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestDiagnoseCloudTrailFetch: --fetch works without the token: the role comes from the event,
+// the trust policy and the providers from IAM (replayed), and --suggest edits the fetched policy.
+func TestDiagnoseCloudTrailFetch(t *testing.T) {
+	var cases []*fixture.Case
+	for _, n := range []string{"get-role", "list-open-id-connect-providers", "get-open-id-connect-provider", "get-open-id-connect-provider-gitlab"} {
+		cases = append(cases, fixture.MustLoad(t, filepath.Join("..", "..", "testdata", "fixtures", "iam", n+".txt")))
+	}
+	tr := fixture.NewTransport(t, cases...)
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+	r := runCLI(t, env, "", tr, "diagnose", "--cloudtrail", ex("cloudtrail-denied.json"), "--fetch", "--suggest")
+	if r.code != exitRefused {
+		t.Fatalf("exit %d, stderr %q; want 1", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"ok    provider.registered     the account has a provider for arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+		"FAIL  policy.condition",
+		"--- trust-policy.json (as rawsts lays it out)",
+		"re-run with the trust policy above: verdict: allow",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if sent := tr.Sent(); len(sent) != 4 {
+		t.Errorf("sent %d requests to IAM; want 4", len(sent))
+	}
+}
