@@ -1,0 +1,114 @@
+package idtoken
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/rawsts/rawsts/internal/httpx"
+)
+
+// snippetLen is how much of a reply body an error quotes, after secrets are removed.
+const snippetLen = 256
+
+// ResponseError is a reply from a token service that carries no token: an error status (the
+// service refused: a missing permission, an expired job token), or a 2xx reply that is not
+// the JSON the service sends.
+type ResponseError struct {
+	// Source names the service, e.g. "GitHub Actions".
+	Source string
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Snippet is the start of the body on one line, tokens and the request's secrets removed.
+	Snippet string
+	// Err, for a 2xx reply, says what was wrong with it; nil for an error status.
+	Err error
+}
+
+// Error returns e.g. "idtoken: GitHub Actions answered HTTP 403: {...}".
+func (e *ResponseError) Error() string {
+	msg := fmt.Sprintf("idtoken: %s answered HTTP %d", e.Source, e.StatusCode)
+	if e.Err != nil {
+		msg += " but " + e.Err.Error()
+	}
+	if e.Snippet != "" {
+		msg += ": " + e.Snippet
+	}
+	return msg
+}
+
+// Unwrap returns Err.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// fetchJSON sends req with hc through httpx.Send (no redirect, a timeout, a bounded body) and
+// returns the string field of a 2xx JSON reply. secrets — what req carries that must never
+// be quoted — are scrubbed from every error, with anything shaped like a JWT.
+func fetchJSON(hc *http.Client, req *http.Request, source, field string, secrets ...string) (string, error) {
+	resp, body, err := httpx.Send(hc, req)
+	if resp == nil || err != nil {
+		if err == nil {
+			err = errors.New("no reply")
+		}
+		return "", scrub(fmt.Errorf("idtoken: %s: %w", source, err), secrets)
+	}
+	snippet := func() string {
+		s := httpx.Snippet(resp.Header.Get("Content-Type"), []byte(httpx.Scrub(string(body), secrets...)), snippetLen)
+		return oneLine(s)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return "", &ResponseError{Source: source, StatusCode: resp.StatusCode, Snippet: snippet()}
+	}
+	var reply map[string]json.RawMessage
+	if err := json.Unmarshal(body, &reply); err != nil {
+		return "", &ResponseError{Source: source, StatusCode: resp.StatusCode, Snippet: snippet(), Err: errors.New("the reply is not a JSON object")}
+	}
+	var token string
+	if raw, ok := reply[field]; !ok || json.Unmarshal(raw, &token) != nil || strings.TrimSpace(token) == "" {
+		return "", &ResponseError{Source: source, StatusCode: resp.StatusCode, Snippet: snippet(),
+			Err: fmt.Errorf("the reply has no %q string", field)}
+	}
+	return strings.TrimSpace(token), nil
+}
+
+// scrubbed is an error whose text had a secret removed. It answers errors.Is for the error
+// it replaces (context.DeadlineExceeded, context.Canceled …) but does not unwrap to it, whose
+// text still holds the secret.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string        { return e.msg }
+func (e *scrubbed) Is(target error) bool { return errors.Is(e.err, target) }
+
+// scrub returns err with secrets and JWT-shaped text removed from its text; err itself when
+// there was nothing to remove, so that errors.As still finds its *httpx.TimeoutError or
+// *httpx.RedirectError.
+func scrub(err error, secrets []string) error {
+	msg := err.Error()
+	if clean := httpx.Scrub(msg, secrets...); clean != msg {
+		return &scrubbed{msg: clean, err: err}
+	}
+	return err
+}
+
+// oneLine escapes line breaks and other unprintable characters as %q does (quotes stay as
+// they are), so that text from a server prints on one line and cannot act on a terminal.
+// internal/textsafe, once merged, does the same for the whole project.
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsPrint(r) && r != utf8.RuneError {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
+}
