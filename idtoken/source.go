@@ -53,28 +53,30 @@ func Static(token string) Source {
 	})
 }
 
-// File returns a source that reads the file at path at every call, through [MaxTokenSize]
+// File is a source that reads the file at its path at every call, through [MaxTokenSize]
 // bytes: Kubernetes and EKS rewrite a projected service-account token before it expires, so
 // the file is never cached. A file that does not exist wraps [ErrNoToken]; an empty one, or
-// one over the limit, is an error naming it.
-func File(path string) Source {
-	return SourceFunc(func(context.Context) (string, error) {
-		b, err := bounded.ReadFile(path, MaxTokenSize)
-		var tooLarge *bounded.TooLargeError
-		switch {
-		case errors.As(err, &tooLarge):
-			return "", fmt.Errorf("idtoken: token file %w", err)
-		case errors.Is(err, os.ErrNotExist):
-			return "", missing("token file %s does not exist", path)
-		case err != nil:
-			return "", fmt.Errorf("idtoken: token file: %w", err)
-		}
-		t := strings.TrimSpace(string(b))
-		if t == "" {
-			return "", fmt.Errorf("idtoken: token file %s is empty", path)
-		}
-		return t, nil
-	})
+// one over the limit, is an error naming it. Use it as idtoken.File("/path/to/token").
+type File string
+
+// Token reads the file.
+func (f File) Token(context.Context) (string, error) {
+	path := string(f)
+	b, err := bounded.ReadFile(path, MaxTokenSize)
+	var tooLarge *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return "", fmt.Errorf("idtoken: token file %w", err)
+	case errors.Is(err, os.ErrNotExist):
+		return "", missing("token file %s does not exist", path)
+	case err != nil:
+		return "", fmt.Errorf("idtoken: token file: %w", err)
+	}
+	t := strings.TrimSpace(string(b))
+	if t == "" {
+		return "", fmt.Errorf("idtoken: token file %s is empty", path)
+	}
+	return t, nil
 }
 
 // Env returns a source that reads the variable name through getenv at every call. A variable
