@@ -66,6 +66,7 @@ type Cache struct {
 	inflight *call                 // the renewal running, or nil
 	good     *Credentials          // the last credentials the provider returned
 	failures int                   // renewals failed in a row
+	waits    atomic.Int64          // callers that have waited for a renewal (tests watch it)
 }
 
 // NewCache returns a Cache in front of p with the defaults.
@@ -121,6 +122,7 @@ func (c *Cache) renew(ctx context.Context) (Credentials, error) {
 	}
 	good := c.good
 	c.mu.Unlock()
+	c.waits.Add(1)
 	select {
 	case <-cl.done:
 		return cl.creds, cl.err

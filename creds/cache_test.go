@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,7 +52,10 @@ func (f *fake) Retrieve(ctx context.Context) (Credentials, error) {
 	n := f.calls
 	f.mu.Unlock()
 	if f.started != nil {
-		f.started <- struct{}{}
+		select {
+		case f.started <- struct{}{}:
+		default:
+		}
 	}
 	if f.release != nil {
 		<-f.release
@@ -236,7 +240,10 @@ func TestCacheOneRenewalInFlight(t *testing.T) {
 			results <- got.AccessKeyID
 		}()
 	}
-	<-f.started
+	// Release the renewal only once every caller is waiting for one.
+	for c.waits.Load() < n {
+		runtime.Gosched()
+	}
 	close(f.release)
 	wg.Wait()
 	close(results)
