@@ -333,7 +333,7 @@ func TestCredentialsStringHidesSecrets(t *testing.T) {
 	c.SecretAccessKey, c.SessionToken = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AQoDYXdzEPT//////////wEXAMPLE="
 	c.AccountID = "123456789012"
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		got := fmt.Sprintf(verb, c)
+		got := fmt.Sprintf(verb, c) + fmt.Sprintf(verb, Static(c))
 		if strings.Contains(got, c.SecretAccessKey) || strings.Contains(got, c.SessionToken) || !strings.Contains(got, "ASIANEXAMPLE") || !strings.Contains(got, "123456789012") {
 			t.Errorf("Sprintf(%q, creds) = %s; want the key ID and account, not the secrets", verb, got)
 		}

@@ -82,6 +82,14 @@ type Static Credentials
 // Retrieve returns the credentials.
 func (s Static) Retrieve(context.Context) (Credentials, error) { return Credentials(s), nil }
 
+// String is Credentials.String: the secrets hidden.
+func (s Static) String() string {
+	return "creds.Static" + strings.TrimPrefix(Credentials(s).String(), "creds.Credentials")
+}
+
+// GoString is String, for %#v.
+func (s Static) GoString() string { return s.String() }
+
 // ErrNoCredentials is wrapped by the errors of FromEnvironment, FromProfile and Resolve when
 // the place they look holds no credentials at all (no keys, no role, no profile). It is
 // sigv4.ErrNoCredentials, so either name matches.

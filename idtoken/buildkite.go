@@ -39,24 +39,20 @@ type Buildkite struct {
 // BuildkiteFromEnv returns the Buildkite source of the job getenv describes. When
 // BUILDKITE_JOB_ID or BUILDKITE_AGENT_ACCESS_TOKEN is not set the error wraps [ErrNoToken].
 func BuildkiteFromEnv(getenv func(string) string, audience string) (*Buildkite, error) {
-	b := &Buildkite{
-		Endpoint:    strings.TrimSpace(getenv("BUILDKITE_AGENT_ENDPOINT")),
-		JobID:       strings.TrimSpace(getenv("BUILDKITE_JOB_ID")),
-		AccessToken: strings.TrimSpace(getenv("BUILDKITE_AGENT_ACCESS_TOKEN")),
-		Audience:    audience,
+	v, unset := lookup(getenv, "BUILDKITE_JOB_ID", "BUILDKITE_AGENT_ACCESS_TOKEN")
+	if unset != "" {
+		return nil, missing("Buildkite: %s not set; run inside a Buildkite job (the agent sets them for each job's command)", unset)
 	}
-	var unset []string
-	if b.JobID == "" {
-		unset = append(unset, "BUILDKITE_JOB_ID")
-	}
-	if b.AccessToken == "" {
-		unset = append(unset, "BUILDKITE_AGENT_ACCESS_TOKEN")
-	}
-	if len(unset) > 0 {
-		return nil, missing("Buildkite: %s not set; run inside a Buildkite job (the agent sets them for each job's command)", strings.Join(unset, " and "))
-	}
-	return b, nil
+	return &Buildkite{Endpoint: strings.TrimSpace(getenv("BUILDKITE_AGENT_ENDPOINT")), JobID: v[0], AccessToken: v[1], Audience: audience}, nil
 }
+
+// String describes the source without its access token, so that printing it leaks nothing.
+func (b Buildkite) String() string {
+	return fmt.Sprintf("idtoken.Buildkite{Endpoint: %s, JobID: %s, AccessToken: %s, Audience: %s}", b.Endpoint, b.JobID, hidden(b.AccessToken), b.Audience)
+}
+
+// GoString is String, for %#v.
+func (b Buildkite) GoString() string { return b.String() }
 
 // Token asks the agent API for a token.
 func (b *Buildkite) Token(ctx context.Context) (string, error) {

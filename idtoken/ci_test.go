@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rawsts/rawsts/cognitoauth"
 	"github.com/rawsts/rawsts/internal/httpx"
 )
 
@@ -299,5 +301,23 @@ func TestDetect(t *testing.T) {
 	}
 	if _, _, err := Detect(envOf(nil), STSAudience, nil); !errors.Is(err, ErrNoToken) || !strings.Contains(err.Error(), "no token source detected") {
 		t.Errorf("Detect(nothing) = %v; want ErrNoToken", err)
+	}
+}
+
+// TestPrintingHidesSecrets: a source printed by mistake (a log line, %+v in a test) shows no
+// request token, access token or password.
+func TestPrintingHidesSecrets(t *testing.T) {
+	const secret = "s3cr3t-EXAMPLE-value"
+	for _, v := range []any{
+		&GitHubActions{RequestURL: "https://x/?a=1", RequestToken: secret},
+		GitHubActions{RequestToken: secret},
+		&Buildkite{JobID: "j", AccessToken: secret},
+		&Cognito{Login: cognitoauth.LoginInput{Username: "alice", Password: secret}},
+	} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			if got := fmt.Sprintf(verb, v); strings.Contains(got, secret) || !strings.Contains(got, "redacted") {
+				t.Errorf("Sprintf(%q, %T) = %s", verb, v, got)
+			}
+		}
 	}
 }

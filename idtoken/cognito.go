@@ -31,6 +31,19 @@ type Cognito struct {
 	username string // cognito:username, which a refresh with a client secret needs
 }
 
+// String describes the source without its password or refresh token, so that printing it
+// leaks nothing.
+func (c *Cognito) String() string {
+	pool, client := "", ""
+	if c.Client != nil {
+		pool, client = c.Client.UserPoolID, c.Client.ClientID
+	}
+	return fmt.Sprintf("idtoken.Cognito{UserPoolID: %s, ClientID: %s, Username: %s, Password: %s}", pool, client, c.Login.Username, hidden(c.Login.Password))
+}
+
+// GoString is String, for %#v.
+func (c *Cognito) GoString() string { return c.String() }
+
 // Token returns a fresh ID token.
 func (c *Cognito) Token(ctx context.Context) (string, error) {
 	if c.Client == nil {

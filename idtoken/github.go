@@ -39,27 +39,24 @@ type GitHubActions struct {
 // ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set the error wraps
 // [ErrNoToken] and says the workflow needs `permissions: id-token: write`.
 func GitHubActionsFromEnv(getenv func(string) string, audience string) (*GitHubActions, error) {
-	g := &GitHubActions{
-		RequestURL:   strings.TrimSpace(getenv("ACTIONS_ID_TOKEN_REQUEST_URL")),
-		RequestToken: strings.TrimSpace(getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")),
-		Audience:     audience,
-	}
-	var unset []string
-	if g.RequestURL == "" {
-		unset = append(unset, "ACTIONS_ID_TOKEN_REQUEST_URL")
-	}
-	if g.RequestToken == "" {
-		unset = append(unset, "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
-	}
-	if len(unset) == 0 {
-		return g, nil
+	v, unset := lookup(getenv, "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+	if unset == "" {
+		return &GitHubActions{RequestURL: v[0], RequestToken: v[1], Audience: audience}, nil
 	}
 	where := "this job"
 	if !isTrue(getenv("GITHUB_ACTIONS")) {
 		where = "this environment (GITHUB_ACTIONS is not true: is this a GitHub Actions job?)"
 	}
-	return nil, missing("GitHub Actions: %s not set in %s; %s", strings.Join(unset, " and "), where, permissionHint)
+	return nil, missing("GitHub Actions: %s not set in %s; %s", unset, where, permissionHint)
 }
+
+// String describes the source without its request token, so that printing it leaks nothing.
+func (g GitHubActions) String() string {
+	return fmt.Sprintf("idtoken.GitHubActions{RequestURL: %s, RequestToken: %s, Audience: %s}", g.RequestURL, hidden(g.RequestToken), g.Audience)
+}
+
+// GoString is String, for %#v.
+func (g GitHubActions) GoString() string { return g.String() }
 
 // Token asks the Actions runtime for a token.
 func (g *GitHubActions) Token(ctx context.Context) (string, error) {
@@ -84,6 +81,20 @@ func (g *GitHubActions) Token(ctx context.Context) (string, error) {
 	req.Header.Set("Authorization", "Bearer "+g.RequestToken)
 	req.Header.Set("Accept", "application/json")
 	return fetchJSON(g.HTTPClient, req, "GitHub Actions", "value", g.RequestToken)
+}
+
+// lookup reads the named variables, trimmed, and names those not set ("A and B"), "" when all
+// are.
+func lookup(getenv func(string) string, names ...string) (values []string, unset string) {
+	var missing []string
+	for _, n := range names {
+		v := strings.TrimSpace(getenv(n))
+		if v == "" {
+			missing = append(missing, n)
+		}
+		values = append(values, v)
+	}
+	return values, strings.Join(missing, " and ")
 }
 
 // isTrue reports whether a CI's flag variable says true.

@@ -97,6 +97,14 @@ func scrub(err error, secrets []string) error {
 	return err
 }
 
+// hidden shows a secret as its length only.
+func hidden(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return httpx.Redacted(len(s))
+}
+
 // oneLine escapes line breaks and other unprintable characters as %q does (quotes stay as
 // they are), so that text from a server prints on one line and cannot act on a terminal.
 // internal/textsafe, once merged, does the same for the whole project.

@@ -54,8 +54,9 @@ func Static(token string) Source {
 }
 
 // File is a source that reads the file at its path at every call, through [MaxTokenSize]
-// bytes: Kubernetes and EKS rewrite a projected service-account token before it expires, so
-// the file is never cached. A file that does not exist wraps [ErrNoToken]; an empty one, or
+// bytes, and trims it: Kubernetes and EKS rewrite a projected service-account token before it
+// expires, so the file is never cached (the AWS SDKs also re-read it, but send its bytes
+// untrimmed, and STS refuses a token with a trailing newline). A file that does not exist wraps [ErrNoToken]; an empty one, or
 // one over the limit, is an error naming it. Use it as idtoken.File("/path/to/token").
 type File string
 
