@@ -146,13 +146,16 @@ func (c *Cache) run(ctx context.Context, cl *call) {
 	var next *entry
 	if err == nil {
 		c.failures, c.good = 0, &creds
-		next = &entry{creds: creds, always: !creds.CanExpire(), until: c.renewAt(now, creds.Expiration)}
+		next = &entry{creds: creds, always: !creds.CanExpire()}
+		if !next.always {
+			next.until = c.renewAt(now, creds.Expiration)
+		}
 	} else {
 		c.failures++
 		retry := now.Add(retryDelay(c.failures))
 		if c.good != nil && c.valid(*c.good) {
 			creds, err = *c.good, nil
-			if c.good.Expiration.Before(retry) {
+			if c.good.CanExpire() && c.good.Expiration.Before(retry) {
 				retry = c.good.Expiration
 			}
 			next = &entry{creds: creds, until: retry}
