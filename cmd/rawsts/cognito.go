@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/cognitoauth"
-	"github.com/rawsts/rawsts/sigv4"
+	"github.com/rawsts/rawsts/internal/awsconfig"
 )
 
 var cmdCognito = &command{
@@ -244,7 +244,7 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 		Region: region, Endpoint: o.endpoint, HTTPClient: s.httpClient(trace, timeout), MaxAttempts: maxAttempts,
 		Now: s.now, Rand: deps.rand, UserAgent: "rawsts/" + buildVersion()}
 	if flow == cognitoauth.FlowAdminPassword {
-		creds, _, err := sigv4.ResolveCredentials(s.getenv)
+		creds, _, err := awsconfig.ResolveCredentials(s.getenv)
 		if err != nil {
 			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %s (nothing was sent)", credentialsProblem(err))
 			return fail(exitUsage)

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rawsts/rawsts/internal/awsconfig"
 	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/internal/iam"
-	"github.com/rawsts/rawsts/sigv4"
 )
 
 // fetchFromIAM fills in.TrustPolicy (unless --trust-policy gave one), the role's
@@ -26,7 +26,7 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 		return usageError(s, name, "--fetch: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", in.RoleARN)
 	}
 	roleName := parts[5][strings.LastIndexByte(parts[5], '/')+1:]
-	creds, from, err := sigv4.ResolveCredentials(s.getenv)
+	creds, from, err := awsconfig.ResolveCredentials(s.getenv)
 	if err != nil {
 		errorf(s, "--fetch reads the role from IAM and needs AWS credentials: %s (nothing was sent)", credentialsProblem(err))
 		return exitUsage

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/awsconfig"
 	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/sts"
 )
@@ -13,7 +14,7 @@ import (
 // signingCredentials finds the AWS credentials a signed command uses. With a profile (the
 // command's --profile, or --source-profile for assume-role) it reads that profile of the shared
 // credentials file, which wins over the environment as the AWS CLI's --profile does; without one
-// it takes sigv4.ResolveCredentials: the environment, then AWS_PROFILE (else [default]) in the
+// it takes awsconfig.ResolveCredentials: the environment, then AWS_PROFILE (else [default]) in the
 // shared credentials file. It returns where they came from, or prints why there are none and
 // returns exitUsage: nothing can be signed, so nothing is sent.
 func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, int) {
@@ -27,19 +28,19 @@ func signingCredentials(s *streams, profile string) (sigv4.Credentials, string, 
 		}
 	}
 	if profile != "" {
-		path := sigv4.SharedCredentialsFile(s.getenv)
-		creds, err = sigv4.LoadSharedCredentials(path, profile)
+		path := awsconfig.CredentialsFile(s.getenv)
+		creds, err = awsconfig.LoadSharedCredentials(path, profile)
 		from = "profile [" + profile + "] of " + path
 	} else {
-		creds, from, err = sigv4.ResolveCredentials(s.getenv)
+		creds, from, err = awsconfig.ResolveCredentials(s.getenv)
 	}
 	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "sigv4: ")
+		msg := strings.TrimPrefix(err.Error(), "awsconfig: ")
 		if errors.Is(err, sigv4.ErrNoCredentials) {
 			msg = strings.TrimSuffix(msg, ": "+sigv4.ErrNoCredentials.Error())
 			if profile != "" {
 				msg = "profile [" + profile + "]: " + msg
-				if _, statErr := os.Stat(sigv4.SharedCredentialsFile(s.getenv)); statErr != nil {
+				if _, statErr := os.Stat(awsconfig.CredentialsFile(s.getenv)); statErr != nil {
 					msg += " does not exist (AWS_SHARED_CREDENTIALS_FILE names another)"
 				}
 			}
