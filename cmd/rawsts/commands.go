@@ -14,6 +14,7 @@ func commands() []*command {
 		cmdLintTrustPolicy,
 		cmdSign,
 		cmdThumbprint,
+		cmdToken,
 		cmdVersion,
 		cmdWhoami,
 	}
