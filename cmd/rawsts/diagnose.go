@@ -28,7 +28,7 @@ type diagnoseOptions struct {
 	duration              int
 	errText, at           string
 	verify, fetch, asJSON bool
-	endpointIAM           string
+	endpointIAM, profile  string
 	trace                 bool
 	timeout               time.Duration
 }
@@ -49,6 +49,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	fs.BoolVar(&o.fetch, "fetch", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
 	fs.StringVar(&o.endpointIAM, "endpoint-iam", "", "")
+	fs.StringVar(&o.profile, "profile", "", "")
 	fs.BoolVar(&o.trace, "trace", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	pos, code, ok := parseFlags(s, fs, name, args)

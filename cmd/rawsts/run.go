@@ -47,6 +47,12 @@ type streams struct {
 	// and what --trace learns from each request. run scrubs them from everything written to
 	// stderr; see addSecrets.
 	secrets *httpx.Secrets
+	// userCacheDir returns the folder of the credential cache's files; nil means
+	// os.UserCacheDir.
+	userCacheDir func() (string, error)
+	// environ returns the environment a child of `rawsts exec` starts from; nil means
+	// os.Environ.
+	environ func() []string
 }
 
 // addSecrets records secrets the command handles, so that nothing written to stderr (an

@@ -66,6 +66,7 @@ var timeoutCases = map[string][]string{
 	"inspect":                       {"inspect", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"sign":                          {"sign", "--service", "sts", "--region", "us-east-1"},
 	"thumbprint":                    {"thumbprint"},
+	"token":                         {"token", "--from", "github"},
 	"whoami":                        {"whoami"},
 }
 
