@@ -183,4 +183,3 @@ func (o *assumeOptions) credentialCache(s *streams, endpoint string) *credCache 
 	return newCredCache(s, "assume", endpoint, o.roleArn, session, strconv.Itoa(o.duration), o.policy,
 		strings.Join(o.policyArns, ","), o.providerID, id)
 }
-

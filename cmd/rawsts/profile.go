@@ -30,4 +30,3 @@ func readProfile(s *streams, cmd, name string) (*awsconfig.Profile, int, bool) {
 	}
 	return p, exitOK, true
 }
-
