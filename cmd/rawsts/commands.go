@@ -10,6 +10,7 @@ func commands() []*command {
 		cmdDecodeAuth,
 		cmdDiagnose,
 		cmdEmulator,
+		cmdExec,
 		cmdInspect,
 		cmdLintTrustPolicy,
 		cmdSign,
