@@ -229,7 +229,7 @@ type fakeClock struct {
 	t  time.Time
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // TestExecServerRefresh: a long-running command under --server keeps working across a
@@ -247,7 +247,9 @@ func TestExecServerRefresh(t *testing.T) {
 	outR, outW := io.Pipe()
 	var stderr strings.Builder
 	s := &streams{stdin: inR, stdout: outW, stderr: &syncWriter{w: &stderr}, getenv: func(k string) string { return env[k] },
-		now: clock.Now, environ: func() []string { return []string{childEnvVar + "=1", "TEST_STS_ENDPOINT=" + srv.URL, "AWS_PROFILE=shadow"} }}
+		now: clock.Now, environ: func() []string {
+			return []string{childEnvVar + "=1", "TEST_STS_ENDPOINT=" + srv.URL, "AWS_PROFILE=shadow"}
+		}}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(context.Background(), []string{"exec", "--server", "--endpoint", srv.URL, "--role-arn", ststest.DemoRoleArn,
@@ -296,7 +298,11 @@ type syncWriter struct {
 	w  io.Writer
 }
 
-func (w *syncWriter) Write(p []byte) (int, error) { w.mu.Lock(); defer w.mu.Unlock(); return w.w.Write(p) }
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
 
 // TestExecServerRefusesOthers: the endpoint answers only with its token, only GET, only its
 // path.
