@@ -5,10 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rawsts/rawsts/ststest"
 )
@@ -181,4 +181,79 @@ func merge(a, b map[string]string) map[string]string {
 	return m
 }
 
-var _ = os.Getenv
+
+// TestAssumeTokenFrom: assume --token-from gets the token from a CI (GitHub here, its endpoint
+// faked) and exchanges it at the emulator; it cannot be combined with a token flag.
+func TestAssumeTokenFrom(t *testing.T) {
+	token, srv := mintToken(t)
+	gh, _ := fakeGitHub(t, token)
+	env := githubEnv(gh)
+	r := runCLI(t, env, "", nil, "assume", "--endpoint", srv.URL, "--role-arn", ststest.DemoRoleArn, "--token-from", "auto", "--output", "json")
+	if r.code != exitOK || !strings.Contains(r.stdout, `"Arn": "arn:aws:sts::123456789012:assumed-role/DemoRole/`) ||
+		!strings.Contains(r.stderr, "rawsts: token source: GitHub Actions") || strings.Contains(r.stderr, fakeRequestToken) {
+		t.Errorf("assume --token-from auto: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "", nil, "assume", "--endpoint", srv.URL, "--role-arn", ststest.DemoRoleArn, "--token-from", "github", "--web-identity-token", token)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "give the token once: --token-from or --web-identity-token(-file), not both") {
+		t.Errorf("--token-from with --web-identity-token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runCLI(t, map[string]string{"GITHUB_ACTIONS": "true"}, "", nil, "assume", "--endpoint", srv.URL, "--role-arn", ststest.DemoRoleArn, "--token-from", "github")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "permissions: id-token: write") {
+		t.Errorf("--token-from github without the permission: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if n := countActions(srv, "AssumeRoleWithWebIdentity"); n != 1 {
+		t.Errorf("exchanges = %d; want 1 (the refused ones send nothing)", n)
+	}
+}
+
+// TestAssumeProfile: assume --profile takes the role, the token file and the session name of
+// a web identity profile; a profile that is not one says what to use; an unknown profile
+// names --ini-profile for those used to --profile's old meaning.
+func TestAssumeProfile(t *testing.T) {
+	srv, tokenFile := emulatorWithToken(t, func() time.Time { return fixedNow })
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config")
+	writeFile(t, config, "[profile ci]\nrole_arn = "+ststest.DemoRoleArn+"\nweb_identity_token_file = "+tokenFile+"\nrole_session_name = from-profile\n\n"+
+		"[profile keys]\nregion = eu-west-1\n")
+	env := map[string]string{"AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials")}
+	r := runCLI(t, env, "", nil, "assume", "--endpoint", srv.URL, "--profile", "ci", "--output", "json")
+	if r.code != exitOK || !strings.Contains(r.stdout, "assumed-role/DemoRole/from-profile") {
+		t.Errorf("assume --profile ci: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "", nil, "assume", "--endpoint", srv.URL, "--profile", "keys")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "rawsts exec --profile keys") {
+		t.Errorf("assume --profile keys: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runCLI(t, env, "", nil, "assume", "--endpoint", srv.URL, "--profile", "prod", "--output", "ini", "--web-identity-token-file", tokenFile)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--profile prod: no such profile") || !strings.Contains(r.stderr, "--ini-profile") {
+		t.Errorf("assume --profile prod (the old meaning): exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestSignedCommandsTakeProfiles: whoami --profile (and assume-role --profile) use a profile
+// whose role is assumed with another profile's web identity session, as the AWS CLI would.
+func TestSignedCommandsTakeProfiles(t *testing.T) {
+	srv, tokenFile := emulatorWithToken(t, func() time.Time { return fixedNow })
+	dir := t.TempDir()
+	config := filepath.Join(dir, "config")
+	writeFile(t, config, "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/Deploy\nsource_profile = ci\nrole_session_name = release\n\n"+
+		"[profile ci]\nrole_arn = "+ststest.DemoRoleArn+"\nweb_identity_token_file = "+tokenFile+"\nrole_session_name = ci\n\n"+
+		"[profile loop]\nrole_arn = "+ststest.DemoRoleArn+"\nsource_profile = loop2\n[profile loop2]\nrole_arn = "+ststest.DemoRoleArn+"\nsource_profile = loop\n")
+	env := merge(exampleEnv(), map[string]string{"AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"), "AWS_ENDPOINT_URL_STS": srv.URL})
+	r := runCLI(t, env, "", nil, "whoami", "--profile", "deploy")
+	if r.code != exitOK || !strings.Contains(r.stdout, "assumed-role/Deploy/release") {
+		t.Errorf("whoami --profile deploy: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "", nil, "assume-role", "--profile", "ci", "--role-arn", "arn:aws:iam::123456789012:role/Deploy", "--role-session-name", "chained", "--output", "json")
+	if r.code != exitOK || !strings.Contains(r.stdout, "assumed-role/Deploy/chained") {
+		t.Errorf("assume-role --profile ci: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, env, "", nil, "whoami", "--profile", "loop")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "loop -> loop2 -> loop") || strings.Contains(r.stderr, "creds:") {
+		t.Errorf("whoami --profile loop: exit %d, stderr %q; want 2 naming the cycle", r.code, r.stderr)
+	}
+	r = runCLI(t, env, "", nil, "assume-role", "--profile", "ci", "--source-profile", "deploy", "--role-arn", "arn:aws:iam::123456789012:role/Deploy")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--source-profile is the old name of --profile") {
+		t.Errorf("assume-role --profile and --source-profile: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
