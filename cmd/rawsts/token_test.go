@@ -181,7 +181,6 @@ func merge(a, b map[string]string) map[string]string {
 	return m
 }
 
-
 // TestAssumeTokenFrom: assume --token-from gets the token from a CI (GitHub here, its endpoint
 // faked) and exchanges it at the emulator; it cannot be combined with a token flag.
 func TestAssumeTokenFrom(t *testing.T) {
