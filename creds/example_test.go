@@ -155,3 +155,82 @@ region = eu-west-1
 	// Output:
 	// 123456789012 AssumeRole arn:aws:iam::123456789012:role/Deploy
 }
+
+// README.md's "Embed it" shows the code between the two marker lines below, byte for byte
+// (TestReadmeEmbedItMatchesExample keeps them equal); ExampleNewCache runs it.
+
+// embed-it: begin
+
+// app calls AWS with the credentials of the environment it runs in: an EKS pod or a CI job
+// that sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE. It keeps one Cache for its life.
+type app struct {
+	creds *creds.Cache
+	sts   *sts.Client
+}
+
+func newApp(getenv func(string) string) (*app, error) {
+	p, err := creds.FromEnvironment(getenv, nil) // a *creds.WebIdentity: the file is read at each renewal
+	if err != nil {
+		return nil, err
+	}
+	client, err := sts.NewFromEnv(getenv) // AWS_REGION, AWS_ENDPOINT_URL_STS, …
+	if err != nil {
+		return nil, err
+	}
+	return &app{creds: creds.NewCache(p), sts: client}, nil
+}
+
+// whoAmI signs GetCallerIdentity with the cached credentials: STS is asked for new ones only
+// 5 minutes (plus up to a minute of jitter) before they expire, by one caller at a time.
+func (a *app) whoAmI(ctx context.Context) (string, error) {
+	c, err := a.creds.Retrieve(ctx)
+	if err != nil {
+		return "", err
+	}
+	client := *a.sts
+	client.Credentials = &c.Credentials
+	who, err := client.GetCallerIdentity(ctx)
+	if err != nil {
+		return "", err
+	}
+	return who.Arn, nil
+}
+
+// embed-it: end
+
+// The program of README.md's "Embed it", against the emulator: three calls, one exchange.
+func ExampleNewCache() {
+	srv := ststest.NewServer()
+	defer srv.Close()
+	dir, _ := os.MkdirTemp("", "embed")
+	defer os.RemoveAll(dir)
+	token, _ := srv.Issuer.Mint(map[string]any{"sub": "system:serviceaccount:shop:checkout"})
+	os.WriteFile(filepath.Join(dir, "token"), []byte(token), 0o600)
+	env := map[string]string{
+		"AWS_ROLE_ARN":                "arn:aws:iam::123456789012:role/DemoRole",
+		"AWS_ROLE_SESSION_NAME":       "checkout",
+		"AWS_WEB_IDENTITY_TOKEN_FILE": filepath.Join(dir, "token"),
+		"AWS_ENDPOINT_URL_STS":        srv.URL, // a real program leaves the endpoint alone
+	}
+	a, err := newApp(func(k string) string { return env[k] }) // os.Getenv in a real program
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i := 0; i < 3; i++ {
+		arn, err := a.whoAmI(context.Background())
+		fmt.Println(arn, err)
+	}
+	exchanges := 0
+	for _, r := range srv.Requests() {
+		if r.Form.Get("Action") == "AssumeRoleWithWebIdentity" {
+			exchanges++
+		}
+	}
+	fmt.Println("AssumeRoleWithWebIdentity calls:", exchanges)
+	// Output:
+	// arn:aws:sts::123456789012:assumed-role/DemoRole/checkout <nil>
+	// arn:aws:sts::123456789012:assumed-role/DemoRole/checkout <nil>
+	// arn:aws:sts::123456789012:assumed-role/DemoRole/checkout <nil>
+	// AssumeRoleWithWebIdentity calls: 1
+}
