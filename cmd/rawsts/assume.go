@@ -29,13 +29,31 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
+// webIdentityFlags are the flags of an AssumeRoleWithWebIdentity that assume and exec share.
+type webIdentityFlags struct {
+	roleArn, sessionName string
+	token, tokenFile     string
+	tokenFrom, audience  string
+	policy               string
+	policyArns           stringList
+	duration             int
+}
+
+func addWebIdentityFlags(fs *flag.FlagSet, w *webIdentityFlags) {
+	fs.StringVar(&w.roleArn, "role-arn", "", "")
+	fs.StringVar(&w.sessionName, "role-session-name", "", "")
+	fs.StringVar(&w.token, "web-identity-token", "", "")
+	fs.StringVar(&w.tokenFile, "web-identity-token-file", "", "")
+	fs.StringVar(&w.tokenFrom, "token-from", "", "")
+	fs.StringVar(&w.audience, "audience", idtoken.STSAudience, "")
+	fs.IntVar(&w.duration, "duration-seconds", 0, "")
+	fs.StringVar(&w.policy, "policy", "", "")
+	fs.Var(&w.policyArns, "policy-arn", "")
+}
+
 type assumeOptions struct {
-	roleArn, sessionName   string
-	token, tokenFile       string
-	tokenFrom, audience    string
-	policy, providerID     string
-	policyArns             stringList
-	duration               int
+	webIdentityFlags
+	providerID             string
 	region, endpoint       string
 	profile                string // the AWS CLI profile (--profile) whose settings fill the gaps
 	d                      deliveryOptions
@@ -57,15 +75,7 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	const name = "assume-role-with-web-identity"
 	var o assumeOptions
 	fs := newFlagSet(s, name)
-	fs.StringVar(&o.roleArn, "role-arn", "", "")
-	fs.StringVar(&o.sessionName, "role-session-name", "", "")
-	fs.StringVar(&o.token, "web-identity-token", "", "")
-	fs.StringVar(&o.tokenFile, "web-identity-token-file", "", "")
-	fs.StringVar(&o.tokenFrom, "token-from", "", "")
-	fs.StringVar(&o.audience, "audience", idtoken.STSAudience, "")
-	fs.IntVar(&o.duration, "duration-seconds", 0, "")
-	fs.StringVar(&o.policy, "policy", "", "")
-	fs.Var(&o.policyArns, "policy-arn", "")
+	addWebIdentityFlags(fs, &o.webIdentityFlags)
 	fs.StringVar(&o.providerID, "provider-id", "", "")
 	fs.StringVar(&o.profile, "profile", "", "")
 	addSTSFlags(fs, &o.region, &o.endpoint, &o.trace, &o.timeout)

@@ -30,19 +30,14 @@ const (
 )
 
 type execOptions struct {
-	profile               string
-	roleArn, sessionName  string
-	token, tokenFile      string
-	tokenFrom, audience   string
-	externalID, policy    string
-	policyArns            stringList
-	duration              int
-	region, endpoint      string
-	server, trace         bool
-	timeout               time.Duration
-	source                *tokenSource
-	regionUsed, accountID string
-	refreshWindow         time.Duration
+	webIdentityFlags
+	profile          string
+	externalID       string
+	region, endpoint string
+	server, trace    bool
+	timeout          time.Duration
+	source           *tokenSource
+	regionUsed       string
 }
 
 func runExec(ctx context.Context, s *streams, args []string) int {
@@ -50,16 +45,8 @@ func runExec(ctx context.Context, s *streams, args []string) int {
 	var o execOptions
 	fs := newFlagSet(s, name)
 	fs.StringVar(&o.profile, "profile", "", "")
-	fs.StringVar(&o.roleArn, "role-arn", "", "")
-	fs.StringVar(&o.sessionName, "role-session-name", "", "")
-	fs.StringVar(&o.token, "web-identity-token", "", "")
-	fs.StringVar(&o.tokenFile, "web-identity-token-file", "", "")
-	fs.StringVar(&o.tokenFrom, "token-from", "", "")
-	fs.StringVar(&o.audience, "audience", idtoken.STSAudience, "")
+	addWebIdentityFlags(fs, &o.webIdentityFlags)
 	fs.StringVar(&o.externalID, "external-id", "", "")
-	fs.StringVar(&o.policy, "policy", "", "")
-	fs.Var(&o.policyArns, "policy-arn", "")
-	fs.IntVar(&o.duration, "duration-seconds", 0, "")
 	fs.BoolVar(&o.server, "server", false, "")
 	addSTSFlags(fs, &o.region, &o.endpoint, &o.trace, &o.timeout)
 	dash := -1
@@ -98,6 +85,8 @@ func runExec(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "give the token once: --token-from or --web-identity-token(-file), not both")
 	case hasToken && o.profile != "":
 		return usageError(s, name, "--profile and a token are two sources of credentials: give one")
+	case o.externalID != "" && (hasToken || o.roleArn == ""):
+		return usageError(s, name, "--external-id goes with --role-arn and no token (a role assumed with AssumeRole)")
 	}
 
 	p, client, code := o.provider(ctx, s, name)

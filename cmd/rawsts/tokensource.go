@@ -53,9 +53,8 @@ func newTokenSource(s *streams, flag, value, audience string, hc *http.Client, t
 			return nil, err
 		}
 		g.HTTPClient = hc
-		t.src, t.secrets = g, []string{g.RequestToken}
-		t.description = "GitHub Actions (audience " + audience + ")"
-		t.identity = "github\x00" + audience + "\x00" + g.RequestURL
+		t.src, t.description = g, "GitHub Actions (audience "+audience+")"
+		t.fetched(g)
 	case "gitlab":
 		src, name, err := idtoken.GitLabFromEnv(getenv, arg, audience)
 		if err != nil {
@@ -82,9 +81,8 @@ func newTokenSource(s *streams, flag, value, audience string, hc *http.Client, t
 			return nil, err
 		}
 		b.HTTPClient = hc
-		t.src, t.secrets = b, []string{b.AccessToken}
-		t.description = "Buildkite (job " + b.JobID + ", audience " + audience + ")"
-		t.identity = "buildkite\x00" + audience + "\x00" + b.Endpoint + "\x00" + b.JobID
+		t.src, t.description = b, "Buildkite (job "+b.JobID+", audience "+audience+")"
+		t.fetched(b)
 	case "file":
 		path := arg
 		if path == "" {
@@ -118,14 +116,8 @@ func newTokenSource(s *streams, flag, value, audience string, hc *http.Client, t
 			return nil, err
 		}
 		t.src, t.description = src, desc
-		switch v := src.(type) {
-		case *idtoken.GitHubActions:
-			t.secrets, t.identity = []string{v.RequestToken}, "github\x00"+audience+"\x00"+v.RequestURL
-		case *idtoken.Buildkite:
-			t.secrets, t.identity = []string{v.AccessToken}, "buildkite\x00"+audience+"\x00"+v.Endpoint+"\x00"+v.JobID
-		default:
-			t.identity = "auto\x00" + desc + "\x00" + getenv("CI_JOB_ID") + getenv("CIRCLE_WORKFLOW_JOB_ID")
-		}
+		t.identity = "auto\x00" + desc + "\x00" + getenv("CI_JOB_ID") + getenv("CIRCLE_WORKFLOW_JOB_ID")
+		t.fetched(src)
 	case "cognito":
 		return nil, fmt.Errorf("%s cognito: use `rawsts cognito assume` (or `rawsts token --from cognito`), which take the user pool's login flags", flag)
 	default:
@@ -133,6 +125,17 @@ func newTokenSource(s *streams, flag, value, audience string, hc *http.Client, t
 	}
 	s.addSecrets(t.secrets...)
 	return t, nil
+}
+
+// fetched sets the secrets and the identity of a source that asks a service for its token
+// (GitHub Actions, Buildkite): the credential it sends, and the job it asks for.
+func (t *tokenSource) fetched(src idtoken.Source) {
+	switch v := src.(type) {
+	case *idtoken.GitHubActions:
+		t.secrets, t.identity = []string{v.RequestToken}, "github\x00"+v.Audience+"\x00"+v.RequestURL
+	case *idtoken.Buildkite:
+		t.secrets, t.identity = []string{v.AccessToken}, "buildkite\x00"+v.Audience+"\x00"+v.Endpoint+"\x00"+v.JobID
+	}
 }
 
 // tokenSourceError reports an error of newTokenSource for command name: a source with nothing
