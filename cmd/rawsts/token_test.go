@@ -256,3 +256,22 @@ func TestSignedCommandsTakeProfiles(t *testing.T) {
 		t.Errorf("assume-role --profile and --source-profile: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestCognitoAdminProfile: cognito --flow admin signs AdminInitiateAuth with --profile's keys,
+// not the environment's (which are wrong here), as the AWS CLI's --profile does.
+func TestCognitoAdminProfile(t *testing.T) {
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return fixedNow }))
+	defer srv.Close()
+	credsFile := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, credsFile, "[admin]\naws_access_key_id = "+ststest.UserAccessKeyID+"\naws_secret_access_key = "+ststest.UserSecretAccessKey+"\n")
+	env := map[string]string{"AWS_SHARED_CREDENTIALS_FILE": credsFile, "AWS_CONFIG_FILE": credsFile + ".absent",
+		"AWS_ACCESS_KEY_ID": "AKIAWRONGWRONGEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wrongwrongwrongwrongwrongwrongwrongwrong"}
+	args := []string{"cognito", "login", "--endpoint", srv.URL, "--pool-id", ststest.DefaultPoolID, "--client-id", ststest.DefaultClientID,
+		"--username", ststest.DefaultUsername, "--password-stdin", "--flow", "admin"}
+	if r := runCLI(t, env, ststest.DefaultPassword+"\n", nil, append(args, "--profile", "admin")...); r.code != exitOK || strings.Count(r.stdout, ".") != 2 {
+		t.Errorf("cognito login --flow admin --profile admin: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, env, ststest.DefaultPassword+"\n", nil, args...); r.code != exitRefused {
+		t.Errorf("cognito login --flow admin with the environment's wrong keys: exit %d, stderr %q; want 1", r.code, r.stderr)
+	}
+}
