@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/rawsts/rawsts/internal/bounded"
-	"github.com/rawsts/rawsts/sigv4"
 )
 
 const (
@@ -171,76 +170,6 @@ aws_session_token = AQoDYXdzEPT//////////wEXAMPLE=
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE
 `
 
-func TestLoadSharedCredentials(t *testing.T) {
-	path := write(t, t.TempDir(), "credentials", sharedFile)
-	for _, tt := range []struct {
-		profile string
-		want    sigv4.Credentials
-		wantErr string
-	}{
-		{"default", sigv4.Credentials{AccessKeyID: exampleKeyID, SecretAccessKey: exampleSecret}, ""},
-		{"ci", sigv4.Credentials{AccessKeyID: "ASIAIOSFODNN7EXAMPLE", SecretAccessKey: exampleSecret, SessionToken: "AQoDYXdzEPT//////////wEXAMPLE="}, ""},
-		{"broken", sigv4.Credentials{}, "has no aws_secret_access_key"},
-		{"absent", sigv4.Credentials{}, "has no [absent] profile"},
-	} {
-		t.Run(tt.profile, func(t *testing.T) {
-			got, err := LoadSharedCredentials(path, tt.profile)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("LoadSharedCredentials(%q) = %v; want error containing %q", tt.profile, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Fatalf("LoadSharedCredentials(%q) = %+v, %v; want %+v", tt.profile, got, err, tt.want)
-			}
-		})
-	}
-	_, err := LoadSharedCredentials(filepath.Join(t.TempDir(), "none"), "default")
-	if !errors.Is(err, sigv4.ErrNoCredentials) {
-		t.Errorf("LoadSharedCredentials(missing file) = %v; want ErrNoCredentials", err)
-	}
-}
-
-func TestLoadSharedCredentialsSyntaxError(t *testing.T) {
-	path := write(t, t.TempDir(), "credentials", "[default]\nthis is not ini\n")
-	_, err := LoadSharedCredentials(path, "default")
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Fatalf("LoadSharedCredentials = %v; want an error naming line 2", err)
-	}
-}
-
-func TestResolveCredentialsOrder(t *testing.T) {
-	dir := t.TempDir()
-	path := write(t, dir, "credentials", sharedFile)
-
-	env := map[string]string{"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_PROFILE": "ci"}
-	c, src, err := ResolveCredentials(envOf(env))
-	if err != nil || c.AccessKeyID != "ASIAIOSFODNN7EXAMPLE" || !strings.Contains(src, "[ci]") {
-		t.Fatalf("ResolveCredentials(profile ci) = %+v, %q, %v", c, src, err)
-	}
-
-	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = "AKIAENVEXAMPLE", exampleSecret
-	c, src, err = ResolveCredentials(envOf(env))
-	if err != nil || c.AccessKeyID != "AKIAENVEXAMPLE" || src != "environment" {
-		t.Fatalf("ResolveCredentials(env set) = %+v, %q, %v; want the environment first", c, src, err)
-	}
-
-	_, _, err = ResolveCredentials(envOf(map[string]string{"HOME": dir, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")}))
-	if !errors.Is(err, sigv4.ErrNoCredentials) || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID") {
-		t.Fatalf("ResolveCredentials(nothing) = %v; want ErrNoCredentials with advice", err)
-	}
-}
-
-// TestResolveCredentialsNeverReadsTheProcessHome: with neither HOME nor
-// AWS_SHARED_CREDENTIALS_FILE in the lookup, nothing is read from the machine's own home.
-func TestResolveCredentialsNeverReadsTheProcessHome(t *testing.T) {
-	_, _, err := ResolveCredentials(envOf(nil))
-	if !errors.Is(err, sigv4.ErrNoCredentials) || !strings.Contains(err.Error(), "AWS_SHARED_CREDENTIALS_FILE") {
-		t.Fatalf("ResolveCredentials(empty environment) = %v; want ErrNoCredentials naming what to set", err)
-	}
-}
-
 // TestSizeLimit: a file over MaxFileSize, or one without end (/dev/zero), is refused with a
 // TooLargeError naming it instead of being read whole.
 func TestSizeLimit(t *testing.T) {
@@ -250,18 +179,18 @@ func TestSizeLimit(t *testing.T) {
 		return strings.Repeat(strings.Repeat("#", 99)+"\n", n/100) + strings.Repeat("#", n%100)
 	}
 	exact := write(t, dir, "exact", body+pad(MaxFileSize-len(body)))
-	if _, err := LoadSharedCredentials(exact, "default"); err != nil {
-		t.Errorf("LoadSharedCredentials(exactly %d bytes) = %v; want success", MaxFileSize, err)
+	if f, err := Load(envOf(map[string]string{"AWS_SHARED_CREDENTIALS_FILE": exact})); err != nil || f.Profile("default").Get("aws_access_key_id") != exampleKeyID {
+		t.Errorf("Load(a credentials file of exactly %d bytes) = %v; want its profile", MaxFileSize, err)
 	}
 	paths := []string{write(t, dir, "over", body+pad(MaxFileSize-len(body)+1))}
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		paths = append(paths, "/dev/zero")
 	}
 	for _, p := range paths {
-		_, err := LoadSharedCredentials(p, "default")
+		_, err := Load(envOf(map[string]string{"AWS_SHARED_CREDENTIALS_FILE": p}))
 		var tooLarge *bounded.TooLargeError
 		if !errors.As(err, &tooLarge) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "1 MiB") {
-			t.Errorf("LoadSharedCredentials(%s) = %v; want a TooLargeError naming the file and 1 MiB", p, err)
+			t.Errorf("Load(AWS_SHARED_CREDENTIALS_FILE=%s) = %v; want a TooLargeError naming the file and 1 MiB", p, err)
 		}
 		if _, err := Load(envOf(map[string]string{"AWS_CONFIG_FILE": p})); !errors.As(err, &tooLarge) {
 			t.Errorf("Load(AWS_CONFIG_FILE=%s) = %v; want a TooLargeError", p, err)
