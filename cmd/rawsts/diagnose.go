@@ -32,7 +32,7 @@ type diagnoseOptions struct {
 	claimsFile            string
 	cloudtrailFile        string
 	eventID               string
-	endpointIAM           string
+	endpointIAM, profile  string
 	trace                 bool
 	timeout               time.Duration
 }
@@ -57,6 +57,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	fs.StringVar(&o.cloudtrailFile, "cloudtrail", "", "")
 	fs.StringVar(&o.eventID, "event-id", "", "")
 	fs.StringVar(&o.endpointIAM, "endpoint-iam", "", "")
+	fs.StringVar(&o.profile, "profile", "", "")
 	fs.BoolVar(&o.trace, "trace", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	pos, code, ok := parseFlags(s, fs, name, args)
