@@ -12,7 +12,8 @@ import (
 // DecodeReply decodes a 2xx reply of op into out and refuses what an AWS JSON service does not
 // send: a body that is not one JSON value (trailing bytes included), a member of the wrong
 // type, an object with the same key twice (encoding/json would keep the last and fold
-// "idtoken" into "IdToken"). The error never quotes a value.
+// "idtoken" into "IdToken"), a value a field's own UnmarshalJSON refuses. The error never
+// quotes a value.
 func DecodeReply(op string, data []byte, out any) error {
 	if err := json.Unmarshal(data, out); err != nil {
 		var typeErr *json.UnmarshalTypeError
@@ -22,6 +23,11 @@ func DecodeReply(op string, data []byte, out any) error {
 				where = "the reply"
 			}
 			return fmt.Errorf("%s reply has a JSON %s where Cognito sends %s (%s)", op, typeErr.Value, jsonKind(typeErr.Type), where)
+		}
+		var syntaxErr *json.SyntaxError
+		if !errors.As(err, &syntaxErr) && !strings.HasPrefix(err.Error(), "json: ") {
+			// A field's own UnmarshalJSON refused a value: its error says which, as "a X that …".
+			return fmt.Errorf("%s reply has %w", op, err)
 		}
 		return fmt.Errorf("%s reply is not JSON: %w", op, err)
 	}
