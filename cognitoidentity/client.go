@@ -80,6 +80,11 @@ var (
 // maxIDLen is the longest identity pool id and identity id the model allows.
 const maxIDLen = 55
 
+// Region returns the region an identity pool id or identity id names, the part before ":"
+// (us-east-1 for us-east-1:12345678-1234-1234-1234-123456789012); an id of another shape is
+// an [*InvalidInputError] for the field IdentityPoolID.
+func Region(id string) (string, error) { return checkID("IdentityPoolID", id) }
+
 // checkID checks an identity pool id or identity id (field names it) and returns its region.
 func checkID(field, id string) (string, error) {
 	if len(id) > maxIDLen || !idPattern.MatchString(id) {

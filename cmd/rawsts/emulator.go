@@ -73,6 +73,7 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	fmt.Fprintf(s.stdout, "  discovery:                       %s/.well-known/openid-configuration\n", srv.Issuer.URL)
 	fmt.Fprintf(s.stdout, "  Cognito user pool:               %s/ (pool id %s, app client id %s)\n", srv.URL, demoPoolID, demoClientID)
 	fmt.Fprintf(s.stdout, "  the pool's issuer:               %s/%s\n", srv.URL, demoPoolID)
+	fmt.Fprintf(s.stdout, "  Cognito identity pool:           RAWSTS_IDENTITY_POOL_ID=%s (accepts the pool's ID tokens)\n", ststest.DefaultIdentityPoolID)
 	for _, u := range users {
 		user, _, _ := strings.Cut(u, ":")
 		if u == demoCognitoUser+":"+demoCognitoPassword {
