@@ -8,7 +8,6 @@ import (
 
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/json11"
-	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // Sentinel errors for local failures that carry no data. Compare with errors.Is.
@@ -51,19 +50,7 @@ type APIError struct {
 // Error returns "cognitoauth: TYPE: MESSAGE (HTTP STATUS)", followed by the hint if any, on
 // one line: control characters the server sent are escaped as %q escapes them.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("cognitoauth: ")
-	b.WriteString(e.Type)
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
-	if e.Hint != "" {
-		b.WriteString("; hint: ")
-		b.WriteString(e.Hint)
-	}
-	return textsafe.OneLine(b.String())
+	return json11.FormatAPIError("cognitoauth", e.Type, e.Message, e.StatusCode, e.Hint)
 }
 
 // RedirectError is a reply with a 3xx status: Cognito never redirects, and the client never
@@ -87,16 +74,7 @@ type ResponseError struct {
 
 // Error describes the reply, on one line, with control characters escaped.
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("cognitoauth: unexpected reply (HTTP %d)", e.StatusCode)
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Snippet != "" {
-		msg += ": " + e.Snippet
-	} else {
-		msg += ": empty body"
-	}
-	return textsafe.OneLine(msg)
+	return json11.FormatResponseError("cognitoauth", e.StatusCode, e.Err, e.Snippet)
 }
 
 // Unwrap returns the decoding error.

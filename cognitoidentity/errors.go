@@ -1,12 +1,10 @@
 package cognitoidentity
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/json11"
-	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // APIError is an error reply from Cognito Identity: a JSON 1.1 error body and/or an
@@ -31,19 +29,7 @@ type APIError struct {
 // Error returns "cognitoidentity: TYPE: MESSAGE (HTTP STATUS)", followed by the hint if any, on
 // one line: control characters the server sent are escaped as %q escapes them.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("cognitoidentity: ")
-	b.WriteString(e.Type)
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
-	if e.Hint != "" {
-		b.WriteString("; hint: ")
-		b.WriteString(e.Hint)
-	}
-	return textsafe.OneLine(b.String())
+	return json11.FormatAPIError("cognitoidentity", e.Type, e.Message, e.StatusCode, e.Hint)
 }
 
 // RedirectError is a reply with a 3xx status: Cognito never redirects, and the client never
@@ -65,16 +51,7 @@ type ResponseError struct {
 
 // Error describes the reply, on one line, with control characters escaped.
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("cognitoidentity: unexpected reply (HTTP %d)", e.StatusCode)
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Snippet != "" {
-		msg += ": " + e.Snippet
-	} else {
-		msg += ": empty body"
-	}
-	return textsafe.OneLine(msg)
+	return json11.FormatResponseError("cognitoidentity", e.StatusCode, e.Err, e.Snippet)
 }
 
 // Unwrap returns the decoding error.

@@ -339,15 +339,7 @@ func reportIdentityError(s *streams, where string, err error) int {
 		errorf(s, "interrupted")
 		return exitTransport
 	case errors.As(err, &api):
-		msg := api.Type
-		if api.Message != "" {
-			msg += ": " + api.Message
-		}
-		errorf(s, "%s (RequestId %s, HTTP %d)", msg, orNone(api.RequestID), api.StatusCode)
-		if api.Hint != "" {
-			errorf(s, "hint: %s", api.Hint)
-		}
-		return exitRefused
+		return refusedJSON(s, api.Type, api.Message, api.RequestID, api.StatusCode, api.Hint)
 	case errors.As(err, &in):
 		field := in.Field
 		if f, ok := identityFlagNames[field]; ok {
@@ -356,12 +348,7 @@ func reportIdentityError(s *streams, where string, err error) int {
 		errorf(s, "%s (nothing was sent)", fieldProblem(field, in.Rule))
 		return exitUsage
 	case errors.As(err, &respErr):
-		reason := ""
-		if respErr.Err != nil {
-			reason = plain(respErr.Err)
-		}
-		errorf(s, "Cognito Identity at %s %s; %s", where, replyProblem("Cognito Identity", respErr.StatusCode, "", reason, respErr.Snippet), replyAdvice(respErr.StatusCode, "--endpoint"))
-		return exitTransport
+		return badJSONReply(s, "Cognito Identity", where, respErr.StatusCode, respErr.Err, respErr.Snippet)
 	case onTheWay != "":
 		errorf(s, "%s", onTheWay)
 		return exitTransport

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/textsafe"
 )
 
 // SnippetSize is how much of an unexpected body goes into a [ResponseError], after the
@@ -50,6 +51,37 @@ func (e *ResponseError) Error() string {
 
 // Unwrap returns the decoding error.
 func (e *ResponseError) Unwrap() error { return e.Err }
+
+// FormatAPIError is the text of a public package's APIError: "PKG: TYPE: MESSAGE (HTTP
+// STATUS)", then "; hint: HINT" when there is one, on one line (control characters the server
+// sent escaped as %q escapes them).
+func FormatAPIError(pkg, typ, message string, status int, hint string) string {
+	var b strings.Builder
+	b.WriteString(pkg + ": " + typ)
+	if message != "" {
+		b.WriteString(": " + message)
+	}
+	fmt.Fprintf(&b, " (HTTP %d)", status)
+	if hint != "" {
+		b.WriteString("; hint: " + hint)
+	}
+	return textsafe.OneLine(b.String())
+}
+
+// FormatResponseError is the text of a public package's ResponseError: "PKG: unexpected reply
+// (HTTP STATUS): ERR: SNIPPET" (or ": empty body"), on one line.
+func FormatResponseError(pkg string, status int, err error, snippet string) string {
+	msg := fmt.Sprintf("%s: unexpected reply (HTTP %d)", pkg, status)
+	if err != nil {
+		msg += ": " + err.Error()
+	}
+	if snippet != "" {
+		msg += ": " + snippet
+	} else {
+		msg += ": empty body"
+	}
+	return textsafe.OneLine(msg)
+}
 
 // DecodeError turns a non-2xx reply into an [*APIError], or a [*ResponseError] when the reply
 // carries no error type. Its text hides secrets (those of secrets, and the reply's own) by
