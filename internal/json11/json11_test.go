@@ -41,7 +41,11 @@ func TestDoSendsTheProtocol(t *testing.T) {
 	defer srv.Close()
 	var out struct{ Value string }
 	err := testClient().Do(context.Background(), srv.URL, Request{Op: "Op", In: map[string]string{"Name": "x"}, Out: &out,
-		Sign: func(req *http.Request, body []byte) error { signed.Add(1); req.Header.Set("Authorization", "signed"); return nil }})
+		Sign: func(req *http.Request, body []byte) error {
+			signed.Add(1)
+			req.Header.Set("Authorization", "signed")
+			return nil
+		}})
 	if err != nil || out.Value != "ok" || attempts.Load() != 2 || signed.Load() != 2 {
 		t.Errorf("Do = %v, %+v after %d attempts, %d signatures; want ok after 2 and 2", err, out, attempts.Load(), signed.Load())
 	}
