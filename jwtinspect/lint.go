@@ -107,7 +107,7 @@ func (l *linter) shape() {
 		l.add(CodeTokenTooLong, "The token is %d characters; STS accepts at most %d. Drop custom claims or shorten the session tags.", n, MaxTokenLength)
 	}
 	if l.tok.Trimmed != "" {
-		l.add(CodeSurroundingWhitespace, "The input has %s around the token; STS does not trim it and would refuse the token as not a valid JWT, so strip it before sending (rawsts does).", l.tok.Trimmed)
+		l.add(CodeSurroundingWhitespace, "The input has %s around the token. Whether STS trims it is not documented (the AWS SDKs send a token file's bytes as they are, whitespace included); rawsts and its emulator read the token without it. Strip it before sending to be sure (rawsts does).", l.tok.Trimmed)
 	}
 	for _, p := range l.tok.claimProblems {
 		l.add(CodeClaimType, "The %s claim is unusable: %s.", p.claim, p.reason)
