@@ -397,7 +397,6 @@ func (r *issuerRegistry) signingKeys() []SigningKey {
 	return out
 }
 
-
 func newIssuerRegistry(now func() time.Time) *issuerRegistry {
 	return &issuerRegistry{now: now, byName: map[string]*Issuer{}}
 }
