@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -243,7 +244,33 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.ts.Config.ReadHeaderTimeout = ReadTimeout
 	s.ts.Config.ReadTimeout = ReadTimeout
 	s.ts.Config.IdleTimeout = IdleTimeout
+	if logf != nil {
+		// What net/http says of a connection (a TLS handshake a client broke off because it does
+		// not trust the CA) goes to the log as an event, not to the standard logger.
+		s.ts.Config.ErrorLog = log.New(serverErrors{s.svc}, "", 0)
+	}
 	return s
+}
+
+// serverErrors turns the lines of the http.Server's ErrorLog into events.
+type serverErrors struct{ sv *services }
+
+func (e serverErrors) Write(p []byte) (int, error) {
+	msg := strings.TrimPrefix(strings.TrimSpace(string(p)), "http: ")
+	ev := Event{Time: e.sv.now(), Service: "http", Action: "Serve", Decision: "deny", Detail: msg}
+	if rest, ok := strings.CutPrefix(msg, "TLS handshake error from "); ok {
+		ev.Action = "TLSHandshake"
+		addr, why, _ := strings.Cut(rest, ": ")
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			ev.Principal = host
+		}
+		ev.Detail = why
+		if strings.Contains(why, "bad certificate") || strings.Contains(why, "unknown certificate authority") {
+			ev.Detail += " (the client does not trust the emulator's CA: give it AWS_CA_BUNDLE)"
+		}
+	}
+	e.sv.log(ev)
+	return len(p), nil
 }
 
 // route sends a request to the protocol it speaks: a JSON request (X-Amz-Target) to the
@@ -285,8 +312,8 @@ func (s *Server) Start() {
 
 // StartTLS starts a server from NewUnstartedServer on HTTPS, as httptest's StartTLS does, with
 // a certificate of its own: it makes a CA for this server alone and a certificate it issues
-// for localhost, 127.0.0.1 and ::1 (and the listener's address, when [WithListener] gave one
-// of the LAN), both ECDSA P-256. URL and the issuers' URLs are then https://, so the tokens'
+// for localhost, 127.0.0.1 and ::1 (and the listener's address when [WithListener] gave one of
+// the LAN; every address of the machine's interfaces for 0.0.0.0 or ::), both ECDSA P-256. URL and the issuers' URLs are then https://, so the tokens'
 // iss is https://127.0.0.1:PORT/POOL_ID as a Cognito pool's is https:// — no plain-http
 // exception applies. Clients must trust [Server.CACertificate]; [Server.Client] does. It
 // panics if the certificates cannot be made (crypto/rand failing), as httptest panics when it
@@ -295,6 +322,14 @@ func (s *Server) StartTLS() {
 	var extra []net.IP
 	if a, ok := s.ts.Listener.Addr().(*net.TCPAddr); ok {
 		extra = append(extra, a.IP)
+		if a.IP.IsUnspecified() { // every address of the machine reaches it
+			addrs, _ := net.InterfaceAddrs()
+			for _, ad := range addrs {
+				if n, ok := ad.(*net.IPNet); ok {
+					extra = append(extra, n.IP)
+				}
+			}
+		}
 	}
 	certs, err := newCertificates(s.clock(), extra)
 	if err != nil {

@@ -30,7 +30,9 @@ const certValidity = 365 * 24 * time.Hour
 
 // newCertificates makes a CA named "rawsts emulator CA" and a server certificate for
 // localhost, 127.0.0.1, ::1 and the extra IP addresses (the listener's, when it listens on an
-// address of the LAN), issued by it and valid from an hour before now for a year.
+// address of the LAN), issued by it and valid from an hour before now for a year. now is the
+// server's clock; the validity covers the real time as well, which TLS clients check it
+// against even when the server's clock is set elsewhere (WithNow).
 func newCertificates(now time.Time, extraIPs []net.IP) (*certificates, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -40,10 +42,17 @@ func newCertificates(now time.Time, extraIPs []net.IP) (*certificates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ststest: making the TLS server key: %w", err)
 	}
+	real := time.Now()
 	notBefore, notAfter := now.Add(-time.Hour), now.Add(certValidity)
+	if real.Add(-time.Hour).Before(notBefore) {
+		notBefore = real.Add(-time.Hour)
+	}
+	if real.Add(certValidity).After(notAfter) {
+		notAfter = real.Add(certValidity)
+	}
 	caTmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "rawsts emulator CA", Organization: []string{"rawsts emulator (local, not a security boundary)"}},
+		Subject:               pkix.Name{CommonName: "rawsts emulator CA", Organization: []string{"rawsts emulator (local only)"}},
 		NotBefore:             notBefore,
 		NotAfter:              notAfter,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
