@@ -36,6 +36,7 @@ func exportsOf(srv *ststest.Server, c ststest.Config, users []string, caFile str
 	}
 	add("AWS_ENDPOINT_URL", srv.URL)
 	add("AWS_REGION", region)
+	add("AWS_DEFAULT_REGION", region) // the AWS CLI v1 and older botocore read only this one
 	add("AWS_CA_BUNDLE", caFile)
 
 	pool, client := emulatorPool(c)
