@@ -112,9 +112,39 @@ func (i *Issuer) useKey(key *rsa.PrivateKey) {
 	})
 }
 
+// parsedKeys remembers the keys parseSigningKey read, by their PEM: a config's keys are read
+// by Validate more than once on the way to a server (ParseConfig, NewUnstartedServer), and
+// reading an RSA key costs a millisecond or more. It is emptied when it holds maxParsedKeys.
+var parsedKeys struct {
+	sync.Mutex
+	m map[string]*rsa.PrivateKey
+}
+
+const maxParsedKeys = 64
+
 // parseSigningKey reads a SigningKey's PEM: an RSA key of 2048 bits or more, PKCS #8 or
 // PKCS #1.
 func parseSigningKey(text string) (*rsa.PrivateKey, error) {
+	parsedKeys.Lock()
+	key := parsedKeys.m[text]
+	parsedKeys.Unlock()
+	if key != nil {
+		return key, nil
+	}
+	key, err := readSigningKey(text)
+	if err == nil {
+		parsedKeys.Lock()
+		if len(parsedKeys.m) >= maxParsedKeys || parsedKeys.m == nil {
+			parsedKeys.m = map[string]*rsa.PrivateKey{}
+		}
+		parsedKeys.m[text] = key
+		parsedKeys.Unlock()
+	}
+	return key, err
+}
+
+// readSigningKey is parseSigningKey without the memory.
+func readSigningKey(text string) (*rsa.PrivateKey, error) {
 	block, _ := pem.Decode([]byte(text))
 	if block == nil {
 		return nil, errors.New("is not a PEM block (-----BEGIN PRIVATE KEY----- …)")
