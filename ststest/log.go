@@ -28,8 +28,9 @@ import (
 // the internal/diagnose check that failed (token.signature, policy.condition …). The line is
 // [Event.String]'s. Every line is scrubbed before it is written: the secrets the server holds
 // (the IAM users' secret keys, the pool users' passwords, client secrets, refresh tokens) and
-// those it received or issued lately (tokens, passwords, signatures, session credentials: the
-// last 512 values, in every encoding a server may echo) are replaced by <redacted N chars>,
+// those it received or issued lately (passwords, signatures, session credentials, refresh
+// tokens: the last 128 to 256 values, in every encoding a server may echo) are replaced by
+// <redacted N chars>,
 // and anything shaped like a JWT is too. Events carry no secret by design; the scrub is the
 // second line of defence. Each line is one Write. w must be safe for concurrent use when the
 // server serves several requests at once (an *os.File is).
@@ -78,10 +79,11 @@ func word(s string) string {
 
 // recentSecrets is how many received or issued secret values one generation of the log's
 // scrubber holds; two generations are kept. The scrub's work grows with the values it looks
-// for, and a long-running emulator receives a token or a signature with every request: the
-// scrubber remembers the recent ones, which are those an event of the request at hand could
-// carry.
-const recentSecrets = 256
+// for (past httpx's budget it hides the rest of the line), and a long-running emulator
+// receives a signature or a session token with every request: the scrubber remembers the
+// recent ones, which are those an event of the request at hand could carry. JWTs are not
+// remembered: the scrub hides anything shaped like one anyway.
+const recentSecrets = 128
 
 // eventLog is WithLog's writer and its scrubber.
 type eventLog struct {
@@ -142,16 +144,27 @@ func (l *eventLog) hold(c Config) {
 // remember adds secrets received or issued lately, starting a new generation when the current
 // one is full.
 func (l *eventLog) remember(fill func(*httpx.Secrets)) {
+	var found httpx.Secrets
+	fill(&found)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	cur := l.recent[0]
-	before := len(cur.Values())
-	fill(cur)
-	l.count += len(cur.Values()) - before
+	for _, v := range found.Values() {
+		if !jwtShaped(v) {
+			cur.Add(v)
+			l.count++
+		}
+	}
 	if l.count >= recentSecrets {
 		l.recent = [2]*httpx.Secrets{{}, cur}
 		l.count = 0
 	}
+}
+
+// jwtShaped reports whether v looks like a compact JWT, which httpx's scrub hides by its shape.
+func jwtShaped(v string) bool {
+	v = strings.TrimSpace(v)
+	return strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 2 && !strings.ContainsAny(v, " \n")
 }
 
 // received remembers the secrets a request carries: its secret form fields, headers

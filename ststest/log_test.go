@@ -134,3 +134,4 @@ func TestWithLogTLSHandshake(t *testing.T) {
 		t.Errorf("log = %q; want the failed handshake", out.String())
 	}
 }
+

@@ -199,8 +199,8 @@ func TestEmulatorTLS(t *testing.T) {
 	assumeArgs := []string{"assume", "--role-arn", ststest.DemoRoleArn, "--web-identity-token-file", tokenFile}
 	noCA := map[string]string{"AWS_ENDPOINT_URL": e.url}
 	r := runCLI(t, noCA, "", nil, assumeArgs...)
-	if r.code != exitTransport || !strings.Contains(r.stderr, "certificate") {
-		t.Errorf("assume without the CA: exit %d, stderr %q; want 3 and the certificate named", r.code, r.stderr)
+	if r.code != exitTransport || !strings.Contains(r.stderr, "TLS certificate") {
+		t.Errorf("assume without the CA: exit %d, stderr %q; want 3 and the TLS certificate named", r.code, r.stderr)
 	}
 	r = runCLI(t, env, "", nil, assumeArgs...)
 	if r.code != exitOK || !emulatedKeyID.MatchString(r.stdout) {
