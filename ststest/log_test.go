@@ -134,4 +134,3 @@ func TestWithLogTLSHandshake(t *testing.T) {
 		t.Errorf("log = %q; want the failed handshake", out.String())
 	}
 }
-
