@@ -58,22 +58,25 @@ func startEmulator(b *testing.B, bin string, args ...string) (*exec.Cmd, map[str
 	return nil, nil
 }
 
-// stop interrupts the emulator as Ctrl-C does and returns its peak resident set size in KiB.
-func stop(b *testing.B, cmd *exec.Cmd) float64 {
+// stop interrupts the emulator as Ctrl-C does and returns its peak resident set size in KiB
+// and the CPU time it used in all (user and system, in ms: start, the first answer and the
+// shutdown), which shared cores disturb less than the wall-clock time.
+func stop(b *testing.B, cmd *exec.Cmd) (rssKiB, cpuMS float64) {
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		b.Fatalf("rawsts emulator: %v", err)
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return float64(ru.Maxrss) // KiB on Linux
+		rssKiB = float64(ru.Maxrss) // KiB on Linux
 	}
-	return 0
+	return rssKiB, float64(cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime()) / 1e6
 }
 
 // BenchmarkEmulatorStart measures `rawsts emulator` as a whole process, as a test suite or a
 // CI job starts it: from the process's start to its first successful answer, and its peak
-// memory (peak-RSS-KiB, from the kernel's rusage at exit). Each row starts a new process per
-// iteration:
+// memory (peak-RSS-KiB, from the kernel's rusage at exit) and CPU time (cpu-ms/op, the process's
+// whole life, less disturbed by other work on shared cores than ns/op). Each row starts a new
+// process per iteration:
 //
 //   - login: the first USER_PASSWORD_AUTH login of the default user (the pool's issuer makes
 //     its RSA key for the ID token);
@@ -98,16 +101,18 @@ func BenchmarkEmulatorStart(b *testing.B) {
 		}
 	}
 	run := func(b *testing.B, args []string, first func(env map[string]string)) {
-		var rss float64
+		var rss, cpu float64
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			cmd, env := startEmulator(b, bin, args...)
 			first(env)
 			b.StopTimer()
-			rss = max(rss, stop(b, cmd))
+			r, c := stop(b, cmd)
+			rss, cpu = max(rss, r), cpu+c
 			b.StartTimer()
 		}
 		b.ReportMetric(rss, "peak-RSS-KiB")
+		b.ReportMetric(cpu/float64(b.N), "cpu-ms/op")
 	}
 
 	b.Run("login", func(b *testing.B) {
