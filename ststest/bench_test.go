@@ -60,3 +60,30 @@ func BenchmarkStartToFirstExchange(b *testing.B) {
 		srv.Close()
 	}
 }
+
+// BenchmarkStartFromSnapshotToFirstExchange is BenchmarkStartToFirstExchange for a server
+// started from a snapshot of another (rawsts emulator --state): the issuer's key is in the
+// snapshot's SigningKeys, so none is made.
+func BenchmarkStartFromSnapshotToFirstExchange(b *testing.B) {
+	ctx := context.Background()
+	first := ststest.NewServer()
+	if _, err := first.Issuer.Mint(nil); err != nil { // makes the key the snapshot keeps
+		b.Fatal(err)
+	}
+	snap := first.Snapshot()
+	first.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		srv := ststest.NewServer(ststest.WithConfig(snap))
+		tok, err := srv.Issuer.Mint(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := &sts.Client{Endpoint: srv.URL, HTTPClient: srv.Client(), MaxAttempts: 1}
+		if _, err := c.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: ststest.DemoRoleArn, RoleSessionName: "bench", WebIdentityToken: tok}); err != nil {
+			b.Fatal(err)
+		}
+		srv.Close()
+	}
+}
