@@ -17,24 +17,9 @@ import (
 	"github.com/rawsts/rawsts/sts"
 )
 
-// buildRawsts builds cmd/rawsts from the working tree once per benchmark run.
-func buildRawsts(b *testing.B) string {
-	b.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		b.Skip("no go tool to build rawsts with")
-	}
-	bin := filepath.Join(b.TempDir(), "rawsts")
-	// Built in the main module (-C ..), whose go.sum has the CLI's dependencies.
-	if out, err := exec.Command(goTool, "build", "-C", "..", "-o", bin, "./cmd/rawsts").CombinedOutput(); err != nil {
-		b.Fatalf("go build cmd/rawsts: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startEmulator starts `rawsts emulator ARGS` as a process and returns it with its export
+// startEmulatorProcess starts `rawsts emulator ARGS` as a process and returns it with its export
 // lines, read from its standard output (written in one piece once it listens).
-func startEmulator(b *testing.B, bin string, args ...string) (*exec.Cmd, map[string]string) {
+func startEmulatorProcess(b *testing.B, bin string, args ...string) (*exec.Cmd, map[string]string) {
 	cmd := exec.Command(bin, append([]string{"emulator"}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -58,10 +43,10 @@ func startEmulator(b *testing.B, bin string, args ...string) (*exec.Cmd, map[str
 	return nil, nil
 }
 
-// stop interrupts the emulator as Ctrl-C does and returns its peak resident set size in KiB
+// stopEmulator interrupts the emulator as Ctrl-C does and returns its peak resident set size in KiB
 // and the CPU time it used in all (user and system, in ms: start, the first answer and the
 // shutdown), which shared cores disturb less than the wall-clock time.
-func stop(b *testing.B, cmd *exec.Cmd) (rssKiB, cpuMS float64) {
+func stopEmulator(b *testing.B, cmd *exec.Cmd) (rssKiB, cpuMS float64) {
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		b.Fatalf("rawsts emulator: %v", err)
@@ -87,7 +72,10 @@ func stop(b *testing.B, cmd *exec.Cmd) (rssKiB, cpuMS float64) {
 //     in the file, so that no key is made at start;
 //   - exchange-tls: --tls (a CA and a certificate made at start) and the exchange over HTTPS.
 func BenchmarkEmulatorStart(b *testing.B) {
-	bin := buildRawsts(b)
+	bin, err := rawstsBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	exchange := func(b *testing.B, env map[string]string, tokenFile string, client *sts.Client) {
 		token, err := os.ReadFile(tokenFile)
@@ -104,10 +92,10 @@ func BenchmarkEmulatorStart(b *testing.B) {
 		var rss, cpu float64
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			cmd, env := startEmulator(b, bin, args...)
+			cmd, env := startEmulatorProcess(b, bin, args...)
 			first(env)
 			b.StopTimer()
-			r, c := stop(b, cmd)
+			r, c := stopEmulator(b, cmd)
 			rss, cpu = max(rss, r), cpu+c
 			b.StartTimer()
 		}
@@ -131,8 +119,8 @@ func BenchmarkEmulatorStart(b *testing.B) {
 		})
 	})
 	state := filepath.Join(dir, "state.json")
-	cmd, _ := startEmulator(b, bin, "--token-file", tokenFile, "--state", state) // makes the keys and saves them
-	stop(b, cmd)
+	cmd, _ := startEmulatorProcess(b, bin, "--token-file", tokenFile, "--state", state) // makes the keys and saves them
+	stopEmulator(b, cmd)
 	b.Run("exchange-state", func(b *testing.B) {
 		run(b, []string{"--token-file", tokenFile, "--state", state}, func(env map[string]string) {
 			exchange(b, env, tokenFile, &sts.Client{MaxAttempts: 1})

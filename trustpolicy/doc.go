@@ -23,8 +23,8 @@
 // session policies when there are any, and returns an [Authorization]: the decision, the
 // statements that decided (or the kind of policy that allowed nothing), and every statement
 // explained, Resource included. Its conditions are evaluated by the very code [Evaluate] uses.
-// [ManagedPolicy] holds the AWS managed policies the emulator offers (AmazonS3ReadOnlyAccess,
-// and ReadOnlyAccess trimmed to the emulated services) as data.
+// [ManagedPolicy] holds the AWS managed policies the emulator offers (AdministratorAccess,
+// AmazonS3ReadOnlyAccess, and ReadOnlyAccess trimmed to the emulated services) as data.
 //
 // Why both live here: IAM has one policy language. A trust policy and a permissions policy
 // share the grammar, the Action matching, the condition operators, the policy variables and

@@ -28,7 +28,11 @@ type diagnoseOptions struct {
 	duration              int
 	errText, at           string
 	verify, fetch, asJSON bool
-	endpointIAM           string
+	suggest               bool
+	claimsFile            string
+	cloudtrailFile        string
+	eventID               string
+	endpointIAM, profile  string
 	trace                 bool
 	timeout               time.Duration
 }
@@ -48,7 +52,12 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	fs.BoolVar(&o.verify, "verify", false, "")
 	fs.BoolVar(&o.fetch, "fetch", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
+	fs.BoolVar(&o.suggest, "suggest", false, "")
+	fs.StringVar(&o.claimsFile, "claims", "", "")
+	fs.StringVar(&o.cloudtrailFile, "cloudtrail", "", "")
+	fs.StringVar(&o.eventID, "event-id", "", "")
 	fs.StringVar(&o.endpointIAM, "endpoint-iam", "", "")
+	fs.StringVar(&o.profile, "profile", "", "")
 	fs.BoolVar(&o.trace, "trace", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	pos, code, ok := parseFlags(s, fs, name, args)
@@ -58,24 +67,17 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 1 {
 		return usageError(s, name, "unexpected argument %s (give the token once)", describeArg(pos[1]))
 	}
-	var known *diagnose.KnownError
-	if o.errText != "" {
-		if e, ok := diagnose.ExplainError(o.errText); ok {
-			known = &e
-		}
-	}
-	if len(pos) == 0 && o.file == "" {
+	if len(pos) == 0 && o.file == "" && o.claimsFile == "" && o.cloudtrailFile == "" {
 		if o.errText == "" {
-			return usageError(s, name, "no token: pass TOKEN, --file FILE or - (standard input), and/or --error TEXT")
+			return usageError(s, name, "no token: pass TOKEN, --file FILE or - (standard input), --claims FILE or --cloudtrail FILE, and/or --error TEXT")
 		}
-		return printKnownError(s, o, known)
+		return printKnownError(s, o, explainKnown(o.errText))
 	}
-	token, code := diagnoseToken(s, name, pos, o.file)
-	s.addSecrets(token)
+	src, code := readDiagnoseSource(s, name, pos, &o)
 	if code != exitOK {
 		return code
 	}
-	in := diagnose.Input{Token: token, RoleARN: o.roleArn, SessionName: o.sessionName, DurationSeconds: o.duration, Verify: o.verify}
+	in := diagnose.Input{Token: src.token, Claims: src.claims, RoleARN: o.roleArn, SessionName: o.sessionName, DurationSeconds: o.duration, Verify: o.verify}
 	if in.RoleARN == "" {
 		in.RoleARN = s.getenv("AWS_ROLE_ARN")
 	}
@@ -87,6 +89,10 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		}
 		in.At = t
 	}
+	if src.event != nil {
+		applyEvent(&o, &in, src.event)
+	}
+	known := explainKnown(o.errText)
 	if o.trustPolicy != "" {
 		b, err := readFileOrStdin(s, o.trustPolicy, maxPolicyFile)
 		if err != nil {
@@ -119,12 +125,19 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
 	}
 	rep := diagnose.Run(ctx, in)
+	var sug *diagnose.Suggestion
+	if o.suggest {
+		sug = diagnose.Suggest(ctx, in, rep, policyName(o.trustPolicy))
+	}
 	if o.asJSON {
-		writeReportJSON(s.stdout, rep, known, o.errText != "")
+		writeReportJSON(s.stdout, rep, known, o.errText != "", src.kind, sug)
 	} else {
 		writeReport(s.stdout, rep)
 		if o.errText != "" {
 			writeKnownError(s.stdout, known, rep)
+		}
+		if sug != nil {
+			writeSuggestion(s.stdout, sug)
 		}
 	}
 	if transportFailure(rep.VerifyErr) {
@@ -186,18 +199,7 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nverdict: %s", rep.Verdict)
-	switch f := rep.FirstFailure(); {
-	case f != nil:
-		fmt.Fprintf(w, " (first failure: %s)", f.Name)
-	case rep.Verdict == diagnose.Indeterminate:
-		fmt.Fprintf(w, " (%s)", indeterminateReason(rep))
-	case rep.Verdict == diagnose.Allow:
-		if c := rep.Check(diagnose.CheckProviderReg); c != nil && c.Status == diagnose.Skip {
-			fmt.Fprint(w, " as far as checked: the account's IAM OIDC provider was not (pass --provider FILE or --fetch)")
-		}
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "\n%s\n", verdictLine(rep))
 	var fixes []diagnose.Check
 	for _, c := range rep.Checks {
 		if c.Fix != "" && (c.Status == diagnose.Fail || c.Status == diagnose.Unknown) {
@@ -210,6 +212,22 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 			fmt.Fprintf(w, "  %s: %s\n", c.Name, textsafe.OneLine(c.Fix))
 		}
 	}
+}
+
+// verdictLine is the report's last word: "verdict: deny (first failure: policy.condition)".
+func verdictLine(rep *diagnose.Report) string {
+	line := "verdict: " + string(rep.Verdict)
+	switch f := rep.FirstFailure(); {
+	case f != nil:
+		line += fmt.Sprintf(" (first failure: %s)", f.Name)
+	case rep.Verdict == diagnose.Indeterminate:
+		line += fmt.Sprintf(" (%s)", indeterminateReason(rep))
+	case rep.Verdict == diagnose.Allow:
+		if c := rep.Check(diagnose.CheckProviderReg); c != nil && c.Status == diagnose.Skip {
+			line += " as far as checked: the account's IAM OIDC provider was not (pass --provider FILE or --fetch)"
+		}
+	}
+	return line
 }
 
 func indeterminateReason(rep *diagnose.Report) string {
@@ -238,12 +256,14 @@ type jsonError struct {
 	Known *diagnose.KnownError `json:"known"`
 }
 
-func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool) {
+func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool, input diagnose.InputKind, sug *diagnose.Suggestion) {
 	out := struct {
-		Verdict diagnose.Verdict `json:"verdict"`
-		Checks  []jsonCheck      `json:"checks"`
-		Error   *jsonError       `json:"error,omitempty"`
-	}{Verdict: rep.Verdict}
+		Verdict    diagnose.Verdict   `json:"verdict"`
+		Input      diagnose.InputKind `json:"input"`
+		Checks     []jsonCheck        `json:"checks"`
+		Error      *jsonError         `json:"error,omitempty"`
+		Suggestion *jsonSuggestion    `json:"suggestion,omitempty"`
+	}{Verdict: rep.Verdict, Input: input, Suggestion: suggestionJSON(sug)}
 	for _, c := range rep.Checks {
 		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Evidence})
 	}

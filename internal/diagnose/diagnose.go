@@ -133,12 +133,15 @@ func (r *Report) Check(name string) *Check {
 	return nil
 }
 
-// Input is what a diagnosis looks at. Only Token is required; every other input that is
-// missing turns the checks that need it into Skip.
+// Input is what a diagnosis looks at. Only Token (or, without it, Claims) is required; every
+// other input that is missing turns the checks that need it into Skip.
 type Input struct {
 	// Token is the web identity token as it would be sent (surrounding whitespace is reported
 	// and then ignored). Secret: it never appears in a Report.
 	Token string
+	// Claims, used when Token is empty, are the token's claims without the token: a decoded
+	// payload or what a CloudTrail event shows. The checks that need the token are skipped.
+	Claims *Claims
 	// TrustPolicy is the role's trust policy in any form trustpolicy.Parse accepts (the
 	// document, URL-encoded, or `aws iam get-role` output); nil or empty means unknown.
 	TrustPolicy []byte

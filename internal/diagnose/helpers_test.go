@@ -46,7 +46,7 @@ func key(t testing.TB) *rsa.PrivateKey {
 	return rsaKey
 }
 
-// mint signs claims with RS256 (or HS256 when alg says so) and a kid.
+// mint signs claims with RS256 (or HS256 or RS512 when alg says so) and a kid.
 func mint(t testing.TB, alg string, claims map[string]any) string {
 	t.Helper()
 	var tok *jwt.Token
@@ -54,6 +54,8 @@ func mint(t testing.TB, alg string, claims map[string]any) string {
 	switch alg {
 	case "HS256":
 		tok, k = jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claims)), []byte("shared-secret-shared-secret-0123")
+	case "RS512":
+		tok, k = jwt.NewWithClaims(jwt.SigningMethodRS512, jwt.MapClaims(claims)), key(t)
 	default:
 		tok, k = jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(claims)), key(t)
 	}

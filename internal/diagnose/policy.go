@@ -75,13 +75,15 @@ func (d *run) policy() {
 		return
 	}
 	c := d.tok.Claims
-	ctx := trustpolicy.ContextFromToken(c.Issuer, d.tok.RawClaims, trustpolicy.TokenContextOptions{
+	opts := trustpolicy.TokenContextOptions{
 		Principal:       d.providerARN,
 		Account:         d.account,
 		Partition:       d.partition,
 		RoleSessionName: d.in.SessionName,
 		Now:             d.at,
-	})
+	}
+	ctx := trustpolicy.ContextFromToken(c.Issuer, d.tok.RawClaims, opts)
+	d.markUnknownClaims(ctx, opts)
 	ctx.Complete = d.in.Complete
 	if d.in.SourceIP != "" {
 		ctx.Set("aws:SourceIp", d.in.SourceIP)
@@ -239,8 +241,11 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 						keys = append(keys, c.Key)
 					}
 				}
-				d.set(CheckCondition, Unknown, fmt.Sprintf("%s depends on %s, which a token cannot tell", label(s), strings.Join(keys, ", ")),
-					"check these keys' values at request time (CloudTrail shows the request's context), or evaluate where they are known", clauseLines(s)...)
+				why, fix := "which a token cannot tell", "check these keys' values at request time (CloudTrail shows the request's context), or evaluate where they are known"
+				if cl := d.in.Claims; d.in.Token == "" && cl != nil && cl.Partial {
+					why, fix = "which "+orStr(cl.From, "the claims given")+" does not show", "pass the token, or its claims (e.g. actions-oidc-debugger's output), to decide"
+				}
+				d.set(CheckCondition, Unknown, fmt.Sprintf("%s depends on %s, %s", label(s), strings.Join(keys, ", "), why), fix, clauseLines(s)...)
 				return
 			}
 		}

@@ -56,6 +56,10 @@ var fixFor = map[string]string{
 
 // token runs token.format, token.alg, token.times and token.signature.
 func (d *run) token() {
+	if d.in.Token == "" && d.in.Claims != nil {
+		d.fromClaims()
+		return
+	}
 	tok, findings := jwtinspect.Lint(d.in.Token, jwtinspect.Options{Now: d.at})
 	d.tok, d.findings = tok, findings
 	if tok == nil {
