@@ -285,6 +285,9 @@ func TestCABundleUnusable(t *testing.T) {
 		{"thumbprint", []string{"thumbprint", "https://example.com"}},
 		{"diagnose --verify", []string{"diagnose", "--verify", "--file", tokenFile}},
 		{"diagnose --fetch", []string{"diagnose", "--fetch", "--role-arn", "arn:aws:iam::123456789012:role/r", "--file", tokenFile}},
+		{"token --from github", []string{"token", "--from", "github"}},
+		{"assume --token-from github", []string{"assume", "--role-arn", "arn:aws:iam::123456789012:role/r", "--token-from", "github"}},
+		{"exec", []string{"exec", "--role-arn", "arn:aws:iam::123456789012:role/r", "--web-identity-token-file", tokenFile, "--", "true"}},
 	}
 	for _, bundle := range []string{notPEM, filepath.Join(dir, "missing.pem"), dir} {
 		for _, c := range commands {
