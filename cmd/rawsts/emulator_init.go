@@ -26,12 +26,12 @@ const exampleHeader = `// rawsts emulator config: the AWS account the emulator p
 // nothing but the emulator, which is not a security boundary.
 //
 // Members not shown: Path (users, roles), MaxSessionDuration (roles, 3600-43200 seconds),
-// Policies (inline permission policies of a role: [{"PolicyName": …, "PolicyDocument": {…}}]),
-// ClientSecret (an app client's: SECRET_HASH becomes required), ThumbprintList (a provider's;
-// kept, never checked), Issuers (extra OIDC issuers minting tokens shaped like GitHub
-// Actions', GitLab CI's or EKS's: [{"Name": "github", "Kind": "github"}] serves one at
-// ${EMULATOR}/github). "rawsts help emulator" and "go doc github.com/rawsts/rawsts/ststest.Config"
-// have the details.
+// Policies (a role's inline permission policies, shaped as Alice's), Tags and Description,
+// ClientSecret (an app client's: SECRET_HASH becomes required), PasswordPolicy (a pool's),
+// ThumbprintList (a provider's; kept, never checked), Issuers (extra OIDC issuers minting
+// tokens shaped like GitHub Actions', GitLab CI's or EKS's: [{"Name": "github", "Kind":
+// "github"}] serves one at ${EMULATOR}/github). "rawsts help emulator" and
+// "go doc github.com/rawsts/rawsts/ststest.Config" have the details.
 `
 
 // exampleComments are the comments put before the first line of each member, by name.
@@ -39,6 +39,7 @@ var exampleComments = map[string]string{
 	"Account":                  "the 12-digit account id of everything below",
 	"Region":                   "the region of the user pools and the services",
 	"Users":                    "IAM users; their access keys sign admin calls (AdminInitiateAuth, IAM, STS). The first user's first key is exported as RAWSTS_ADMIN_ACCESS_KEY_ID / RAWSTS_ADMIN_SECRET_ACCESS_KEY.",
+	"Policies":                 "inline permission policies: what calls signed with the user's key may do",
 	"OpenIDConnectProviders":   "IAM OIDC identity providers: Url is exactly the iss of the tokens accepted, ClientIDList their aud",
 	"Roles":                    "IAM roles: the trust policy says who may assume the role, the permission policies what its sessions may do",
 	"AssumeRolePolicyDocument": "TestRole trusts the pool's ID tokens (aud = the app client id) for sts:AssumeRoleWithWebIdentity",
