@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/ststest"
 )
 
@@ -113,6 +114,9 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	var saver *stateSaver
 	if o.stateFile != "" {
 		saver = newStateSaver(s, o.stateFile)
+		if b, err := bounded.ReadFile(o.stateFile, ststest.MaxConfigSize); err == nil {
+			saver.last = b // what the file holds: an unchanged state is not written again
+		}
 		opts = append(opts, ststest.WithOnChange(saver.changed))
 	}
 	srv, err := newEmulatorServer(opts)
@@ -309,8 +313,10 @@ func sameFile(a, b string) bool {
 	return aa == ab
 }
 
-// writeFileAtomic writes data to a temporary file beside path, flushes it to the disk and
-// renames it into place, so that a reader never sees half a file and a crash never leaves one.
+// writeFileAtomic writes data to a temporary file beside path and renames it into place, so
+// that a reader never sees half a file. It does not wait for the disk: it is for the files that
+// matter only while the emulator runs (the URL, the token, the CA), which a script waits for;
+// the state file goes through safefile.WriteAtomic, which does.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -326,9 +332,6 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fail(err)
 	}
 	if err := f.Chmod(perm); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
 		return fail(err)
 	}
 	if err := f.Close(); err != nil {

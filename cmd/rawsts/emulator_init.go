@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/rawsts/rawsts/internal/safefile"
 	"github.com/rawsts/rawsts/ststest"
 	"github.com/rawsts/rawsts/trustpolicy"
 )
@@ -101,7 +102,7 @@ func writeExampleConfig(s *streams, pos []string) int {
 		errorf(s, "--init: cannot write %s: %s", path, writeProblem(path, err))
 		return exitUsage
 	}
-	if err := writeFileAtomic(path, b, 0o600); err != nil {
+	if err := safefile.WriteAtomic(path, b, 0o600); err != nil {
 		errorf(s, "--init: cannot write %s: %s", path, writeProblem(path, err))
 		return exitUsage
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/safefile"
 	"github.com/rawsts/rawsts/ststest"
 )
 
@@ -15,8 +16,8 @@ const stateDebounce = 200 * time.Millisecond
 
 // stateSaver keeps `rawsts emulator --state FILE` up to date: after each change of the
 // server's state (ststest.WithOnChange) it waits stateDebounce, takes a Snapshot and writes
-// it atomically (a temporary file renamed into place, mode 0600: it holds secrets) when it
-// differs from what the file holds; stop writes the last one.
+// it with safefile.WriteAtomic (a temporary file synced and renamed into place, mode 0600: it
+// holds secrets) when it differs from what the file holds; stop writes the last one.
 type stateSaver struct {
 	s    *streams
 	path string
@@ -87,7 +88,7 @@ func (v *stateSaver) save() {
 	if bytes.Equal(b, v.last) {
 		return
 	}
-	if err := writeFileAtomic(v.path, b, 0o600); err != nil {
+	if err := safefile.WriteAtomic(v.path, b, 0o600); err != nil {
 		v.fail(writeProblem(v.path, err))
 		return
 	}
