@@ -66,6 +66,77 @@ func scenarios() []scenario {
 		{name: "github sub list, one matches", claims: gh(subProd), policy: allowGH(ghSubLike(`["` + subMain + `", "` + subProd + `"]`)), providers: gp, verdict: diagnose.Allow},
 		{name: "github condition on repository claim key", claims: gh(subMain), policy: allowGH(`{"StringEquals": {"` + ghHost + `:aud": "sts.amazonaws.com", "` + ghHost + `:repository": "acme/app"}}`), providers: gp, verdict: diagnose.Allow},
 
+		// Keys STS does not provide. The key table lists, for token.actions.githubusercontent.com,
+		// the nine keys of the Service Authorization Reference (list_sts.html, 2026-08) and
+		// AWS's January 2026 announcement; no source lists iss, event_name, workflow_ref or
+		// repository_owner, so a condition on them can never match.
+		{name: "github condition on event_name", claims: gh(subMain, "event_name", "push"), providers: gp,
+			policy:  allowGH(`{"StringEquals": {"` + ghHost + `:aud": "sts.amazonaws.com", "` + ghHost + `:event_name": "push"}, "StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"STS does not provide this key; this condition can never match", "no condition key carries the event"}},
+		{name: "github condition on iss", claims: gh(subMain), providers: gp,
+			policy:  allowGH(`{"StringEquals": {"` + ghHost + `:iss": "` + ghIss + `"}, "StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"STS does not provide this key", "use Principal.Federated"}},
+		{name: "github condition on workflow_ref", claims: gh(subMain, "workflow_ref", "acme/app/.github/workflows/deploy.yml@refs/heads/main"), providers: gp,
+			policy:  allowGH(`{"StringLike": {"` + ghHost + `:workflow_ref": "acme/app/*", "` + ghHost + `:sub": "repo:acme/app:*"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"STS does not provide this key", ghHost + ":job_workflow_ref"}},
+		{name: "github condition on repository_owner", claims: gh(subMain), providers: gp,
+			policy:  allowGH(`{"StringEquals": {"` + ghHost + `:repository_owner": "acme"}, "StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"STS does not provide this key", `StringLike "repo:ORG/*"`}},
+		{name: "github negated condition on run_id restricts nothing", claims: gh(subMain, "run_id", "42"), providers: gp,
+			policy:  allowGH(`{"StringNotEquals": {"` + ghHost + `:run_id": "42"}, "StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}}`),
+			verdict: diagnose.Allow, want: []string{"warn policy.parse", "this condition always matches"}},
+		// The SAR lists repository_owner_id, the announcement's table does not: sources
+		// disagree, so the key is kept out and the failure carries the disagreement.
+		{name: "github condition on disputed repository_owner_id", claims: gh(subMain, "repository_owner_id", "4312013"), providers: gp,
+			policy:  allowGH(`{"StringEquals": {"` + ghHost + `:repository_owner_id": "4312013"}, "StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"sources disagree", "keeps it out"}},
+		// GitHub Enterprise Server (HOST/_services/token): no AWS source applies GitHub's keys
+		// to it, so :repository is not a key there.
+		{name: "GHES condition on repository", claims: claims(ghesIss, subMain, stsAud, "repository", "acme/app"),
+			providers: []diagnose.Provider{{URL: ghesHost, ClientIDs: []string{stsAud}}},
+			policy:    policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/` + ghesHost + `"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"` + ghesHost + `:repository": "acme/app"}}}`),
+			verdict:   diagnose.Deny, first: diagnose.CheckCondition, want: []string{"STS does not provide this key", "not for GitHub Enterprise Server", ghesHost + ":sub"}},
+		{name: "GitLab.com project_id key", claims: claims("https://gitlab.com", "project_path:acme/app:ref_type:branch:ref:main", "https://gitlab.com", "project_id", "42"),
+			providers: []diagnose.Provider{{URL: "gitlab.com", ClientIDs: []string{"https://gitlab.com"}}},
+			policy:    policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"gitlab.com:project_id": "42"}, "StringLike": {"gitlab.com:sub": "project_path:acme/app:*"}}}`),
+			verdict:   diagnose.Allow},
+		{name: "google email is disputed", claims: claims("https://accounts.google.com", "1234567890", "123-web.apps.googleusercontent.com", "email", "dev@example.com"),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "123-web.apps.googleusercontent.com", "accounts.google.com:email": "dev@example.com"}}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"sources disagree", "accounts.google.com:sub"}},
+		// A custom provider's token whose azp differs from its aud: the 2023 IAM guide names
+		// :aud after the aud claim (azp→aud is stated for Google only); a third-party reading
+		// of the current guide says azp. rawsts follows the primary text and says so.
+		{name: "custom provider with azp: aud assumed", claims: claims("https://login.example.com", "user-1", "api://deploy", "azp", "client-7"),
+			providers: []diagnose.Provider{{URL: "login.example.com", ClientIDs: []string{"api://deploy"}}},
+			policy:    policy(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/login.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"login.example.com:aud": "api://deploy", "login.example.com:sub": "user-1"}}}`),
+			verdict:   diagnose.Allow, want: []string{"assumed policy.condition", "which claim fills login.example.com:aud"}},
+
+		// IAM's edge rules.
+		// "Single-valued vs. multivalued context keys": ForAnyValue "For no matching context key
+		// or if the key does not exist, the condition returns false"; no text makes IfExists
+		// override it, so ForAnyValue:StringEqualsIfExists on an absent key does not match
+		// (rawsts used to apply IfExists first). No public report of a refused request found.
+		{name: "ForAnyValue IfExists on an absent key", claims: gh(subMain), providers: gp,
+			policy:  allowGH(`{"StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}, "ForAnyValue:StringEqualsIfExists": {"` + ghHost + `:environment": "prod"}}`),
+			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"ForAnyValue needs at least one value"}},
+		// ForAllValues "also returns true if there are no keys in the request, or if the key
+		// values resolve to a null data set, such as an empty string".
+		{name: "ForAllValues on an absent key allows", claims: gh(subMain), providers: gp,
+			policy:  allowGH(`{"StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}, "ForAllValues:StringEquals": {"` + ghHost + `:environment": "prod"}}`),
+			verdict: diagnose.Allow, want: []string{"forallvalues-allow"}},
+		{name: "empty environment claim is a null data set", claims: gh(subMain, "environment", ""), providers: gp,
+			policy:  allowGH(`{"StringLike": {"` + ghHost + `:sub": "repo:acme/app:*"}, "Null": {"` + ghHost + `:environment": "true"}}`),
+			verdict: diagnose.Allow},
+		// IAM User Guide, cognito-identity.amazonaws.com:amr: "The key is multivalued, meaning
+		// that you test it in a policy using condition set operators." A plain StringEquals on
+		// it is undocumented: rawsts's ForAnyValue reading, assumed.
+		{name: "cognito identity amr with a plain operator", claims: claims("https://cognito-identity.amazonaws.com", "us-east-1:aaaa-identity", idPool, "amr", []any{"authenticated", "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"}),
+			policy:  policy(`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "` + idPool + `", "cognito-identity.amazonaws.com:amr": "authenticated"}}}`),
+			verdict: diagnose.Allow, want: []string{"assumed policy.condition", "ForAnyValue:StringEquals", "multivalued-needs-set-operator"}},
+		// An empty provider list is an account with no OIDC provider, not "no information".
+		{name: "empty provider list", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: []diagnose.Provider{},
+			verdict: diagnose.Deny, first: diagnose.CheckProviderReg, want: []string{"No OpenIDConnect provider found in your account", "the account has no OIDC provider"}},
+
 		// Policy-writing mistakes.
 		{name: "StringEquals with a wildcard", claims: gh(subMain), policy: allowGH(`{"StringEquals": {"` + ghHost + `:sub": "repo:acme/app:*"}}`), providers: gp,
 			verdict: diagnose.Deny, first: diagnose.CheckCondition, want: []string{"not a wildcard", "StringLike"}},
@@ -84,7 +155,11 @@ func scenarios() []scenario {
 			verdict: diagnose.Indeterminate, want: []string{"aws:SourceIp"}},
 
 		// Audiences.
-		{name: "aud list with sts.amazonaws.com", claims: gh(subMain, "aud", []any{"https://github.com/acme", stsAud}), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp, verdict: diagnose.Allow},
+		// A plain StringEquals on :aud of a token with two audiences: AWS does not document the
+		// result ("Multivalued context keys require a set operator"), nor whether :aud holds
+		// the matched audience or all of them; rawsts reads it as ForAnyValue, assumed.
+		{name: "aud list with sts.amazonaws.com", claims: gh(subMain, "aud", []any{"https://github.com/acme", stsAud}), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Allow, want: []string{"assumed policy.condition", "without ForAnyValue or ForAllValues", "holds the one audience STS matched"}},
 		{name: "github default audience not in ClientIDList", claims: gh(subMain, "aud", "https://github.com/acme"), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
 			verdict: diagnose.Deny, first: diagnose.CheckProviderAud, want: []string{"Incorrect token audience", "request audience sts.amazonaws.com"}},
 		{name: "provider accepts aud, policy wants another", claims: gh(subMain, "aud", "https://github.com/acme"), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)),
@@ -145,13 +220,17 @@ func scenarios() []scenario {
 			policy: policy(`{"Effect": "Allow", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": `+ghSubLike(`"repo:acme/app:*"`)+`}`,
 				`{"Sid": "NoPRs", "Effect": "Deny", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringLike": {"`+ghHost+`:sub": "*:pull_request"}}}`),
 			verdict: diagnose.Allow},
-		{name: "deny with NotPrincipal spares the provider", claims: gh(subMain), providers: gp,
+		// IAM User Guide, "AWS JSON policy elements: NotPrincipal": "You cannot use the
+		// NotPrincipal element in an IAM identity-based policy or in an IAM role trust policy."
+		// (rawsts used to evaluate it; what STS does with such a policy is not documented, so
+		// policy.principal fails.)
+		{name: "deny with NotPrincipal is not supported", claims: gh(subMain), providers: gp,
 			policy: policy(`{"Effect": "Allow", "Principal": {"Federated": "`+ghARN+`"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": `+ghSubLike(`"repo:acme/app:*"`)+`}`,
 				`{"Effect": "Deny", "NotPrincipal": {"Federated": "`+ghARN+`"}, "Action": "*"}`),
-			verdict: diagnose.Allow},
-		{name: "allow with NotPrincipal excludes the provider", claims: gh(subMain), providers: gp,
-			policy:  policy(`{"Effect": "Allow", "NotPrincipal": {"Federated": "` + ghARN + `"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
-			verdict: diagnose.Deny, first: diagnose.CheckPrincipal, want: []string{"excluded by NotPrincipal"}},
+			verdict: diagnose.Deny, first: diagnose.CheckPrincipal, want: []string{"Statement[1]", "does not support NotPrincipal", "use a Principal element instead"}},
+		{name: "allow with NotPrincipal is not supported", claims: gh(subMain), providers: gp,
+			policy:  policy(`{"Effect": "Allow", "NotPrincipal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
+			verdict: diagnose.Deny, first: diagnose.CheckPrincipal, want: []string{"does not support NotPrincipal", "You cannot use the NotPrincipal element"}},
 
 		// Session tags and source identity.
 		{name: "tags claim without sts:TagSession", claims: gh(subMain, "https://aws.amazon.com/tags", tagsClaim), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
@@ -165,8 +244,12 @@ func scenarios() []scenario {
 		// Token shape and times.
 		{name: "expired token", claims: gh(subMain, "exp", at.Add(-time.Hour).Unix(), "iat", at.Add(-2*time.Hour).Unix(), "nbf", at.Add(-2*time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
 			verdict: diagnose.Deny, first: diagnose.CheckTokenTimes, want: []string{"expired 1h ago", "fresh token"}},
+		// No AWS source states a leeway for exp or nbf (the 5 minutes are rawsts's
+		// jwtinspect.DefaultSkew): the pass is assumed, and says so.
 		{name: "expired within the skew", claims: gh(subMain, "exp", at.Add(-3*time.Minute).Unix(), "iat", at.Add(-time.Hour).Unix(), "nbf", at.Add(-time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
-			verdict: diagnose.Allow, want: []string{"within STS's 5m of skew"}},
+			verdict: diagnose.Allow, want: []string{"assumed token.times", "within the 5m of skew rawsts allows", "AWS does not document any leeway"}},
+		{name: "not yet valid within the skew", claims: gh(subMain, "nbf", at.Add(2*time.Minute).Unix(), "iat", at.Add(-time.Minute).Unix(), "exp", at.Add(time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
+			verdict: diagnose.Allow, want: []string{"assumed token.times", "is not valid for another 2m"}},
 		{name: "clock skewed: not yet valid", claims: gh(subMain, "nbf", at.Add(10*time.Minute).Unix(), "iat", at.Add(10*time.Minute).Unix(), "exp", at.Add(time.Hour).Unix()), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
 			verdict: diagnose.Deny, first: diagnose.CheckTokenTimes, want: []string{"not valid until", "clocks"}},
 		{name: "HS256 token", alg: "HS256", claims: gh(subMain), policy: allowGH(ghSubLike(`"repo:acme/app:*"`)), providers: gp,
@@ -243,6 +326,9 @@ func dump(r *diagnose.Report) string {
 	var b strings.Builder
 	for _, c := range r.Checks {
 		b.WriteString(string(c.Status) + " " + c.Name + ": " + c.Detail)
+		if c.Assumption != "" {
+			b.WriteString(" [assumption: " + c.Assumption + "]")
+		}
 		if c.Fix != "" {
 			b.WriteString(" [fix: " + c.Fix + "]")
 		}
