@@ -132,12 +132,15 @@ type facts struct {
 
 // Incomplete returns the names of the checks that leave the verdict short of complete, in
 // report order: those skipped for want of an input (a check that does not apply is not
-// counted), those unknown, and those whose outcome rests on an assumption (status Assumed,
+// counted, nor provider.thumbprint, which can only warn), those unknown, and those whose outcome rests on an assumption (status Assumed,
 // or any check with an Assumption).
 func (r *Report) Incomplete() []string {
 	var out []string
 	for _, c := range r.Checks {
-		if (c.Status == Skip && !c.notApplicable) || c.Status == Unknown || c.Status == Assumed || c.Assumption != "" {
+		// provider.thumbprint is never more than a warning, so skipping it cannot change
+		// a verdict.
+		skipped := c.Status == Skip && !c.notApplicable && c.Name != CheckProviderThumb
+		if skipped || c.Status == Unknown || c.Status == Assumed || c.Assumption != "" {
 			out = append(out, c.Name)
 		}
 	}
