@@ -178,7 +178,7 @@ var keyFamilies = []keyFamily{
 			pkey("aud", SourceIAMKeys+` ("azp when the azp field is set", else aud)`, "azp", "aud"),
 			pkey("oaud", SourceIAMKeys, "aud"),
 			pkey("sub", SourceIAMKeys),
-			{Name: "google/organization_number", Source: sarShort + " (Numeric)", Unknown: true,
+			{Name: "google/organization_number", Source: SourceSAR + " (Numeric)", Unknown: true,
 				Assumed: "AWS names the key but not the claim it is read from (Google puts the number in a nested google claim)"},
 		},
 		disputed: []disputedKey{
