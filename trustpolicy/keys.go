@@ -1,6 +1,7 @@
 package trustpolicy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -111,14 +112,10 @@ func sarKeys(names ...string) []ProviderKey {
 // issuer uses it was not researched). GitHub Enterprise Server (HOST/_services/token) is not
 // among them: no AWS source applies GitHub's keys to it, so it gets the generic keys only.
 func isGitHubActionsHost(h string) bool {
-	switch {
-	case h == "token.actions.githubusercontent.com", strings.HasPrefix(h, "token.actions.githubusercontent.com/"),
-		strings.HasPrefix(h, "github.com/enterprises/") && len(h) > len("github.com/enterprises/"):
-		return true
-	case strings.HasPrefix(h, "token.actions.") && strings.HasSuffix(h, ".ghe.com") && !strings.Contains(h, "/"):
-		return len(h) > len("token.actions..ghe.com")
-	}
-	return false
+	return h == "token.actions.githubusercontent.com" ||
+		(strings.HasPrefix(h, "token.actions.githubusercontent.com/") && !isGHES(h)) ||
+		(strings.HasPrefix(h, "github.com/enterprises/") && len(h) > len("github.com/enterprises/")) ||
+		hostBetween(h, "token.actions.", ".ghe.com")
 }
 
 func isGHES(h string) bool { return strings.HasSuffix(h, "/_services/token") }
@@ -182,9 +179,7 @@ var keyFamilies = []keyFamily{
 				Assumed: "AWS names the key but not the claim it is read from (Google puts the number in a nested google claim)"},
 		},
 		disputed: []disputedKey{
-			{name: "email", claim: "email", instead: "accounts.google.com:sub (the account's stable ID)", sources: []string{
-				"neither " + sarShort + " nor the 2023 text of " + iamShort + " lists an email key",
-				"two third-party readings of the current IAM User Guide (CloudArq, cloud-copilot iam-simulate, 2026) list email among the default keys"}},
+			emailDispute,
 			{name: "azp", claim: "azp", instead: "accounts.google.com:aud, which holds azp when the token has one", sources: []string{
 				iamShort + " reads azp into accounts.google.com:aud and has no azp key of its own; " + sarShort + " lists none",
 				"the same section's opening sentence names :azp among the claims keys are made of"}},
@@ -275,14 +270,17 @@ var genericKeys = []ProviderKey{
 // azpAssumption: which claim fills a custom provider's :aud when the token has an azp.
 const azpAssumption = "AWS's sources disagree on which claim fills ISSUER:aud when the token has an azp: the IAM User Guide of 2023 reads azp into :aud for Google only and names :aud after the aud claim for other providers, which rawsts follows; a third-party reading of the current guide (CloudArq, 2026) says azp, when present, for every provider"
 
+// emailDispute: :email, which only third parties reading the current guide list.
+var emailDispute = disputedKey{name: "email", claim: "email", instead: "HOST:sub (the user's stable ID)", sources: []string{
+	"neither " + sarShort + " nor the 2023 text of " + iamShort + " lists an email key",
+	"two third-party readings of the current IAM User Guide (CloudArq, cloud-copilot iam-simulate, 2026) list email among the default keys"}}
+
 // genericDisputed are the keys of every OIDC provider that only some sources list.
 var genericDisputed = []disputedKey{
 	{name: "azp", claim: "azp", instead: "HOST:aud", sources: []string{
 		"the opening sentence of " + iamShort + " names :azp among the claims keys are made of",
 		sarShort + " lists no azp key, and a third-party reading of the current guide (CloudArq, 2026) reads azp into :aud instead"}},
-	{name: "email", claim: "email", instead: "HOST:sub", sources: []string{
-		"neither " + sarShort + " nor the 2023 text of " + iamShort + " lists an email key",
-		"two third-party readings of the current IAM User Guide (CloudArq, cloud-copilot iam-simulate, 2026) list email among the default keys"}},
+	emailDispute,
 	{name: "oaud", claim: "aud", instead: "HOST:aud", sources: []string{
 		iamShort + " and " + sarShort + " list oaud for accounts.google.com only",
 		"a third-party reading of the current IAM User Guide (CloudArq, 2026) lists oaud among the default keys"}},
@@ -474,7 +472,7 @@ func tokenKeys(host string, claims map[string]any) []tokenKey {
 		case f.generic && pk.Name == "aud":
 			// A custom provider's token with an azp other than its aud: which claim fills
 			// :aud is disputed (see azpAssumption).
-			if azp := claimStrings(claims["azp"]); len(azp) > 0 && !sameStrings(azp, tk.Values) {
+			if azp := claimStrings(claims["azp"]); len(azp) > 0 && !slices.Equal(azp, tk.Values) {
 				rule := strings.ReplaceAll(azpAssumption, "ISSUER:", host+":")
 				tk.Status, tk.Note = KeyAssumed, rule
 				tk.assume = &Assumption{Rule: rule, Alt: azp}
@@ -516,16 +514,4 @@ func awsClaim(c string) bool {
 func disputedNote(host string, d disputedKey) string {
 	return "AWS's sources disagree on whether STS provides " + host + ":" + d.name + " (" + strings.Join(d.sources, "; ") +
 		"); rawsts keeps it out, as if STS did not provide it"
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -47,6 +47,10 @@ func TestCompleteness(t *testing.T) {
 		// rawsts's 5 minutes, so token.times is assumed.
 		{"expired within the skew", diagnose.Input{Token: mintGH("exp", at.Add(-3*time.Minute).Unix()), TrustPolicy: pol, Providers: gp, RoleARN: roleARN, SessionName: "gha-deploy", At: at, Verify: true, Verifier: srv.Verifier()},
 			diagnose.AllowAsFarAsChecked, "token.times"},
+		// Whether STS trims whitespace around WebIdentityToken is not documented (the API
+		// bounds it to 4-20000 characters and says no more): token.format is assumed.
+		{"whitespace around the token", diagnose.Input{Token: mintGH() + "\n", TrustPolicy: pol, Providers: gp, RoleARN: roleARN, SessionName: "gha-deploy", At: at, Verify: true, Verifier: srv.Verifier()},
+			diagnose.AllowAsFarAsChecked, "token.format"},
 		{"a deny is a deny, and says what was skipped", diagnose.Input{Token: mintGH(), TrustPolicy: []byte(allowGH(ghSubLike(`"repo:other/app:*"`))), Providers: gp, RoleARN: roleARN, At: at},
 			diagnose.Deny, "token.signature,request.session-name"},
 	} {
