@@ -27,6 +27,8 @@ const (
 	poolHost = "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"
 	clientID = "7example23client45id6789"
 	idPool   = "us-east-1:12345678-1234-1234-1234-123456789012"
+	ghesIss  = "https://ghes.example.com/_services/token"
+	ghesHost = "ghes.example.com/_services/token"
 )
 
 var (
