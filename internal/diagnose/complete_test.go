@@ -2,6 +2,7 @@ package diagnose_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,18 @@ func TestCompleteness(t *testing.T) {
 	}
 	pol := []byte(allowGH(ghSubLike(`"repo:acme/app:*"`)))
 	gp := []diagnose.Provider{ghProvider}
+	// parsed is claims as ParseClaims gives them (numbers as json.Number).
+	parsed := func(c map[string]any) map[string]any {
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := diagnose.ParseClaims(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 	for _, tt := range []struct {
 		name        string
 		in          diagnose.Input
@@ -51,6 +64,13 @@ func TestCompleteness(t *testing.T) {
 		// bounds it to 4-20000 characters and says no more): token.format is assumed.
 		{"whitespace around the token", diagnose.Input{Token: mintGH() + "\n", TrustPolicy: pol, Providers: gp, RoleARN: roleARN, SessionName: "gha-deploy", At: at, Verify: true, Verifier: srv.Verifier()},
 			diagnose.AllowAsFarAsChecked, "token.format"},
+		// Without the token (claims, a CloudTrail event) the checks that need it are skipped
+		// for want of an input, not "not applicable": such a diagnosis is never complete, so
+		// never a bare allow.
+		{"from claims", diagnose.Input{Claims: &diagnose.Claims{Values: parsed(gh(subMain)), From: "the claims given"}, TrustPolicy: pol, Providers: gp, RoleARN: roleARN, SessionName: "gha-deploy", At: at},
+			diagnose.AllowAsFarAsChecked, "token.format,token.alg,token.times,token.signature"},
+		{"from a CloudTrail event", diagnose.Input{Claims: &diagnose.Claims{Values: parsed(map[string]any{"iss": ghIss, "sub": subMain, "aud": stsAud}), From: "CloudTrail event E", Partial: true}, TrustPolicy: pol, Providers: gp, RoleARN: roleARN, SessionName: "gha-deploy", At: at},
+			diagnose.AllowAsFarAsChecked, "token.format,token.alg,token.times,token.signature"},
 		{"a deny is a deny, and says what was skipped", diagnose.Input{Token: mintGH(), TrustPolicy: []byte(allowGH(ghSubLike(`"repo:other/app:*"`))), Providers: gp, RoleARN: roleARN, At: at},
 			diagnose.Deny, "token.signature,request.session-name"},
 	} {

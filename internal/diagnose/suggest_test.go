@@ -10,6 +10,7 @@ import (
 
 	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/ststest"
 	"github.com/rawsts/rawsts/trustpolicy"
 )
 
@@ -186,6 +187,36 @@ func TestSuggestBadSignature(t *testing.T) {
 	sug := diagnose.Suggest(context.Background(), in, rep, "")
 	if sug.Diff != "" || sug.Rerun != nil || len(sug.Blocked) != 1 || !strings.HasPrefix(sug.Blocked[0], "token.signature: ") || !strings.Contains(sug.Blocked[0], "instead:") {
 		t.Errorf("Suggest(bad signature) = diff %q, rerun %v, blocked %q; want one reason and no diff", sug.Diff, sug.Rerun, sug.Blocked)
+	}
+}
+
+// TestSuggestRerunKeepsTheSignature: the re-runs do no network I/O, so a signature verified by
+// the diagnosis (--verify) is carried into them. Without it the re-run would be short of
+// token.signature (Report.Incomplete) and only allow as far as checked, though the signature
+// was checked.
+func TestSuggestRerunKeepsTheSignature(t *testing.T) {
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return at }))
+	defer srv.Close()
+	iss, err := srv.AddIssuer(ststest.IssuerConfig{Name: "github", URL: ghIss})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Mint(gh(subProd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := diagnose.Input{Token: tok, TrustPolicy: []byte(allowGH(ghSubLike(`"` + subMain + `"`))), Providers: []diagnose.Provider{ghProvider},
+		RoleARN: roleARN, SessionName: "gha-deploy", At: at, Verify: true, Verifier: srv.Verifier(), SkipThumbprint: true}
+	rep := diagnose.Run(context.Background(), in)
+	if c := rep.Check(diagnose.CheckTokenSignature); c.Status != diagnose.Pass || rep.Verdict != diagnose.Deny {
+		t.Fatalf("Run: token.signature %s, verdict %s; want pass, deny\n%s", c.Status, rep.Verdict, dump(rep))
+	}
+	sug := diagnose.Suggest(context.Background(), in, rep, "")
+	if sug.Rerun == nil {
+		t.Fatalf("Suggest: no re-run; edits %q, blocked %q", sug.Edits, sug.Blocked)
+	}
+	if got := sug.Rerun.Summary(); got != diagnose.Allow || sug.Rerun.Check(diagnose.CheckTokenSignature).Status != diagnose.Pass {
+		t.Errorf("Suggest: re-run %s (incomplete %q); want allow with token.signature pass\n%s", got, sug.Rerun.Incomplete(), dump(sug.Rerun))
 	}
 }
 
