@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/internal/diagnose"
-	"github.com/rawsts/rawsts/ststest"
 )
 
 // TestCompleteness: an allow is stated as complete only when every check that applies ran
@@ -17,19 +16,8 @@ import (
 // check that does not apply (policy.tags without session tags) and provider.thumbprint (never
 // more than a warning) do not count.
 func TestCompleteness(t *testing.T) {
-	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return at }))
-	defer srv.Close()
-	iss, err := srv.AddIssuer(ststest.IssuerConfig{Name: "gha", URL: ghIss})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mintGH := func(extra ...any) string {
-		tok, err := iss.Mint(gh(subMain, extra...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
+	srv, mintWith := emulatedGitHub(t)
+	mintGH := func(extra ...any) string { return mintWith(gh(subMain, extra...)) }
 	pol := []byte(allowGH(ghSubLike(`"repo:acme/app:*"`)))
 	gp := []diagnose.Provider{ghProvider}
 	// parsed is claims as ParseClaims gives them (numbers as json.Number).

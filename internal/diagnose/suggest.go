@@ -369,6 +369,9 @@ func (s *suggester) fixPrincipal(res *trustpolicy.Result) bool {
 	if arn == "" || s.host == "" {
 		return false
 	}
+	if done, ok := s.fixNotPrincipal(arn); done {
+		return ok
+	}
 	best := chooseAllow(res)
 	if best == nil {
 		s.appendStatement(s.newStatement(arn), "the policy has no Allow statement")
@@ -377,9 +380,6 @@ func (s *suggester) fixPrincipal(res *trustpolicy.Result) bool {
 	st := &s.pol.Statements[best.Index]
 	at := stmtLabel(best.Index, st)
 	switch {
-	case st.NotPrincipal != nil:
-		st.NotPrincipal, st.Principal = nil, &trustpolicy.Principal{Federated: []string{arn}}
-		s.edit("%s: replace NotPrincipal with \"Principal\": {\"Federated\": %q} (AWS: NotPrincipal cannot be used in a role trust policy)", at, arn)
 	case st.Principal != nil && s.replaceFederated(st, arn, at):
 	default:
 		s.appendStatement(s.newStatement(arn), fmt.Sprintf("%s names another principal; it is kept as it is", at))
@@ -387,6 +387,35 @@ func (s *suggester) fixPrincipal(res *trustpolicy.Result) bool {
 	}
 	s.guardEdit(st, at)
 	return true
+}
+
+// fixNotPrincipal handles policy.principal failing for a NotPrincipal element, which a role
+// trust policy does not support (IAM User Guide, "AWS JSON policy elements: NotPrincipal"), in
+// any statement: no edit elsewhere can fix it. An Allow statement's NotPrincipal becomes
+// Principal.Federated naming the token's provider (a NotPrincipal Allow admitted every other
+// principal, so this narrows it), with the audience and subject guarded. A Deny statement's
+// NotPrincipal (deny all but the principals named) has no edit that keeps what it meant to
+// deny: the check is blocked, with its fix. done is false when no statement has NotPrincipal.
+func (s *suggester) fixNotPrincipal(arn string) (done, ok bool) {
+	var allows []int
+	for i := range s.pol.Statements {
+		st := &s.pol.Statements[i]
+		switch {
+		case st.NotPrincipal == nil:
+		case st.Effect != "Allow":
+			return true, false
+		default:
+			allows = append(allows, i)
+		}
+	}
+	for _, i := range allows {
+		st := &s.pol.Statements[i]
+		at := stmtLabel(i, st)
+		st.NotPrincipal, st.Principal = nil, &trustpolicy.Principal{Federated: []string{arn}}
+		s.edit("%s: replace NotPrincipal with \"Principal\": {\"Federated\": %q} (AWS: NotPrincipal cannot be used in a role trust policy)", at, arn)
+		s.guardEdit(st, at)
+	}
+	return len(allows) > 0, true
 }
 
 // replaceFederated replaces, in st's Principal.Federated, the entry for the token's provider

@@ -10,7 +10,6 @@ import (
 
 	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/jwtinspect"
-	"github.com/rawsts/rawsts/ststest"
 	"github.com/rawsts/rawsts/trustpolicy"
 )
 
@@ -112,6 +111,21 @@ func suggestCases() []suggestCase {
 		{name: "no Allow statement", claims: gh(subMain), providers: gp,
 			policy: policy(`{"Effect": "Deny", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
 			want:   []string{"add Statement[1]: Allow", `StringEquals token.actions.githubusercontent.com:sub "repo:acme/app:ref:refs/heads/main"`}, rerun: diagnose.Allow},
+		// IAM User Guide, "AWS JSON policy elements: NotPrincipal": a role trust policy cannot
+		// use NotPrincipal. A Deny "to all but" the provider has no edit that keeps what it
+		// meant to deny: policy.principal is blocked (it used to add the same Allow statement
+		// round after round).
+		{name: "Deny with NotPrincipal", claims: gh(subMain), providers: gp,
+			policy: policy(stmt(`"sts:AssumeRoleWithWebIdentity"`, ghSubLike(`"repo:acme/app:*"`)),
+				`{"Effect": "Deny", "NotPrincipal": {"Federated": "`+ghARN+`"}, "Action": "*"}`),
+			want: []string{"policy.principal: Statement[1]: a role trust policy does not support NotPrincipal", "instead: use a Principal element"}},
+		// An Allow with NotPrincipal beside a statement that admits the token: its NotPrincipal
+		// becomes Principal.Federated for the token's provider, guarded.
+		{name: "Allow with NotPrincipal beside a good statement", claims: gh(subMain), providers: gp,
+			policy: policy(stmt(`"sts:AssumeRoleWithWebIdentity"`, ghSubLike(`"repo:acme/app:*"`)),
+				`{"Effect": "Allow", "NotPrincipal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
+			want: []string{`Statement[1]: replace NotPrincipal with "Principal": {"Federated": "` + ghARN + `"}`},
+			has:  []string{`!"NotPrincipal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}`}, rerun: diagnose.Allow},
 		// A key the token has no claim for can never match (IAM: an absent key does not
 		// match); removing it keeps the sub condition.
 		{name: "condition on a claim the token lacks", claims: gh(subMain), providers: gp,
@@ -195,16 +209,8 @@ func TestSuggestBadSignature(t *testing.T) {
 // token.signature (Report.Incomplete) and only allow as far as checked, though the signature
 // was checked.
 func TestSuggestRerunKeepsTheSignature(t *testing.T) {
-	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return at }))
-	defer srv.Close()
-	iss, err := srv.AddIssuer(ststest.IssuerConfig{Name: "github", URL: ghIss})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := iss.Mint(gh(subProd))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, mintWith := emulatedGitHub(t)
+	tok := mintWith(gh(subProd))
 	in := diagnose.Input{Token: tok, TrustPolicy: []byte(allowGH(ghSubLike(`"` + subMain + `"`))), Providers: []diagnose.Provider{ghProvider},
 		RoleARN: roleARN, SessionName: "gha-deploy", At: at, Verify: true, Verifier: srv.Verifier(), SkipThumbprint: true}
 	rep := diagnose.Run(context.Background(), in)
