@@ -8,7 +8,7 @@ const (
 	srcGitHubAud       = "GitHub docs: the default aud is the repository owner's URL; configure-aws-credentials requests sts.amazonaws.com"
 	srcImmutable       = "aws-actions/configure-aws-credentials README (2026-08): immutable sub repo:ORG@ID/REPO@ID"
 	srcReusable        = "GitHub docs, Using OpenID Connect with reusable workflows (job_workflow_ref); " + srcSARGitHub
-	srcSARGitHub       = "Service Authorization Reference, AWS STS: token.actions.githubusercontent.com:{actor, actor_id, enterprise_id, environment, job_workflow_ref, ref, repository, repository_id, repository_owner_id, workflow}"
+	srcSARGitHub       = "Service Authorization Reference, AWS STS: token.actions.githubusercontent.com:{actor, actor_id, enterprise_id, environment, job_workflow_ref, ref, repository, repository_id, repository_owner_id, workflow}; repository_owner_id, which the January 2026 announcement does not list, is disputed and kept out (srcDisputedOwnerID)"
 	srcNotAKey         = "IAM User Guide, Available keys for AWS OIDC federation, and the Service Authorization Reference: STS provides no key for this claim, so the key is absent and the condition cannot match (IAM: an absent key does not match)"
 	srcWIFKeys         = "IAM User Guide, Available keys for AWS OIDC federation: keys are the provider's URL without https:// followed by :aud, :sub …"
 	srcLike            = "IAM User Guide, Condition operators: String condition operators (StringEquals literal; StringLike * and ? anywhere, no separator rule)"
