@@ -101,6 +101,9 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		in.TrustPolicy = dropBOM(s, "--trust-policy "+displayPath(o.trustPolicy), b)
 	}
 	for _, f := range o.providers {
+		if in.Providers == nil {
+			in.Providers = []diagnose.Provider{} // an empty list given is "no providers", not "unknown"
+		}
 		b, err := readFileOrStdin(s, f, maxPolicyFile)
 		if err != nil {
 			return usageError(s, name, "--provider: %v", err)
@@ -185,6 +188,7 @@ func unwrapToken(s *streams, raw string) string {
 
 var statusMark = map[diagnose.Status]string{
 	diagnose.Pass: "ok", diagnose.Fail: "FAIL", diagnose.Warn: "warn", diagnose.Skip: "skip", diagnose.Unknown: "??",
+	diagnose.Assumed: "ok*",
 }
 
 // writeReport prints the checklist, the verdict, and the fix of every failure. Details,
@@ -193,6 +197,9 @@ var statusMark = map[diagnose.Status]string{
 func writeReport(w io.Writer, rep *diagnose.Report) {
 	for _, c := range rep.Checks {
 		fmt.Fprintf(w, "%-4s  %-22s  %s\n", statusMark[c.Status], c.Name, textsafe.OneLine(c.Detail))
+		if c.Assumption != "" {
+			fmt.Fprintf(w, "%30s%s\n", "", textsafe.OneLine("assumed: "+c.Assumption))
+		}
 		if c.Status == diagnose.Fail || c.Status == diagnose.Unknown {
 			for _, e := range c.Evidence {
 				fmt.Fprintf(w, "%30s%s\n", "", textsafe.OneLine(e))
@@ -214,7 +221,9 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 	}
 }
 
-// verdictLine is the report's last word: "verdict: deny (first failure: policy.condition)".
+// verdictLine is the report's last word: "verdict: deny (first failure: policy.condition)", or
+// "verdict: allow as far as checked (not checked: …)" when the report is not complete
+// (Report.Summary), so that an allow is never stated without what it was not checked against.
 func verdictLine(rep *diagnose.Report) string {
 	line := "verdict: " + string(rep.Verdict)
 	switch f := rep.FirstFailure(); {
@@ -222,12 +231,31 @@ func verdictLine(rep *diagnose.Report) string {
 		line += fmt.Sprintf(" (first failure: %s)", f.Name)
 	case rep.Verdict == diagnose.Indeterminate:
 		line += fmt.Sprintf(" (%s)", indeterminateReason(rep))
-	case rep.Verdict == diagnose.Allow:
-		if c := rep.Check(diagnose.CheckProviderReg); c != nil && c.Status == diagnose.Skip {
-			line += " as far as checked: the account's IAM OIDC provider was not (pass --provider FILE or --fetch)"
-		}
+	case rep.Summary() == diagnose.AllowAsFarAsChecked:
+		line += fmt.Sprintf(" as far as checked (%s)", incompleteReason(rep))
 	}
 	return line
+}
+
+// incompleteReason names what an allow was not checked against: the skipped checks, the
+// unknown ones, and those resting on an assumption.
+func incompleteReason(rep *diagnose.Report) string {
+	var skipped, assumed []string
+	for _, name := range rep.Incomplete() {
+		if c := rep.Check(name); c.Status == diagnose.Skip || c.Status == diagnose.Unknown {
+			skipped = append(skipped, name)
+		} else {
+			assumed = append(assumed, name)
+		}
+	}
+	var parts []string
+	if len(skipped) > 0 {
+		parts = append(parts, "not checked: "+strings.Join(skipped, ", "))
+	}
+	if len(assumed) > 0 {
+		parts = append(parts, "assumed: "+strings.Join(assumed, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func indeterminateReason(rep *diagnose.Report) string {
@@ -244,11 +272,12 @@ func indeterminateReason(rep *diagnose.Report) string {
 }
 
 type jsonCheck struct {
-	Name     string          `json:"name"`
-	Status   diagnose.Status `json:"status"`
-	Detail   string          `json:"detail"`
-	Fix      string          `json:"fix"`
-	Evidence []string        `json:"evidence,omitempty"`
+	Name       string          `json:"name"`
+	Status     diagnose.Status `json:"status"`
+	Detail     string          `json:"detail"`
+	Fix        string          `json:"fix"`
+	Assumption string          `json:"assumption,omitempty"`
+	Evidence   []string        `json:"evidence,omitempty"`
 }
 
 type jsonError struct {
@@ -258,14 +287,17 @@ type jsonError struct {
 
 func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool, input diagnose.InputKind, sug *diagnose.Suggestion) {
 	out := struct {
+		// Verdict is Report.Summary: never a bare "allow" when Complete is false.
 		Verdict    diagnose.Verdict   `json:"verdict"`
 		Input      diagnose.InputKind `json:"input"`
+		Complete   bool               `json:"complete"`
+		Incomplete []string           `json:"incomplete"`
 		Checks     []jsonCheck        `json:"checks"`
 		Error      *jsonError         `json:"error,omitempty"`
 		Suggestion *jsonSuggestion    `json:"suggestion,omitempty"`
-	}{Verdict: rep.Verdict, Input: input, Suggestion: suggestionJSON(sug)}
+	}{Verdict: rep.Summary(), Input: input, Complete: rep.Complete(), Incomplete: nonNil(rep.Incomplete()), Suggestion: suggestionJSON(sug)}
 	for _, c := range rep.Checks {
-		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Evidence})
+		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Assumption, c.Evidence})
 	}
 	if withError {
 		out.Error = &jsonError{Known: known}
