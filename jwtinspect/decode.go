@@ -56,7 +56,8 @@ type Token struct {
 	Segments [3]string
 	// Trimmed describes the whitespace Decode removed from around the input, e.g. "a trailing
 	// newline" ("" if none). Whether STS trims is not documented: a token sent with a trailing
-	// newline may be refused as not a valid JWT.
+	// newline may be refused as not a valid JWT. The AWS SDKs send a token file's bytes as they
+	// are (botocore does not strip web_identity_token_file).
 	Trimmed string
 	// Header is the decoded JOSE header.
 	Header Header

@@ -114,6 +114,11 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		}
 		in.Providers = append(in.Providers, ps...)
 	}
+	if o.fetch || o.verify {
+		if code := s.checkCABundle(); code != exitOK {
+			return code
+		}
+	}
 	if o.fetch {
 		if code := fetchFromIAM(ctx, s, &o, &in); code != exitOK {
 			return code

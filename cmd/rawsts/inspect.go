@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/jwtinspect"
 )
 
@@ -131,6 +128,11 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		if err != nil {
 			return usageError(s, name, "--ca-file: %v", err)
 		}
+		if o.caFile == "" {
+			if code := s.checkCABundle(); code != exitOK {
+				return code
+			}
+		}
 		v := &jwtinspect.Verifier{HTTPClient: client, Timeout: o.timeout, Now: s.now}
 		r.verification, r.verifyErr = v.Verify(ctx, tok)
 		r.findings = append(r.findings, r.verification.Findings...)
@@ -193,8 +195,8 @@ func (o *inspectOptions) readInput(s *streams, name string, pos []string) (strin
 	return text, exitOK
 }
 
-// httpClient is the client --verify uses: the streams' (tests install a transport there),
-// trusting --ca-file when it is given.
+// httpClient is the client --verify uses: the streams' (tests install a transport there;
+// AWS_CA_BUNDLE is honoured), trusting --ca-file instead when it is given.
 func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 	if o.caFile == "" {
 		return s.httpClient(o.trace, o.timeout), nil
@@ -208,22 +210,6 @@ func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 		c.transport = tr
 	}
 	return c.httpClient(o.trace, o.timeout), nil
-}
-
-// transportWithCA returns a copy of http.DefaultTransport that trusts only the certificates
-// in the PEM file path.
-func transportWithCA(path string) (*http.Transport, error) {
-	pem, err := bounded.ReadFile(path, maxCAFile)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", path)
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
-	return tr, nil
 }
 
 // reportVerifyError prints why --verify failed and returns the exit code: 3 when the issuer
