@@ -1,7 +1,6 @@
 package jwtinspect
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
@@ -11,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"strconv"
 	"strings"
@@ -85,16 +83,12 @@ type decodedJWKS struct {
 // key objects, nothing after it. A set with no keys decodes (the callers say what that means).
 // Both Verify's fetched documents and ParseJWKS's go through it.
 func decodeJWKS(data []byte) (*decodedJWKS, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
 	var doc map[string]json.RawMessage
-	if err := dec.Decode(&doc); err != nil {
+	if err := decodeOne(data, &doc, false); err != nil {
 		return nil, err
 	}
 	if doc == nil {
 		return nil, errors.New("it is JSON null, not an object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("there is more after the JSON object")
 	}
 	keys, ok := doc["keys"]
 	if !ok || string(keys) == "null" {
