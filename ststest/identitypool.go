@@ -76,10 +76,11 @@ var (
 func (e *identityEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), identityTarget)
-	out, who, detail, cerr := e.serve(r, op)
+	ev := Event{Service: "cognito-identity", Action: op, Decision: "allow"}
+	out, cerr := e.serve(r, op, &ev)
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-Requestid", reqID)
-	ev := Event{Time: e.now().UTC(), Service: "cognito-identity", Action: op, Principal: who, Decision: "allow", Detail: detail}
+	ev.Time = e.now().UTC()
 	if cerr != nil {
 		ev.Decision, ev.Code = "deny", cerr.typ
 		if ev.Detail == "" {
@@ -94,31 +95,42 @@ func (e *identityEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(out)
 }
 
-// serve decodes and dispatches a call. who names the caller for the log (a pool and a login
-// provider, an identity, or a signed caller's ARN); detail says what was decided.
-func (e *identityEmulator) serve(r *http.Request, op string) (out any, who, detail string, cerr *cognitoError) {
+// serve decodes and dispatches a call. The handler fills in ev: the caller (a pool and a
+// login provider, an identity, or a signed caller's ARN) and what was decided; serve names the
+// resource, identitypool/ID or identity/ID.
+func (e *identityEmulator) serve(r *http.Request, op string, ev *Event) (any, *cognitoError) {
 	if r.Method != http.MethodPost {
-		return nil, "", "", &cognitoError{http.StatusBadRequest, "UnknownOperationException", ""}
+		return nil, &cognitoError{http.StatusBadRequest, "UnknownOperationException", ""}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodySize+1))
 	if err != nil || len(body) > httpx.MaxBodySize {
-		return nil, "", "", &cognitoError{http.StatusBadRequest, "SerializationException", "The request body could not be read"}
+		return nil, &cognitoError{http.StatusBadRequest, "SerializationException", "The request body could not be read"}
 	}
 	var in identityRequest
 	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, "", "", &cognitoError{http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected."}
+		return nil, &cognitoError{http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected."}
 	}
+	switch {
+	case in.IdentityPoolID != "":
+		ev.Resource = "identitypool/" + in.IdentityPoolID
+	case in.IdentityID != "":
+		ev.Resource = "identity/" + in.IdentityID
+	}
+	var out any
+	var cerr *cognitoError
 	switch op {
 	case "GetId":
-		return e.getID(r.Context(), &in)
+		out, ev.Principal, ev.Detail, cerr = e.getID(r.Context(), &in)
 	case "GetOpenIdToken":
-		return e.getOpenIDToken(r.Context(), &in)
+		out, ev.Principal, ev.Detail, cerr = e.getOpenIDToken(r.Context(), &in)
 	case "GetCredentialsForIdentity":
-		return e.getCredentials(r.Context(), r, &in)
+		out, ev.Principal, ev.Detail, cerr = e.getCredentials(r.Context(), r, &in)
 	case "GetOpenIdTokenForDeveloperIdentity":
-		return e.developerToken(r.Context(), r, body, &in)
+		out, ev.Principal, ev.Detail, cerr = e.developerToken(r.Context(), r, body, &in)
+	default:
+		cerr = &cognitoError{http.StatusBadRequest, "UnknownOperationException", ""}
 	}
-	return nil, "", "", &cognitoError{http.StatusBadRequest, "UnknownOperationException", ""}
+	return out, cerr
 }
 
 // login is a login token checked against a pool: its provider, the subject it names, the
@@ -227,11 +239,14 @@ func newIdentityID(region string) func() string {
 }
 
 func (e *identityEmulator) getID(ctx context.Context, in *identityRequest) (any, string, string, *cognitoError) {
+	who := "guest"
+	if len(in.Logins) > 0 {
+		who = "login " + strings.Join(sortedKeys(in.Logins), ", ")
+	}
 	p, cerr := e.pool(in.IdentityPoolID)
 	if cerr != nil {
-		return nil, in.IdentityPoolID, "", cerr
+		return nil, who, "", cerr
 	}
-	who := p.id
 	if cerr := ipAccountID.check(in.AccountID, false); cerr != nil {
 		return nil, who, "", cerr
 	}
@@ -243,14 +258,14 @@ func (e *identityEmulator) getID(ctx context.Context, in *identityRequest) (any,
 	}
 	logins, cerr := e.checkLogins(ctx, p, in.Logins)
 	if cerr != nil {
-		return nil, who + " login " + strings.Join(sortedKeys(in.Logins), ", "), "", cerr
+		return nil, who, "", cerr
 	}
 	keys := loginKeys(logins)
 	id, conflict := e.state.identities.identify(p.id, keys, "", newIdentityID(p.region))
 	if conflict {
 		return nil, who, "", &cognitoError{http.StatusBadRequest, "ResourceConflictException", "Logins are already linked to different identities."} // (unverified)
 	}
-	return map[string]string{"IdentityId": id}, who + " " + describeLogins(keys), "identity " + id, nil
+	return map[string]string{"IdentityId": id}, describeLogins(keys), "identity " + id, nil
 }
 
 // loginKeys returns the PROVIDER:SUBJECT keys of logins.

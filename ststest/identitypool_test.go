@@ -334,6 +334,9 @@ func TestIdentityPoolDeveloperIdentity(t *testing.T) {
 	for _, e := range events {
 		if e.Service == "cognito-identity" {
 			logged = append(logged, e.Action+" "+e.Decision)
+			if e.Resource != "identitypool/"+ststest.DefaultIdentityPoolID {
+				t.Errorf("event %+v; want the pool as Resource", e)
+			}
 		}
 	}
 	if want := "GetOpenIdTokenForDeveloperIdentity allow,GetOpenIdTokenForDeveloperIdentity allow,GetOpenIdTokenForDeveloperIdentity deny"; strings.Join(logged, ",") != want {

@@ -70,8 +70,9 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if action == "" {
 			action = "(none)"
 		}
-		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction",
-			fmt.Sprintf("Could not find operation %s for version %s", action, version), reqID, e.now())
+		msg := fmt.Sprintf("Could not find operation %s for version %s", action, version)
+		e.log(Event{Time: e.now(), Service: "sts", Action: action, Principal: accessKeyOf(r), Decision: "deny", Code: "InvalidAction", Detail: msg})
+		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction", msg, reqID, e.now())
 	}
 }
 
@@ -105,14 +106,24 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 			"the emulator has no OAuth 2.0 provider "+in.ProviderId)
 		return
 	}
+	resource := roleResource(in.RoleArn)
 	g, se, detail := e.webIdentitySession(r.Context(), webIdentityRequest{token: in.WebIdentityToken, roleARN: in.RoleArn,
 		sessionName: in.RoleSessionName, duration: in.DurationSeconds, policy: in.Policy, policyArns: in.PolicyArns, sourceIP: remoteIP(r)})
 	if se != nil {
-		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", g.who, se, detail)
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail)
 		return
 	}
-	claims, id := g.token.Claims, g.session
-	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Principal: g.who, Decision: "allow", Detail: "session " + id.arn})
+	tok, id := g.token, g.session
+	claims := tok.Claims
+	detail = "session " + id.arn
+	if tok.Trimmed != "" {
+		// Undocumented: whether STS trims whitespace around WebIdentityToken. The AWS SDKs send
+		// a token file's bytes as they are (botocore does not strip web_identity_token_file), so
+		// the emulator accepts such a token, as diagnose does (a warning, surrounding-whitespace),
+		// and says so here.
+		detail += "; the token came with " + tok.Trimmed + ", read without it (whether STS trims it is not documented)"
+	}
+	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Resource: resource, Principal: g.who, Decision: "allow", Detail: detail})
 	res := assumeRoleWithWebIdentityResult{
 		Credentials:                 credentialsOf(id),
 		SubjectFromWebIdentityToken: claims.Subject,
@@ -131,7 +142,12 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 
 // refuse answers an STS error and logs the decision.
 func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, action, who string, se *diagnose.STSError, detail string) {
-	e.log(Event{Time: now, Service: "sts", Action: action, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
+	e.refuseOn(w, reqID, now, action, "", who, se, detail)
+}
+
+// refuseOn is refuse for an action on a resource (a role: roleResource).
+func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
 	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
 }
 
@@ -159,8 +175,9 @@ type webIdentityGrant struct {
 // error STS gives for it (diagnose's STSError). A role the account does not have is refused
 // with AccessDenied "Not authorized to perform sts:AssumeRoleWithWebIdentity" once the token
 // has passed: STS does not reveal whether a role exists. A role in another account meets
-// that account's providers, of which the emulator has none. On success the session is issued.
-// detail says why a refusal was made, for the event log.
+// that account's providers, of which the emulator has none: "No OpenIDConnect provider found
+// in your account for ISS". On success the session is issued. detail says why a refusal was
+// made, for the event log.
 func (sv *services) webIdentitySession(ctx context.Context, req webIdentityRequest) (webIdentityGrant, *diagnose.STSError, string) {
 	now := sv.now().UTC()
 	v := sv.state.view()
@@ -176,7 +193,7 @@ func (sv *services) webIdentitySession(ctx context.Context, req webIdentityReque
 	rep := diagnose.Run(ctx, din)
 	g := webIdentityGrant{token: rep.Token, who: "a token that is not a JWT"}
 	if rep.Token != nil {
-		g.who = rep.Token.Claims.Issuer + " sub " + strconv.Quote(rep.Token.Claims.Subject)
+		g.who = rep.Token.Claims.Issuer + " sub " + rep.Token.Claims.Subject
 	}
 	if se := rep.STSError(); se != nil {
 		detail := ""
@@ -202,6 +219,15 @@ func (sv *services) webIdentitySession(ctx context.Context, req webIdentityReque
 	sess.tags = tokenTags(rep.Token)
 	g.session = sv.keys.issue(sess, now, target.expires(now))
 	return g, nil, ""
+}
+
+// roleResource is the resource part of a role ARN, role/PATH/NAME, for the log; the ARN as
+// given when it is not one.
+func roleResource(arn string) string {
+	if p := strings.SplitN(arn, ":", 6); len(p) == 6 && strings.HasPrefix(p[5], "role/") {
+		return p[5]
+	}
+	return arn
 }
 
 // tokenTags returns the session tags of a token's https://aws.amazon.com/tags claim (the first

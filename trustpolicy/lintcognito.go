@@ -10,7 +10,8 @@ import (
 // trust and permissions") writes as Principal.Federated cognito-identity.amazonaws.com,
 // StringEquals cognito-identity.amazonaws.com:aud = the identity pool id, and
 // ForAnyValue:StringLike cognito-identity.amazonaws.com:amr = "authenticated" (or
-// "unauthenticated").
+// "unauthenticated"). amr compared with a plain operator (no ForAnyValue:) is
+// CodeMultivaluedNeedsSetOp's, which covers every multivalued key.
 const (
 	// CodeIdentityPoolAud: cognito-identity.amazonaws.com:aud compared with a value that is
 	// not an identity pool id (REGION:GUID), typically the user pool's app client id: the
@@ -20,11 +21,6 @@ const (
 	// condition trusts the identities of every identity pool, in every account; AWS's guide
 	// requires the condition. [error]
 	CodeIdentityPoolNoAud = "identity-pool-no-aud"
-	// CodeAMRNeedsSetOperator: amr is multivalued (["authenticated", PROVIDER, …]) and is
-	// compared with a plain operator, where the guide uses ForAnyValue:StringLike; IAM
-	// documents that multivalued keys need a set operator and not how a plain one compares a
-	// list (rawsts reads it as ForAnyValue). [warning]
-	CodeAMRNeedsSetOperator = "amr-needs-set-operator"
 )
 
 const cognitoIdentity = "cognito-identity.amazonaws.com"
@@ -51,8 +47,7 @@ func lintIdentityPool(s *Statement, at string, hosts []string) []Finding {
 		if !ok || !strings.EqualFold(prefix, cognitoIdentity) {
 			continue
 		}
-		switch claim {
-		case "aud":
+		if claim == "aud" {
 			hasAud = hasAud || (!op.base.negated && op.base.fam != famNull)
 			if op.base.fam != famString || op.base.negated {
 				continue
@@ -64,12 +59,6 @@ func lintIdentityPool(s *Statement, at string, hosts []string) []Finding {
 						"compare " + cognitoIdentity + ":aud with the identity pool id (aws cognito-identity list-identity-pools shows it)"})
 					break
 				}
-			}
-		case "amr":
-			if op.qualifier == "" && op.base.fam != famNull {
-				out = append(out, Finding{Warning, CodeAMRNeedsSetOperator, loc,
-					"amr is multivalued ([\"authenticated\", PROVIDER, …]); IAM documents that multivalued keys need ForAnyValue or ForAllValues and not how " + c.Operator + " compares a list",
-					fmt.Sprintf("use %s, as the Cognito guide does", operator{qualifier: "ForAnyValue", ifExists: op.ifExists}.withBase(op.base.name))})
 			}
 		}
 	}

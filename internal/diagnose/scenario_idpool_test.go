@@ -39,7 +39,7 @@ func identityPoolScenarios() []scenario {
 			want: []string{"a signed-in (authenticated) identity", "unauthenticated (guest) role", `"cognito-identity.amazonaws.com:amr": "authenticated"`, "get-identity-pool-roles"}},
 		{name: "identity pool amr without ForAnyValue", src: srcCognitoRole + "; " + srcSetOps + " (a plain operator on a multivalued key is undocumented: read as ForAnyValue)", claims: token(signedIn),
 			policy: role(`{` + aud(idPool) + `, ` + amr("StringLike", "authenticated") + `}`), verdict: diagnose.Allow,
-			want: []string{"amr-needs-set-operator", "ForAnyValue:StringLike"}},
+			want: []string{"multivalued-needs-set-operator", "ForAnyValue:StringLike"}},
 		{name: "identity pool without an aud condition", src: srcCognitoRole + " (the aud condition is required)", claims: token(signedIn),
 			policy: role(`{` + amr("ForAnyValue:StringLike", "authenticated") + `}`), verdict: diagnose.Allow,
 			want: []string{"identity-pool-no-aud", "every identity pool"}},
