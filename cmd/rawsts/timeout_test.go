@@ -61,6 +61,7 @@ var timeoutCases = map[string][]string{
 	"assume-role":                   {"assume-role", "--role-arn", hostileRole},
 	"cognito":                       {"cognito", "login", "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789", "--username", "demo", "--password-stdin"},
 	"cognito assume":                {"cognito", "assume", "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789", "--username", "demo", "--password-stdin", "--role-arn", hostileRole},
+	"cognito identity":              {"cognito", "identity", "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "--login", "graph.facebook.com=EAAtoken"},
 	"decode-authorization-message":  {"decode-authorization-message", "EXAMPLE"},
 	"exec":                          {"exec", "--role-arn", hostileRole, "--web-identity-token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"diagnose":                      {"diagnose", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},

@@ -61,6 +61,14 @@ func hostileCases(t *testing.T) []hostileCase {
 			return []string{"cognito", "assume", "--endpoint", url, "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789",
 				"--username", "demo", "--password-stdin", "--role-arn", hostileRole}
 		}},
+		{name: "cognito identity", args: func(url string) []string {
+			return []string{"cognito", "identity", "--endpoint", url, "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+				"--login", "graph.facebook.com=EAAfacebook-token-value"}
+		}},
+		{name: "cognito identity basic", args: func(url string) []string {
+			return []string{"cognito", "identity", "--endpoint", url, "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+				"--login", "graph.facebook.com=EAAfacebook-token-value", "--flow", "basic", "--role-arn", hostileRole}
+		}},
 		{name: "whoami", env: creds, args: func(url string) []string { return []string{"whoami", "--endpoint", url} }},
 		{name: "assume-role", env: creds, args: func(url string) []string {
 			return []string{"assume-role", "--endpoint", url, "--role-arn", hostileRole}

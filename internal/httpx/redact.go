@@ -28,13 +28,13 @@ var (
 	}
 	// jsonSecretKeys are secret JSON keys as jsonKey spells them: PASSWORD, SECRET_HASH,
 	// IdToken, idToken, id_token and secretAccessKey are password, secrethash, idtoken and
-	// secretaccesskey.
+	// secretaccesskey. SecretKey is Cognito Identity's name for the secret access key.
 	jsonSecretKeys = map[string]bool{
 		"password": true, "newpassword": true, "devicepassword": true, "secrethash": true,
 		"passwordclaimsignature": true, "passwordclaimsecretblock": true, "secretblock": true,
 		"refreshtoken": true, "idtoken": true, "accesstoken": true, "session": true,
 		"smsmfacode": true, "softwaretokenmfacode": true, "emailotpcode": true, "smsotpcode": true,
-		"clientsecret": true, "secretaccesskey": true, "awssecretaccesskey": true,
+		"clientsecret": true, "secretaccesskey": true, "awssecretaccesskey": true, "secretkey": true,
 		"sessiontoken": true, "awssessiontoken": true, "xamzsecuritytoken": true,
 		"token": true, "oidctoken": true, "webidentitytoken": true, "samlassertion": true,
 		"authorization": true, "cookie": true, "setcookie": true,
