@@ -63,6 +63,8 @@ var timeoutCases = map[string][]string{
 	"cognito assume":                {"cognito", "assume", "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789", "--username", "demo", "--password-stdin", "--role-arn", hostileRole},
 	"decode-authorization-message":  {"decode-authorization-message", "EXAMPLE"},
 	"exec":                          {"exec", "--role-arn", hostileRole, "--web-identity-token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
+	"eks":                           {"eks", "token", "--cluster-name", "demo", "--role-arn", hostileRole},
+	"eks verify":                    {"eks", "verify", "--cluster-name", "demo", "k8s-aws-v1.aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8"},
 	"diagnose":                      {"diagnose", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"inspect":                       {"inspect", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"sign":                          {"sign", "--service", "sts", "--region", "us-east-1"},
