@@ -37,8 +37,8 @@ type Verifier struct {
 	// it was used.
 	AllowLoopback bool
 	// Endpoint, when set, is where the request is sent instead of the token's host (https,
-	// or http to a loopback host): the same path and query, with the token's host in the
-	// Host header, which the signature covers. It lets a token made for STS be checked
+	// or http to a loopback host; its scheme and host are used): the token's path and query,
+	// with the token's host in the Host header, which the signature covers. It lets a token made for STS be checked
 	// against a local emulator that knows the signing key.
 	Endpoint string
 	// HTTPClient sends the request; nil means http.DefaultClient. A redirect is never

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -183,11 +184,13 @@ func printEKSIdentity(s *streams, token, clusterID, endpoint string, id *eks.Ide
 	}
 	line("Signed", "by %s for %s at %s, X-Amz-Expires %d s; STS accepts it until %s (X-Amz-Date + 15 min)",
 		signer, orNone(req.Region), req.Date.Format(time.RFC3339), int(req.Expires/time.Second), req.Date.Add(eks.ValidFor).Format(time.RFC3339))
-	to := req.URL.Scheme + "://" + req.Host
+	to := req.URL.Scheme + "://" + req.Host + "/"
 	if endpoint != "" {
-		to = endpoint + " (Host: " + req.Host + ")"
+		if u, err := url.Parse(endpoint); err == nil {
+			to = u.Scheme + "://" + u.Host + "/ (Host: " + req.Host + ")"
+		}
 	}
-	line("Sent", "GET %s/ with x-k8s-aws-id: %s, Accept: application/json; STS answered HTTP 200 (RequestId %s)", to, clusterID, orNone(id.RequestID))
+	line("Sent", "GET %s with x-k8s-aws-id: %s, Accept: application/json; STS answered HTTP 200 (RequestId %s)", to, clusterID, orNone(id.RequestID))
 	line("Account", "%s", id.Account)
 	line("Arn", "%s", id.Arn)
 	line("UserId", "%s", id.UserID)
