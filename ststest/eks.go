@@ -110,11 +110,5 @@ func writeJSON(w http.ResponseWriter, status int, reqID string, now time.Time, v
 		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-Requestid", reqID)
-	h.Set("Date", now.UTC().Format(http.TimeFormat))
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	w.Write(b)
+	writeReply(w, status, reqID, now, "application/json", b)
 }

@@ -38,6 +38,24 @@ func runEKS(ctx context.Context, s *streams, args []string) int {
 	}
 }
 
+// parseEKSFlags parses the flags of the subcommand name (fs, with c among them), allows at most
+// maxPos positional arguments, and returns them with the cluster's x-k8s-aws-id; ok is false,
+// with the exit code, when the command ends here (-h, or a usage error already printed).
+func parseEKSFlags(s *streams, fs *flag.FlagSet, name string, c *clusterFlags, maxPos int, args []string) (pos []string, clusterID string, code int, ok bool) {
+	pos, code, ok = parseFlags(s, fs, "eks", args)
+	if !ok {
+		return nil, "", code, false
+	}
+	if len(pos) > maxPos {
+		return nil, "", usageError(s, name, "unexpected argument %s", describeArg(pos[maxPos])), false
+	}
+	clusterID, problem := c.value()
+	if problem != "" {
+		return nil, "", usageError(s, name, "%s", problem), false
+	}
+	return pos, clusterID, exitOK, true
+}
+
 // clusterFlags are the two ways to name the cluster, as `aws eks get-token` has them.
 type clusterFlags struct{ name, id string }
 

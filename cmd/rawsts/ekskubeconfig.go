@@ -43,19 +43,11 @@ func eksKubeconfigFlags(s *streams, o *eksKubeconfigOptions) *flag.FlagSet {
 func eksKubeconfig(s *streams, args []string) int {
 	const name = "eks kubeconfig"
 	var o eksKubeconfigOptions
-	fs := eksKubeconfigFlags(s, &o)
-	pos, code, ok := parseFlags(s, fs, "eks", args)
+	_, clusterID, code, ok := parseEKSFlags(s, eksKubeconfigFlags(s, &o), name, &o.cluster, 0, args)
 	if !ok {
 		return code
 	}
-	if len(pos) > 0 {
-		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
-	}
-	clusterID, problem := o.cluster.value()
-	if problem == "" {
-		problem = o.check()
-	}
-	if problem != "" {
+	if problem := o.check(); problem != "" {
 		return usageError(s, name, "%s", problem)
 	}
 	if code, ok := profileFlagError(s, name, "--profile", o.profile); !ok {

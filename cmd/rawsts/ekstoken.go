@@ -38,17 +38,9 @@ func eksTokenFlags(s *streams, o *eksTokenOptions) *flag.FlagSet {
 func eksToken(ctx context.Context, s *streams, args []string) int {
 	const name = "eks token"
 	var o eksTokenOptions
-	fs := eksTokenFlags(s, &o)
-	pos, code, ok := parseFlags(s, fs, "eks", args)
+	_, clusterID, code, ok := parseEKSFlags(s, eksTokenFlags(s, &o), name, &o.cluster, 0, args)
 	if !ok {
 		return code
-	}
-	if len(pos) > 0 {
-		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
-	}
-	clusterID, problem := o.cluster.value()
-	if problem != "" {
-		return usageError(s, name, "%s", problem)
 	}
 	if code, ok := profileFlagError(s, name, "--profile", o.profile); !ok {
 		return code

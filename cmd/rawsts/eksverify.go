@@ -41,22 +41,15 @@ var eksSteps = []string{eks.StepSize, eks.StepPrefix, eks.StepDecode, eks.StepSc
 func eksVerify(ctx context.Context, s *streams, args []string) int {
 	const name = "eks verify"
 	var o eksVerifyOptions
-	fs := eksVerifyFlags(s, &o)
-	pos, code, ok := parseFlags(s, fs, "eks", args)
+	pos, clusterID, code, ok := parseEKSFlags(s, eksVerifyFlags(s, &o), name, &o.cluster, 1, args)
 	if !ok {
 		return code
 	}
 	switch {
 	case len(pos) == 0:
 		return usageError(s, name, "want the token: TOKEN, or - to read it (or the ExecCredential of rawsts eks token) from standard input")
-	case len(pos) > 1:
-		return usageError(s, name, "unexpected argument %s", describeArg(pos[1]))
 	case o.output != "text" && o.output != "json":
 		return usageError(s, name, "--output %q: want text or json", o.output)
-	}
-	clusterID, problem := o.cluster.value()
-	if problem != "" {
-		return usageError(s, name, "%s; it is the x-k8s-aws-id the token was signed with, which the cluster sends", problem)
 	}
 	if o.region != "" && !regionShape(o.region) {
 		return usageError(s, name, "--region %s is not a region name (want e.g. us-east-1)", describeArg(o.region))
