@@ -77,9 +77,13 @@ type jsonSuggestion struct {
 	Rerun   *jsonRerun      `json:"rerun"`
 }
 
-// jsonRerun is the verdict of the checks run again with the suggested changes.
+// jsonRerun is the verdict of the checks run again with the suggested changes, in the words of
+// the report's own: Verdict is Report.Summary ("allow-as-far-as-checked" when Complete is
+// false), Incomplete the checks it is short of.
 type jsonRerun struct {
 	Verdict      diagnose.Verdict `json:"verdict"`
+	Complete     bool             `json:"complete"`
+	Incomplete   []string         `json:"incomplete"`
 	FirstFailure string           `json:"first_failure,omitempty"`
 	Line         string           `json:"line"`
 }
@@ -94,7 +98,8 @@ func suggestionJSON(sug *diagnose.Suggestion) *jsonSuggestion {
 		out.Policy = json.RawMessage("null")
 	}
 	if r := sug.Rerun; r != nil {
-		out.Rerun = &jsonRerun{Verdict: r.Verdict, Line: strings.TrimPrefix(verdictLine(r), "verdict: ")}
+		out.Rerun = &jsonRerun{Verdict: r.Summary(), Complete: r.Complete(), Incomplete: nonNil(r.Incomplete()),
+			Line: strings.TrimPrefix(verdictLine(r), "verdict: ")}
 		if f := r.FirstFailure(); f != nil {
 			out.Rerun.FirstFailure = f.Name
 		}

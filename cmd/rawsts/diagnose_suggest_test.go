@@ -11,8 +11,11 @@ import (
 )
 
 // TestDiagnoseSuggestGolden: --suggest turns each of the README's three "Why was I denied?"
-// examples into allow (the re-run's verdict), with the diff and the corrected policy.
+// examples into allow, with the diff and the corrected policy. With the signature checked
+// against the examples' key set (--jwks) and a session name, the re-run is complete: a bare
+// "verdict: allow". The README shows the first in full, as this prints it.
 func TestDiagnoseSuggestGolden(t *testing.T) {
+	offline := []string{"--jwks", ex("github-jwks.json"), "--session-name", "GitHubActions"}
 	for _, tt := range []struct {
 		golden string
 		args   []string
@@ -21,18 +24,22 @@ func TestDiagnoseSuggestGolden(t *testing.T) {
 		{"suggest.environment-vs-ref", []string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole},
 			[]string{`+        "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:prod"]}`}},
 		{"suggest.wildcard-stringequals", []string{"--file", ex("branch.token"), "--trust-policy", ex("wildcard-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole},
-			[]string{`+        "StringLike": {`}},
+			[]string{"\n      \"Condition\": {\n        \"StringEquals\": {\n          \"token.actions.githubusercontent.com:aud\": \"sts.amazonaws.com\"\n        },\n        \"StringLike\": {\n          \"token.actions.githubusercontent.com:sub\": \"repo:acme/app:*\"\n        }\n      }\n"}},
 		{"suggest.default-audience", []string{"--file", ex("default-audience.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json")},
-			[]string{"aws iam add-client-id-to-open-id-connect-provider", "--- get-role.json (as rawsts lays it out)"}},
+			[]string{"aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com --client-id https://github.com/acme",
+				"--- get-role.json (as rawsts lays it out)",
+				`                "StringEquals": {"token.actions.githubusercontent.com:aud": ["sts.amazonaws.com", "https://github.com/acme"]},` + "\n" +
+					`                "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}` + "\n"}},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {
-			args := append([]string{"diagnose", "--at", exAt, "--suggest"}, tt.args...)
+			args := append(append([]string{"diagnose", "--at", exAt, "--suggest"}, tt.args...), offline...)
 			r := runCLI(t, nil, "", nil, args...)
 			if r.code != exitRefused || r.stderr != "" {
 				t.Fatalf("rawsts %s: exit %d, stderr %q; want 1 (the policy given denies) and nothing", strings.Join(args, " "), r.code, r.stderr)
 			}
-			if !strings.Contains(r.stdout, ": verdict: allow\n") {
-				t.Errorf("the re-run does not allow:\n%s", r.stdout)
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "re-run with ") || !strings.HasSuffix(last, ": verdict: allow") {
+				t.Errorf("the re-run's verdict is %q; want exactly allow:\n%s", last, r.stdout)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(r.stdout, w) {
@@ -42,10 +49,23 @@ func TestDiagnoseSuggestGolden(t *testing.T) {
 			fixture.Golden(t, filepath.Join("testdata", "golden", "diagnose."+tt.golden+".txt"), []byte(r.stdout))
 		})
 	}
+	// The README's --suggest example shows example 1's suggestion, from "suggested fix:" to the
+	// re-run, exactly as printed.
+	readme := readFile(t, filepath.Join("..", "..", "README.md"))
+	_, block, ok := strings.Cut(readme, " $A --suggest\n…\n")
+	block, _, ok2 := strings.Cut(block, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no --suggest example")
+	}
+	r := runCLI(t, nil, "", nil, append([]string{"diagnose", "--at", exAt, "--suggest", "--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"),
+		"--provider", ex("github-provider.json"), "--role-arn", exRole}, offline...)...)
+	if _, got, _ := strings.Cut(r.stdout, "\nsuggested fix:\n"); "suggested fix:\n"+got != block {
+		t.Errorf("README.md's --suggest example differs from the output:\n--- README\n%s--- output\nsuggested fix:\n%s", block, got)
+	}
 }
 
 // TestDiagnoseSuggestJSON: --json carries the corrected document (as JSON), the diff and the
-// re-run's verdict.
+// re-run's verdict (Report.Summary, with its completeness).
 func TestDiagnoseSuggestJSON(t *testing.T) {
 	r := runCLI(t, nil, "", nil, "diagnose", "--at", exAt, "--suggest", "--json", "--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"),
 		"--provider", ex("github-provider.json"), "--role-arn", exRole)
@@ -61,6 +81,8 @@ func TestDiagnoseSuggestJSON(t *testing.T) {
 			Diff  string `json:"diff"`
 			Rerun struct {
 				Verdict, Line string
+				Complete      bool
+				Incomplete    []string
 			} `json:"rerun"`
 		} `json:"suggestion"`
 	}
@@ -69,8 +91,14 @@ func TestDiagnoseSuggestJSON(t *testing.T) {
 	}
 	s := out.Suggestion
 	if out.Verdict != "deny" || out.Input != "token" || len(s.Edits) != 1 || s.Blocked == nil || len(s.Policy.Statement) != 1 ||
-		!strings.HasPrefix(s.Diff, "--- ref-policy.json\n+++ ref-policy.json (suggested)\n") || s.Rerun.Verdict != "allow" || s.Rerun.Line != "allow" {
+		!strings.HasPrefix(s.Diff, "--- ref-policy.json\n+++ ref-policy.json (suggested)\n") {
 		t.Errorf("--suggest --json = %+v", out)
+	}
+	// The re-run speaks the report's vocabulary: without --verify and --session-name it is
+	// short of two checks, so it allows as far as checked, never a bare "allow".
+	if re := s.Rerun; re.Verdict != "allow-as-far-as-checked" || re.Complete || strings.Join(re.Incomplete, ",") != "token.signature,request.session-name" ||
+		re.Line != "allow as far as checked (not checked: token.signature, request.session-name)" {
+		t.Errorf("--suggest --json: rerun = %+v", re)
 	}
 	// Without a fix to make, the suggestion says so: no policy, no re-run.
 	r = runCLI(t, nil, "", nil, "diagnose", "--at", exAt, "--suggest", "--json", "--file", ex("branch.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"))
@@ -115,10 +143,10 @@ func TestDiagnoseWithoutToken(t *testing.T) {
 		{"lookup-events, the latest for the role", append([]string{"--cloudtrail", testdata("cloudtrail/lookup-events.json"), "--role-arn", exRole}, policy...), "", exitRefused,
 			[]string{"FAIL  policy.condition"}, []string{"2 AssumeRoleWithWebIdentity events for arn:aws:iam::123456789012:role/deploy; diagnosing the latest"}},
 		{"lookup-events, --event-id", append([]string{"--cloudtrail", testdata("cloudtrail/lookup-events.json"), "--event-id", "2EXAMPLE-4c1d-4b0e-8a7f-5e6f7aEXAMPLE"}, policy...), "", exitOK,
-			[]string{"verdict: allow"}, []string{"the call succeeded"}},
+			[]string{"verdict: allow as far as checked (not checked: token.format, token.alg, token.times, token.signature)\n"}, []string{"the call succeeded"}},
 		{"the AWS example event", []string{"--cloudtrail", testdata("cloudtrail/aws-doc-web-identity.json"), "--trust-policy", "-"},
 			`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity"], "Condition": {"StringEquals": {"accounts.google.com:aud": "<id of application>.apps.googleusercontent.com"}}}}`,
-			exitOK, []string{"ok    policy.tags", "ok    policy.source-identity", "verdict: allow"}, []string{"sub \"<id of user>\""}},
+			exitOK, []string{"ok    policy.tags", "ok    policy.source-identity", "verdict: allow as far as checked (not checked: token.format, token.alg, token.times, token.signature)\n"}, []string{"sub \"<id of user>\""}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runCLI(t, nil, tt.stdin, nil, append([]string{"diagnose"}, tt.args...)...)
@@ -139,6 +167,37 @@ func TestDiagnoseWithoutToken(t *testing.T) {
 				t.Errorf("stderr %q; want nothing", r.stderr)
 			}
 		})
+	}
+}
+
+// TestDiagnoseWithoutTokenJSON: a diagnosis from claims is never complete — the checks that
+// need the token are skipped for want of it — so neither the verdict nor --suggest's re-run is
+// ever a bare "allow" in --json.
+func TestDiagnoseWithoutTokenJSON(t *testing.T) {
+	r := runCLI(t, nil, "", nil, "diagnose", "--json", "--suggest", "--claims", ex("claims.json"), "--role-arn", exRole, "--at", exAt, "--session-name", "gha-deploy",
+		"--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"))
+	var out struct {
+		Verdict    string
+		Input      string
+		Complete   bool
+		Incomplete []string
+		Suggestion struct {
+			Rerun struct {
+				Verdict    string
+				Complete   bool
+				Incomplete []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, r.stdout)
+	}
+	const tokenOnly = "token.format,token.alg,token.times,token.signature"
+	if r.code != exitRefused || out.Verdict != "deny" || out.Input != "claims" || out.Complete || strings.Join(out.Incomplete, ",") != tokenOnly {
+		t.Errorf("diagnose --claims --json: exit %d, %+v; want 1, deny from claims, incomplete %s", r.code, out, tokenOnly)
+	}
+	if re := out.Suggestion.Rerun; re.Verdict != "allow-as-far-as-checked" || re.Complete || strings.Join(re.Incomplete, ",") != tokenOnly {
+		t.Errorf("diagnose --claims --suggest --json: rerun %+v; want allow-as-far-as-checked, incomplete %s", re, tokenOnly)
 	}
 }
 

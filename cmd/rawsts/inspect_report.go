@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/trustpolicy"
 )
 
 // inspectReport is everything `rawsts inspect` prints, rendered as text or JSON.
@@ -31,9 +32,21 @@ type inspectJSON struct {
 	Findings           []jwtinspect.Finding `json:"findings"`
 	ProviderARN        string               `json:"provider_arn,omitempty"`
 	ConditionKeyPrefix string               `json:"condition_key_prefix,omitempty"`
+	ConditionKeys      []conditionKeyJSON   `json:"condition_keys,omitempty"`
 	At                 string               `json:"at,omitempty"`
 	Signature          *signatureJSON       `json:"signature,omitempty"`
 	Verification       *verificationJSON    `json:"verification,omitempty"`
+}
+
+// conditionKeyJSON is one entry of trustpolicy.TokenKeys: a condition key STS provides for
+// the token (with its source), or a claim that is not one.
+type conditionKeyJSON struct {
+	Key    string   `json:"key"`
+	Claim  string   `json:"claim,omitempty"`
+	Values []string `json:"values"`
+	Status string   `json:"status"`
+	Source string   `json:"source,omitempty"`
+	Note   string   `json:"note,omitempty"`
 }
 
 type signatureJSON struct {
@@ -69,6 +82,13 @@ func (r *inspectReport) json() inspectJSON {
 	if iss := r.tok.Claims.Issuer; iss != "" {
 		out.ProviderARN = jwtinspect.ProviderARN(iss, r.opts.partition, r.account())
 		out.ConditionKeyPrefix = jwtinspect.ConditionKeyPrefix(iss)
+		for _, k := range trustpolicy.TokenKeys(iss, r.tok.RawClaims) {
+			v := k.Values
+			if v == nil {
+				v = []string{}
+			}
+			out.ConditionKeys = append(out.ConditionKeys, conditionKeyJSON{k.Key, k.Claim, v, k.Status, k.Source, k.Note})
+		}
 	}
 	if f := r.opts.showSignature; f != "" {
 		out.Signature = &signatureJSON{Encoding: string(f), Value: r.signature()}
@@ -149,9 +169,7 @@ func (r *inspectReport) writeText(w io.Writer) {
 			arn += "  (--account fills in ACCOUNT)"
 		}
 		iam.add("provider ARN", clean(arn))
-		prefix := clean(jwtinspect.ConditionKeyPrefix(iss))
-		iam.add("condition keys", fmt.Sprintf("%s:aud  this token: %s\n%s:sub  this token: %s",
-			prefix, thisToken(tok.RawClaims["aud"]), prefix, thisToken(tok.RawClaims["sub"])))
+		addConditionKeys(&iam, trustpolicy.TokenKeys(iss, tok.RawClaims))
 	}
 	iam.write(w)
 
@@ -163,16 +181,82 @@ func (r *inspectReport) writeText(w io.Writer) {
 	fmt.Fprintln(w)
 	errs := countSeverity(r.findings, jwtinspect.Error)
 	switch {
+	case r.verifyErr != nil && r.verification.KeySource != "":
+		step, _ := stepOf(r.verifyErr)
+		fmt.Fprintf(w, "Result: the signature check with the keys in %s failed at the %s step.\n", clean(r.verification.KeySource), step)
 	case r.verifyErr != nil:
 		step, _ := stepOf(r.verifyErr)
 		fmt.Fprintf(w, "Result: --verify failed at the %s step; STS would fail the same way.\n", step)
 	case errs > 0:
 		fmt.Fprintf(w, "Result: STS will refuse this token (%s).\n", plural(errs, "error"))
+	case r.verification != nil && r.verification.KeySource != "":
+		fmt.Fprint(w, wrap(fmt.Sprintf("Result: no errors, and the signature verifies with a key in %s as STS checks it; whether the issuer serves that key was not checked (--verify without --jwks fetches it). The role's trust policy is not checked here.", clean(r.verification.KeySource)), "", 100))
 	case r.verification != nil:
 		fmt.Fprintln(w, "Result: no errors, and the signature verifies as STS checks it. The role's trust policy is not checked here.")
 	default:
 		fmt.Fprintln(w, "Result: no errors. The signature is not checked without --verify, nor the role's trust policy.")
 	}
+}
+
+// addConditionKeys lists what STS makes of the token's claims (trustpolicy.TokenKeys): the
+// keys it provides with this token's values, the keys the token has no value for, the keys
+// AWS's sources disagree on, and the claims that are not keys at all.
+func addConditionKeys(t *table, keys []trustpolicy.TokenKey) {
+	var have, none, disputed, notKeys, notes []string
+	width := 0
+	for _, k := range keys {
+		if k.Status != trustpolicy.KeyNotProvided && len(k.Values) > 0 && len(k.Key) > width {
+			width = len(k.Key)
+		}
+	}
+	for _, k := range keys {
+		key := clean(k.Key)
+		switch {
+		case k.Status == trustpolicy.KeyNotProvided:
+			notKeys = append(notKeys, clean(k.Claim))
+		case k.Status == trustpolicy.KeyDisputed:
+			disputed = append(disputed, fmt.Sprintf("%-*s  %s", width, key, quoteValues(k.Values)))
+		case k.Status == trustpolicy.KeyUnknown:
+			none = append(none, key+" (which claim fills it is not documented)")
+		case len(k.Values) == 0:
+			if k.Status == trustpolicy.KeyAssumed {
+				key += " (assumed)"
+			}
+			none = append(none, key)
+		default:
+			line := fmt.Sprintf("%-*s  %s", width, key, quoteValues(k.Values))
+			if k.Status == trustpolicy.KeyAssumed {
+				line += "  (assumed, see below)"
+				notes = append(notes, key+": "+clean(k.Note))
+			}
+			have = append(have, line)
+		}
+	}
+	if len(have) == 0 {
+		have = []string{"none with a value in this token"}
+	}
+	t.add("condition keys", strings.Join(have, "\n"))
+	if len(none) > 0 {
+		t.add("no value here", strings.TrimSuffix(wrap(strings.Join(none, ", "), "", 96), "\n"))
+	}
+	if len(disputed) > 0 {
+		t.add("disputed", strings.Join(disputed, "\n")+"\n"+strings.TrimSuffix(wrap("AWS's sources disagree on whether STS provides these keys; rawsts treats them as absent (--json and rawsts lint-trust-policy say which sources and what to use instead)", "", 96), "\n"))
+	}
+	if len(notes) > 0 {
+		t.add("assumed", strings.TrimSuffix(wrap(strings.Join(notes, "; "), "", 96), "\n"))
+	}
+	if len(notKeys) > 0 {
+		t.add("not keys", strings.TrimSuffix(wrap(strings.Join(notKeys, ", ")+": STS provides no condition key for these claims, so a condition on ISSUER:CLAIM never matches (--json and rawsts lint-trust-policy say what to use instead)", "", 96), "\n"))
+	}
+}
+
+// quoteValues shows a key's values as the policy compares them.
+func quoteValues(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = clean(strconv.Quote(s))
+	}
+	return strings.Join(q, ", ")
 }
 
 var verifySteps = []string{jwtinspect.StepDiscovery, jwtinspect.StepIssuer, jwtinspect.StepJWKS,
@@ -181,7 +265,11 @@ var verifySteps = []string{jwtinspect.StepDiscovery, jwtinspect.StepIssuer, jwti
 func (r *inspectReport) writeVerification(w io.Writer) {
 	v := r.verification
 	budget := r.opts.timeout
-	fmt.Fprintf(w, "\nVerification (--verify: the steps STS takes; each fetch has %s)\n", budget)
+	if v.KeySource != "" {
+		fmt.Fprintf(w, "\nVerification (--jwks: the steps STS takes from kid on, with the keys in %s)\n", clean(v.KeySource))
+	} else {
+		fmt.Fprintf(w, "\nVerification (--verify: the steps STS takes; each fetch has %s)\n", budget)
+	}
 	failed, cause := "", ""
 	if r.verifyErr != nil {
 		failed, cause = stepOf(r.verifyErr)
@@ -202,10 +290,20 @@ func (r *inspectReport) writeVerification(w io.Writer) {
 		jwtinspect.StepAlg:       v.Algorithm + " fits the key and is one STS accepts",
 		jwtinspect.StepSignature: "verifies",
 	}
+	if v.KeySource != "" {
+		// Nothing was fetched: the steps before kid are STS's alone.
+		detail[jwtinspect.StepJWKS] = fmt.Sprintf("%s, %s", clean(v.KeySource), plural(len(v.KeyIDs), "key"))
+	}
 	var t table
 	state := "ok"
 	for _, step := range verifySteps {
 		switch {
+		case v.KeySource != "" && step == jwtinspect.StepDiscovery:
+			t.add(step, "--      not fetched: the keys are those of "+clean(v.KeySource)+" (--jwks)")
+		case v.KeySource != "" && step == jwtinspect.StepIssuer:
+			t.add(step, "--      not checked: it needs the discovery document")
+		case v.KeySource != "" && step == jwtinspect.StepJWKS && failed != step:
+			t.add(step, "given   "+detail[step])
 		case step == failed:
 			t.add(step, "FAILED  "+strings.TrimSuffix(wrap(clean(cause), "        ", 92)[8:], "\n"))
 			state = "skipped"

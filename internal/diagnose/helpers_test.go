@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/rawsts/rawsts/internal/diagnose"
+	"github.com/rawsts/rawsts/ststest"
 )
 
 // at is the time every scenario is evaluated at.
@@ -27,6 +28,8 @@ const (
 	poolHost = "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"
 	clientID = "7example23client45id6789"
 	idPool   = "us-east-1:12345678-1234-1234-1234-123456789012"
+	ghesIss  = "https://ghes.example.com/_services/token"
+	ghesHost = "ghes.example.com/_services/token"
 )
 
 var (
@@ -110,4 +113,24 @@ func allowGH(cond string) string {
 
 func policy(statements ...string) string {
 	return `{"Version": "2012-10-17", "Statement": [` + strings.Join(statements, ",") + `]}`
+}
+
+// emulatedGitHub is an emulator whose clock is at, serving the GitHub Actions issuer at ghIss
+// in process (never on the network), and a function that mints claims with its key: tokens
+// whose signature Input.Verify checks through the server's Verifier.
+func emulatedGitHub(t *testing.T) (*ststest.Server, func(claims map[string]any) string) {
+	t.Helper()
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return at }))
+	t.Cleanup(srv.Close)
+	iss, err := srv.AddIssuer(ststest.IssuerConfig{Name: "gha", URL: ghIss})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, func(claims map[string]any) string {
+		tok, err := iss.Mint(claims)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
 }

@@ -44,9 +44,6 @@ func TestSTSError(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, sc := range scenarios() {
-		if sc.pendingRule != "" {
-			continue // the expectation is AWS's, not yet today's code (see TestScenarios)
-		}
 		rep := runScenario(t, sc)
 		e := rep.STSError()
 		if sc.verdict != diagnose.Deny {

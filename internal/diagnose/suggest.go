@@ -37,13 +37,16 @@ type Suggestion struct {
 	// Diff is the unified diff from the given policy to Policy, "" when it needs no change.
 	Diff string `json:"diff,omitempty"`
 	// Rerun is the diagnosis of the same request with Policy and the changes of Outside; nil
-	// when nothing could be changed.
+	// when nothing could be changed. Read its Summary, not its Verdict: a re-run with a check
+	// skipped (no --provider, no session name, a diagnosis from claims) allows only as far as
+	// checked.
 	Rerun *Report `json:"-"`
 }
 
 // Suggest computes the fix of rep, the report of Run on in. name names the trust policy in the
 // diff's header ("trust-policy.json"). The re-runs never do network I/O: Input.Verify is off,
-// and a signature that failed in rep stays a reason in Blocked. The original in is not changed.
+// token.signature is rep's, and a signature that failed in rep stays a reason in Blocked. The
+// original in is not changed.
 func Suggest(ctx context.Context, in Input, rep *Report, name string) *Suggestion {
 	s := &suggester{ctx: ctx, in: in, sug: &Suggestion{}, origText: in.TrustPolicy}
 	s.in.Verify, s.in.SkipThumbprint, s.in.Verifier = false, true, nil
@@ -125,7 +128,7 @@ func (s *suggester) run(rep *Report) {
 			continue
 		}
 		s.changed = true
-		r = Run(s.ctx, s.in)
+		r = s.rerun(rep)
 	}
 	for i := range r.Checks { // what the rounds left failing
 		if c := &r.Checks[i]; c.Status == Fail && !s.blocked[c.Name] {
@@ -135,6 +138,19 @@ func (s *suggester) run(rep *Report) {
 	if s.changed {
 		s.sug.Rerun = r
 	}
+}
+
+// rerun runs the checks again on the edited input. The re-runs do no network I/O, so
+// token.signature, which no edit changes, is carried over from the diagnosis when it ran there
+// (Input.Verify): the re-run's verdict is then neither short of a check the diagnosis made
+// (Report.Incomplete) nor an allow of a token whose signature failed.
+func (s *suggester) rerun(orig *Report) *Report {
+	r := Run(s.ctx, s.in)
+	if o := orig.Check(CheckTokenSignature); o != nil && o.Status != Skip {
+		*r.Check(CheckTokenSignature) = *o
+		r.Verdict = verdict(r, r.Policy)
+	}
+	return r
 }
 
 // block records a failing check no edit here fixes.
@@ -353,6 +369,9 @@ func (s *suggester) fixPrincipal(res *trustpolicy.Result) bool {
 	if arn == "" || s.host == "" {
 		return false
 	}
+	if done, ok := s.fixNotPrincipal(arn); done {
+		return ok
+	}
 	best := chooseAllow(res)
 	if best == nil {
 		s.appendStatement(s.newStatement(arn), "the policy has no Allow statement")
@@ -361,9 +380,6 @@ func (s *suggester) fixPrincipal(res *trustpolicy.Result) bool {
 	st := &s.pol.Statements[best.Index]
 	at := stmtLabel(best.Index, st)
 	switch {
-	case st.NotPrincipal != nil:
-		st.NotPrincipal, st.Principal = nil, &trustpolicy.Principal{Federated: []string{arn}}
-		s.edit("%s: replace NotPrincipal with \"Principal\": {\"Federated\": %q} (AWS: NotPrincipal cannot be used in a role trust policy)", at, arn)
 	case st.Principal != nil && s.replaceFederated(st, arn, at):
 	default:
 		s.appendStatement(s.newStatement(arn), fmt.Sprintf("%s names another principal; it is kept as it is", at))
@@ -371,6 +387,35 @@ func (s *suggester) fixPrincipal(res *trustpolicy.Result) bool {
 	}
 	s.guardEdit(st, at)
 	return true
+}
+
+// fixNotPrincipal handles policy.principal failing for a NotPrincipal element, which a role
+// trust policy does not support (IAM User Guide, "AWS JSON policy elements: NotPrincipal"), in
+// any statement: no edit elsewhere can fix it. An Allow statement's NotPrincipal becomes
+// Principal.Federated naming the token's provider (a NotPrincipal Allow admitted every other
+// principal, so this narrows it), with the audience and subject guarded. A Deny statement's
+// NotPrincipal (deny all but the principals named) has no edit that keeps what it meant to
+// deny: the check is blocked, with its fix. done is false when no statement has NotPrincipal.
+func (s *suggester) fixNotPrincipal(arn string) (done, ok bool) {
+	var allows []int
+	for i := range s.pol.Statements {
+		st := &s.pol.Statements[i]
+		switch {
+		case st.NotPrincipal == nil:
+		case st.Effect != "Allow":
+			return true, false
+		default:
+			allows = append(allows, i)
+		}
+	}
+	for _, i := range allows {
+		st := &s.pol.Statements[i]
+		at := stmtLabel(i, st)
+		st.NotPrincipal, st.Principal = nil, &trustpolicy.Principal{Federated: []string{arn}}
+		s.edit("%s: replace NotPrincipal with \"Principal\": {\"Federated\": %q} (AWS: NotPrincipal cannot be used in a role trust policy)", at, arn)
+		s.guardEdit(st, at)
+	}
+	return len(allows) > 0, true
 }
 
 // replaceFederated replaces, in st's Principal.Federated, the entry for the token's provider

@@ -111,6 +111,21 @@ func suggestCases() []suggestCase {
 		{name: "no Allow statement", claims: gh(subMain), providers: gp,
 			policy: policy(`{"Effect": "Deny", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
 			want:   []string{"add Statement[1]: Allow", `StringEquals token.actions.githubusercontent.com:sub "repo:acme/app:ref:refs/heads/main"`}, rerun: diagnose.Allow},
+		// IAM User Guide, "AWS JSON policy elements: NotPrincipal": a role trust policy cannot
+		// use NotPrincipal. A Deny "to all but" the provider has no edit that keeps what it
+		// meant to deny: policy.principal is blocked (it used to add the same Allow statement
+		// round after round).
+		{name: "Deny with NotPrincipal", claims: gh(subMain), providers: gp,
+			policy: policy(stmt(`"sts:AssumeRoleWithWebIdentity"`, ghSubLike(`"repo:acme/app:*"`)),
+				`{"Effect": "Deny", "NotPrincipal": {"Federated": "`+ghARN+`"}, "Action": "*"}`),
+			want: []string{"policy.principal: Statement[1]: a role trust policy does not support NotPrincipal", "instead: use a Principal element"}},
+		// An Allow with NotPrincipal beside a statement that admits the token: its NotPrincipal
+		// becomes Principal.Federated for the token's provider, guarded.
+		{name: "Allow with NotPrincipal beside a good statement", claims: gh(subMain), providers: gp,
+			policy: policy(stmt(`"sts:AssumeRoleWithWebIdentity"`, ghSubLike(`"repo:acme/app:*"`)),
+				`{"Effect": "Allow", "NotPrincipal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}`),
+			want: []string{`Statement[1]: replace NotPrincipal with "Principal": {"Federated": "` + ghARN + `"}`},
+			has:  []string{`!"NotPrincipal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}`}, rerun: diagnose.Allow},
 		// A key the token has no claim for can never match (IAM: an absent key does not
 		// match); removing it keeps the sub condition.
 		{name: "condition on a claim the token lacks", claims: gh(subMain), providers: gp,
@@ -186,6 +201,28 @@ func TestSuggestBadSignature(t *testing.T) {
 	sug := diagnose.Suggest(context.Background(), in, rep, "")
 	if sug.Diff != "" || sug.Rerun != nil || len(sug.Blocked) != 1 || !strings.HasPrefix(sug.Blocked[0], "token.signature: ") || !strings.Contains(sug.Blocked[0], "instead:") {
 		t.Errorf("Suggest(bad signature) = diff %q, rerun %v, blocked %q; want one reason and no diff", sug.Diff, sug.Rerun, sug.Blocked)
+	}
+}
+
+// TestSuggestRerunKeepsTheSignature: the re-runs do no network I/O, so a signature verified by
+// the diagnosis (--verify) is carried into them. Without it the re-run would be short of
+// token.signature (Report.Incomplete) and only allow as far as checked, though the signature
+// was checked.
+func TestSuggestRerunKeepsTheSignature(t *testing.T) {
+	srv, mintWith := emulatedGitHub(t)
+	tok := mintWith(gh(subProd))
+	in := diagnose.Input{Token: tok, TrustPolicy: []byte(allowGH(ghSubLike(`"` + subMain + `"`))), Providers: []diagnose.Provider{ghProvider},
+		RoleARN: roleARN, SessionName: "gha-deploy", At: at, Verify: true, Verifier: srv.Verifier(), SkipThumbprint: true}
+	rep := diagnose.Run(context.Background(), in)
+	if c := rep.Check(diagnose.CheckTokenSignature); c.Status != diagnose.Pass || rep.Verdict != diagnose.Deny {
+		t.Fatalf("Run: token.signature %s, verdict %s; want pass, deny\n%s", c.Status, rep.Verdict, dump(rep))
+	}
+	sug := diagnose.Suggest(context.Background(), in, rep, "")
+	if sug.Rerun == nil {
+		t.Fatalf("Suggest: no re-run; edits %q, blocked %q", sug.Edits, sug.Blocked)
+	}
+	if got := sug.Rerun.Summary(); got != diagnose.Allow || sug.Rerun.Check(diagnose.CheckTokenSignature).Status != diagnose.Pass {
+		t.Errorf("Suggest: re-run %s (incomplete %q); want allow with token.signature pass\n%s", got, sug.Rerun.Incomplete(), dump(sug.Rerun))
 	}
 }
 

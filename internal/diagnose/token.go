@@ -77,7 +77,50 @@ func (d *run) token() {
 	d.fromFindings(CheckTokenFormat, fmt.Sprintf("a JWT from %s, sub %q, aud %s", orQuote(c.Issuer, "no issuer"), c.Subject, quoteList(c.Audience)))
 	d.fromFindings(CheckTokenAlg, fmt.Sprintf("alg %s, kid %s", orQuote(tok.Header.Alg, "none"), orQuote(tok.Header.Kid, "none")))
 	d.fromFindings(CheckTokenTimes, d.timesDetail())
+	if a := d.skewAssumption(); a != "" {
+		d.assume(CheckTokenTimes, a)
+	}
 	d.signature()
+}
+
+// whitespaceAssumption: whether STS trims whitespace around WebIdentityToken.
+const whitespaceAssumption = "AWS does not document whether STS trims whitespace around WebIdentityToken (the API only bounds it to 4-20000 characters); rawsts diagnoses the token without it, as rawsts assume sends it — STS may instead refuse the token as not a valid JWT, so strip it before sending"
+
+// assume records that check name's outcome rests on rule: a Pass becomes Assumed, any other
+// status stays and names the rule too.
+func (d *run) assume(name, rule string) {
+	c := d.checks[name]
+	if c == nil {
+		return
+	}
+	if c.Status == Pass {
+		c.Status = Assumed
+	}
+	if c.Assumption == "" {
+		c.Assumption = rule
+	} else if !strings.Contains(c.Assumption, rule) {
+		c.Assumption += "; " + rule
+	}
+}
+
+// skewAssumption names the clock leeway a token passes by, "" when it needs none: AWS
+// documents no leeway for exp, nbf or iat (jwtinspect.DefaultSkew is rawsts's choice).
+func (d *run) skewAssumption() string {
+	c, at, skew := d.tok.Claims, d.at, jwtinspect.DefaultSkew
+	var within []string
+	if c.ExpiresAt != nil && at.After(c.ExpiresAt.Time) && !at.After(c.ExpiresAt.Time.Add(skew)) {
+		within = append(within, "expired "+jwtinspect.HumanDuration(at.Sub(c.ExpiresAt.Time))+" ago")
+	}
+	if c.NotBefore != nil && c.NotBefore.Time.After(at) && !c.NotBefore.Time.After(at.Add(skew)) {
+		within = append(within, "is not valid for another "+jwtinspect.HumanDuration(c.NotBefore.Time.Sub(at)))
+	}
+	if c.IssuedAt != nil && c.IssuedAt.Time.After(at) && !c.IssuedAt.Time.After(at.Add(skew)) {
+		within = append(within, "was issued "+jwtinspect.HumanDuration(c.IssuedAt.Time.Sub(at))+" in the future")
+	}
+	if len(within) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the token %s, within the %s of clock skew rawsts allows; AWS does not document any leeway for exp, nbf or iat, so STS may refuse it", strings.Join(within, " and "), jwtinspect.HumanDuration(skew))
 }
 
 // fromFindings sets check name from the findings routed to it: Fail on any error finding,
@@ -85,12 +128,20 @@ func (d *run) token() {
 func (d *run) fromFindings(name, okDetail string) {
 	st, detail, fix, cause := Pass, okDetail, "", ""
 	var ev []string
+	assumption := ""
 	for _, f := range d.findings {
 		if findingCheck[f.Code] != name {
 			continue
 		}
 		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
 		switch {
+		case f.Code == jwtinspect.CodeSurroundingWhitespace:
+			// Not a warning of its own: whether STS trims is undocumented, and rawsts
+			// diagnoses the trimmed token, so the check rests on that assumption.
+			assumption = whitespaceAssumption
+			if st == Pass {
+				detail = f.Message
+			}
 		case f.Severity == jwtinspect.Error && st != Fail:
 			st, detail, fix, cause = Fail, f.Message, fixFor[f.Code], f.Code
 		case f.Severity == jwtinspect.Warning && st == Pass:
@@ -98,6 +149,9 @@ func (d *run) fromFindings(name, okDetail string) {
 		}
 	}
 	d.set(name, st, detail, fix, ev...).cause = cause
+	if assumption != "" {
+		d.assume(name, assumption)
+	}
 }
 
 func (d *run) timesDetail() string {
@@ -109,13 +163,21 @@ func (d *run) timesDetail() string {
 	if left >= 0 {
 		return fmt.Sprintf("valid at %s; expires %s (in %s)", stamp(d.at), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(left))
 	}
-	return fmt.Sprintf("at %s; expired %s ago at %s, within STS's %s of skew", stamp(d.at), jwtinspect.HumanDuration(-left), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(jwtinspect.DefaultSkew))
+	return fmt.Sprintf("at %s; expired %s ago at %s, within the %s of skew rawsts allows (AWS documents none)", stamp(d.at), jwtinspect.HumanDuration(-left), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(jwtinspect.DefaultSkew))
 }
 
 // signature runs token.signature with the Verifier, when asked to.
+//
+// With a key set given (Verifier.KeySet, diagnose --jwks) nothing is fetched: the signature is
+// checked with those keys, and the check says so. The report still counts as complete: the key
+// set stands for the issuer's as --trust-policy and --provider stand for the role's policy and
+// the account's providers (neither is checked against IAM unless --fetch reads them), and even
+// --verify fetches from this machine, not from where STS does. What only the issuer can show
+// (its discovery document, the issuer match, the jwks_uri serving these keys within 5 s) is
+// named in the evidence.
 func (d *run) signature() {
 	if !d.in.Verify {
-		d.set(CheckTokenSignature, Skip, "not verified (pass --verify to fetch the issuer's keys and check the signature)", "")
+		d.set(CheckTokenSignature, Skip, "not verified (pass --verify to fetch the issuer's keys and check the signature, or --jwks FILE with a saved copy of them)", "")
 		return
 	}
 	v := d.in.Verifier
@@ -131,19 +193,36 @@ func (d *run) signature() {
 			step, reason = se.Step, se.Err
 		}
 		fix := "make " + jwtinspect.DiscoveryURL(d.tok.Claims.Issuer) + " and its jwks_uri publicly reachable over https within 5 seconds, with the token's kid in the key set"
-		if step == jwtinspect.StepSignature || step == jwtinspect.StepAlg {
+		switch {
+		case ver.KeySource != "":
+			fix = fmt.Sprintf("the token was not signed by a key in %s: save the issuer's current key set again (its jwks_uri), or check the signature against the issuer itself with --verify and without --jwks", ver.KeySource)
+		case step == jwtinspect.StepSignature || step == jwtinspect.StepAlg:
 			fix = "the token was not signed by a key the issuer publishes: get the token from the issuer named in iss, or fix the issuer's key set"
 		}
 		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: %s)", step, reason, stsErrorFor(CheckTokenSignature, step, facts{}).Message), fix).cause = step
 		return
 	}
-	ev := []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),
-		"jwks " + ver.JWKS.URL + " in " + ver.JWKS.Duration.Round(time.Millisecond).String()}
-	st, detail := Pass, fmt.Sprintf("signed by key %s (%s) from %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, ver.JWKS.URL)
+	var ev []string
+	var st Status = Pass
+	var detail, fromFile string
+	if ver.KeySource != "" {
+		fromFile = fmt.Sprintf("keys from %s, not fetched from the issuer; whether the issuer serves them was not checked", ver.KeySource)
+		detail = fmt.Sprintf("signed by key %s (%s) — %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, fromFile)
+		ev = []string{fmt.Sprintf("the kids in %s: %s", ver.KeySource, quoteList(ver.KeyIDs)),
+			"not fetched: " + jwtinspect.DiscoveryURL(d.tok.Claims.Issuer) + " and its jwks_uri; STS fetches them and needs the issuer to match iss and the token's kid to be served there within 5 s (--verify without --jwks checks that from this machine)",
+			"the key set given counts as the issuer's, as --trust-policy and --provider count as the role's and the account's: the report is complete without the fetch"}
+	} else {
+		detail = fmt.Sprintf("signed by key %s (%s) from %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, ver.JWKS.URL)
+		ev = []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),
+			"jwks " + ver.JWKS.URL + " in " + ver.JWKS.Duration.Round(time.Millisecond).String()}
+	}
 	for _, f := range ver.Findings {
 		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
 		if f.Severity >= jwtinspect.Warning && st == Pass {
 			st, detail = Warn, f.Message
+			if fromFile != "" {
+				detail += " (" + fromFile + ")"
+			}
 		}
 	}
 	d.set(CheckTokenSignature, st, detail, "", ev...)
