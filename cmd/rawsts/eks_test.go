@@ -236,6 +236,7 @@ func TestEKSUsage(t *testing.T) {
 		{"verify bad output", []string{"eks", "verify", "--cluster-name", "a", "--output", "yaml", "k8s-aws-v1.x"}, `--output "yaml"`},
 		{"verify bad endpoint", []string{"eks", "verify", "--cluster-name", "a", "--endpoint", "http://sts.example.com", "k8s-aws-v1.x"}, "plain http"},
 		{"verify bad region", []string{"eks", "verify", "--cluster-name", "a", "--region", "us east", "k8s-aws-v1.x"}, "is not a region name"},
+		{"verify unreadable AWS_CA_BUNDLE", []string{"eks", "verify", "--cluster-name", "a", "k8s-aws-v1.x"}, "AWS_CA_BUNDLE"},
 		{"kubeconfig without server", []string{"eks", "kubeconfig", "--cluster-name", "a", "--ca-data", caData}, "--server is required"},
 		{"kubeconfig without ca", []string{"eks", "kubeconfig", "--cluster-name", "a", "--server", "https://x.example"}, "--ca-data is required"},
 		{"kubeconfig http server", []string{"eks", "kubeconfig", "--cluster-name", "a", "--server", "http://x.example", "--ca-data", caData}, "is not the https URL"},
@@ -245,7 +246,7 @@ func TestEKSUsage(t *testing.T) {
 		{"kubeconfig bad profile", []string{"eks", "kubeconfig", "--cluster-name", "a", "--server", "https://x.example", "--ca-data", caData, "--profile", "a]b"}, "a profile name cannot hold"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, nil, "", nil, tt.args...)
+			r := runCLI(t, map[string]string{"AWS_CA_BUNDLE": "/nonexistent/ca.pem"}, "", nil, tt.args...)
 			if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
 				t.Errorf("rawsts %q: exit %d, stdout %q, stderr %q; want 2 and %q", tt.args, r.code, r.stdout, r.stderr, tt.want)
 			}

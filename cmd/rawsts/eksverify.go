@@ -63,6 +63,9 @@ func eksVerify(ctx context.Context, s *streams, args []string) int {
 	if code != exitOK {
 		return code
 	}
+	if code := s.checkCABundle(); code != exitOK {
+		return code
+	}
 	v := &eks.Verifier{ClusterID: clusterID, Region: o.region, AllowLoopback: true, Endpoint: o.endpoint,
 		HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
 	id, err := v.Verify(ctx, token)
