@@ -68,6 +68,12 @@
 // root, the user's or the role's ARN), caps role chaining at an hour and refuses with
 // AccessDenied "User: ARN is not authorized to perform: sts:AssumeRole on resource: ROLE".
 //
+// An EKS token's request — GetCallerIdentity presigned in the query, sent by the cluster with
+// x-k8s-aws-id and Accept: application/json — is verified the same way, good for 15 minutes
+// after its X-Amz-Date as STS has it, and answered in STS's JSON; POST /eks/CLUSTER/authenticate
+// is that cluster's authenticator (a TokenReview in, the user out), package eks's Verifier
+// sending the token's request to this server in process.
+//
 // Every session remembers its role and the session policies it was made with, so that the
 // permission side can authorize its calls with trustpolicy.Authorize (the role's permission
 // policies are looked up at each call, as IAM does).

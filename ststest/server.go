@@ -292,6 +292,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if isEKSAuthenticatePath(r.URL.Path) && s.handler == nil && signingService(r) == "" {
+		s.serveEKSAuthenticate(w, r) // an EKS cluster's authenticator (ekscluster.go)
+		return
+	}
 	if iss, ok := s.issuers.forPath(r.URL.Path); ok && signingService(r) == "" {
 		iss.ServeHTTP(w, r)
 		s.svc.logIssuerFetch(iss, r)

@@ -9,6 +9,7 @@ func commands() []*command {
 		cmdCognito,
 		cmdDecodeAuth,
 		cmdDiagnose,
+		cmdEKS,
 		cmdEmulator,
 		cmdExec,
 		cmdInspect,

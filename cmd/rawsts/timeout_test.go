@@ -64,6 +64,8 @@ var timeoutCases = map[string][]string{
 	"cognito identity":              {"cognito", "identity", "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "--login", "graph.facebook.com=EAAtoken"},
 	"decode-authorization-message":  {"decode-authorization-message", "EXAMPLE"},
 	"exec":                          {"exec", "--role-arn", hostileRole, "--web-identity-token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
+	"eks":                           {"eks", "token", "--cluster-name", "demo", "--role-arn", hostileRole},
+	"eks verify":                    {"eks", "verify", "--cluster-name", "demo", "k8s-aws-v1.aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8"},
 	"diagnose":                      {"diagnose", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"inspect":                       {"inspect", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"sign":                          {"sign", "--service", "sts", "--region", "us-east-1"},
