@@ -283,7 +283,8 @@ func jsonString(s string) string {
 }
 
 // TestTraceTransportCutBodies: a body cut at the 1 MiB cap, or by a connection that closed
-// early, in the middle of an echoed secret, keeps nothing of it.
+// early, or a whole body that the server itself ended in the middle of an echoed secret, keeps
+// nothing of it.
 func TestTraceTransportCutBodies(t *testing.T) {
 	const password = "correct-horse-battery-staple"
 	for _, tt := range []struct {
@@ -302,6 +303,10 @@ func TestTraceTransportCutBodies(t *testing.T) {
 			conn, _, _ := w.(http.Hijacker).Hijack()
 			conn.Close()
 		}, "body read failed"},
+		{"whole body ending mid-secret", func(w http.ResponseWriter) {
+			w.WriteHeader(200)
+			io.WriteString(w, "<ErrorResponse><Message>echo: "+password[:12])
+		}, "<redacted"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tt.respond(w) }))

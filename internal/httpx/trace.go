@@ -24,8 +24,9 @@ import (
 //
 // Server text cannot act on the terminal: in every line, control characters other than tabs
 // are escaped as %q escapes them, a body's lines each get their "< " (a lone \r is shown as
-// \r, so it cannot return over the prefix), and a body cut at the 1 MiB cap or by a failed
-// read is scrubbed as cut text ([Secrets.ScrubCut]).
+// \r, so it cannot return over the prefix), and a reply's body is scrubbed as cut text
+// ([Secrets.ScrubCut]): cut at the 1 MiB cap, by a failed read, or by the server itself in
+// the middle of a secret.
 type TraceTransport struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
@@ -116,7 +117,10 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		line("< ", l)
 	}
 	buf.WriteString("<\n")
-	t.writeBody(&buf, "< ", respType, shown, over || readErr != nil)
+	// A reply may end in the middle of a secret even when it was read whole (a server that cuts
+	// its own message, a page that echoes half a token): hide a secret's start at its end, as
+	// Snippet does for errors.
+	t.writeBody(&buf, "< ", respType, shown, true)
 	if over {
 		line("< ", fmt.Sprintf("(the body goes on past the %d-byte cap; the rest was not read)", MaxBodySize))
 	}
