@@ -328,6 +328,35 @@ func TestTraceTransportCutBodies(t *testing.T) {
 	}
 }
 
+// TestTraceTransportKeepsBodyErrors: a body the connection cuts short reads, through the
+// tracer, as it does without it — what came, then the failure — so that --trace does not turn a
+// failure on the way into a short reply.
+func TestTraceTransportKeepsBodyErrors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		io.WriteString(w, `{"issuer":"https://issuer.example`)
+		w.(http.Flusher).Flush()
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	}))
+	defer srv.Close()
+	for _, traced := range []bool{false, true} {
+		client := &http.Client{}
+		if traced {
+			client.Transport = &TraceTransport{W: io.Discard}
+		}
+		resp, err := client.Get(srv.URL)
+		if err != nil {
+			t.Fatalf("traced %v: Get = %v", traced, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != `{"issuer":"https://issuer.example` || !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("traced %v: body %q, error %v; want what came and io.ErrUnexpectedEOF", traced, b, err)
+		}
+	}
+}
+
 // roundTripFunc is an http.RoundTripper made of a function.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 

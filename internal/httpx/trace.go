@@ -103,7 +103,13 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
 	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	// The caller reads what was read, then the same failure: a body cut short or stalled is a
+	// failure on the way with --trace as without it, not a shorter reply.
+	var body io.Reader = bytes.NewReader(respBody)
+	if readErr != nil {
+		body = io.MultiReader(body, errReader{readErr})
+	}
+	resp.Body = io.NopCloser(body)
 	shown, over := respBody, len(respBody) > MaxBodySize
 	if over {
 		shown = respBody[:MaxBodySize]
@@ -156,3 +162,8 @@ func (t *TraceTransport) writeBody(buf *bytes.Buffer, prefix, contentType string
 		buf.WriteByte('\n')
 	}
 }
+
+// errReader fails every Read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
