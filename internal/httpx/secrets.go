@@ -234,10 +234,11 @@ func (sw *scrubWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// jwtLike matches a compact JWS/JWT, which an error message or a proxy's page might quote;
-// jwtCut matches the start of one at the end of a text that was cut.
+// jwtLike matches a compact JWS/JWT (three segments) or JWE (five: a Cognito refresh token),
+// which an error message or a proxy's page might quote; jwtCut matches the start of one at the
+// end of a text that was cut.
 var (
-	jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+	jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?`)
 	jwtCut  = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?\z`)
 )
 
