@@ -9,13 +9,16 @@
 #   FUZZTIME=5m FUZZPARALLEL=1 ./scripts/fuzz.sh              every target, 5 minutes each, one worker
 #   FUZZTIME=10s ./scripts/fuzz.sh ./sigv4 ./internal/httpx  the targets of some packages
 #
-# FUZZPARALLEL sets go test's -parallel (fuzzing workers; default: GOMAXPROCS). FUZZLOG names
-# the directory for each target's full output (default: a temporary directory).
+# FUZZPARALLEL sets go test's -parallel (fuzzing workers; default: GOMAXPROCS); FUZZFLAGS adds
+# flags to every run (-fuzzminimizetime=10s: a target whose every execution is slow, such as a
+# whole CLI run, otherwise spends much of its time minimizing each new input). FUZZLOG names the
+# directory for each target's full output (default: a temporary directory).
 set -u
 
 GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-30s}
 FUZZPARALLEL=${FUZZPARALLEL:-}
+FUZZFLAGS=${FUZZFLAGS:-}
 FUZZLOG=${FUZZLOG:-$(mktemp -d "${TMPDIR:-/tmp}/rawsts-fuzz.XXXXXX")}
 mkdir -p "$FUZZLOG"
 
@@ -38,8 +41,8 @@ for pkg in $pkgs; do
 		log="$FUZZLOG/$(echo "$pkg" | tr / _).$target.log"
 		echo "fuzz: $pkg $target for $FUZZTIME" >&2
 		start=$(date +%s)
-		# shellcheck disable=SC2086 # $parallel is empty or two words
-		if $GO test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" $parallel "$pkg" >"$log" 2>&1; then
+		# shellcheck disable=SC2086 # $parallel and $FUZZFLAGS are words to split
+		if $GO test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" $parallel $FUZZFLAGS "$pkg" >"$log" 2>&1; then
 			result=ok
 		else
 			result=FAIL
