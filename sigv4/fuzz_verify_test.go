@@ -32,6 +32,20 @@ func fuzzLookup(id string) (Credentials, error) {
 	return Credentials{}, errors.New("no such key")
 }
 
+// suiteFiles returns the text of each SigV4 test-suite case in testdata/suite.
+func suiteFiles(f *testing.F) []string {
+	files, _ := filepath.Glob(filepath.Join("testdata", "suite", "*.txt"))
+	var out []string
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out = append(out, string(data))
+	}
+	return out
+}
+
 // verifySentinels are the errors Verify documents.
 var verifySentinels = []error{ErrNotSigned, ErrMalformed, ErrUnknownAccessKey, ErrScopeMismatch, ErrHeaderNotSigned,
 	ErrDateSkew, ErrExpired, ErrTokenMismatch, ErrPayloadHashMismatch, ErrSignatureMismatch}
@@ -68,13 +82,8 @@ func checkVerifyError(t *testing.T, err error, quoted string) {
 func FuzzVerify(f *testing.F) {
 	// Seeds: the Authorization headers of the SigV4 suite's signed requests (testdata/suite),
 	// each with the suite's date.
-	files, _ := filepath.Glob(filepath.Join("testdata", "suite", "*.txt"))
-	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, line := range strings.Split(string(data), "\n") {
+	for _, data := range suiteFiles(f) {
+		for _, line := range strings.Split(data, "\n") {
 			if v, ok := strings.CutPrefix(line, "Authorization: "); ok {
 				f.Add(v, "20150830T123600Z", "", "")
 			}
@@ -128,13 +137,8 @@ func FuzzVerify(f *testing.F) {
 // server reads it, verifies; and the same request with its body changed does not.
 func FuzzSignVerify(f *testing.F) {
 	// Seeds: the method and request-target of each SigV4 suite case, and its first header.
-	files, _ := filepath.Glob(filepath.Join("testdata", "suite", "*.txt"))
-	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		_, req, _ := strings.Cut(string(data), "-- request --\n")
+	for _, data := range suiteFiles(f) {
+		_, req, _ := strings.Cut(data, "-- request --\n")
 		lines := strings.Split(req, "\n")
 		method, target, _ := strings.Cut(strings.TrimSuffix(lines[0], " HTTP/1.1"), " ")
 		hname, hvalue := "", ""
