@@ -17,12 +17,12 @@ import (
 // AWS's documented example keys; the token is a made-up string with the characters
 // real ones carry.
 var (
-	creds = sigv4.Credentials{
+	exampleCreds = sigv4.Credentials{
 		AccessKeyID:     "AKIAIOSFODNN7EXAMPLE",
 		SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		SessionToken:    "FwoGZXIvYXdzEXAMPLE//////////wEaDEXAMPLEtoken+abc/def==",
 	}
-	sdkCreds = aws.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken}
+	sdkCreds = aws.Credentials{AccessKeyID: exampleCreds.AccessKeyID, SecretAccessKey: exampleCreds.SecretAccessKey, SessionToken: exampleCreds.SessionToken}
 	when     = time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)
 )
 
@@ -96,7 +96,7 @@ func TestSignMatchesSDK(t *testing.T) {
 	ours := new(sigv4.Signer)
 	for _, c := range crossCases {
 		t.Run(c.name, func(t *testing.T) {
-			cr, sc := creds, sdkCreds
+			cr, sc := exampleCreds, sdkCreds
 			if c.noToken {
 				cr.SessionToken, sc.SessionToken = "", ""
 			}
@@ -160,7 +160,7 @@ func BenchmarkSign(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			r := build()
-			if _, err := s.SignHTTP(r, creds, sigv4.HashPayload(body), "sts", "us-east-1", when); err != nil {
+			if _, err := s.SignHTTP(r, exampleCreds, sigv4.HashPayload(body), "sts", "us-east-1", when); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -55,8 +55,8 @@ type Token struct {
 	// Segments are the three base64url segments: header, payload and signature.
 	Segments [3]string
 	// Trimmed describes the whitespace Decode removed from around the input, e.g. "a trailing
-	// newline" ("" if none). STS does not trim: a token sent with a trailing newline is
-	// refused as not a valid JWT.
+	// newline" ("" if none). Whether STS trims is not documented: a token sent with a trailing
+	// newline may be refused as not a valid JWT.
 	Trimmed string
 	// Header is the decoded JOSE header.
 	Header Header

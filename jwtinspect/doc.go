@@ -8,10 +8,10 @@
 //     JWT: the segment count, which segment is not base64url or not JSON, surrounding
 //     whitespace, or a CI service's JSON reply ({"value": …}) with the token still inside.
 //   - [Lint] checks the decoded token against the rules STS applies before it evaluates a trust
-//     policy (algorithm, integer times, expiry with STS's five-minute tolerance, aud, iss, the
-//     20000-character limit, access tokens sent in place of ID tokens) and against the
-//     conventions that commonly make a trust policy deny (GitHub's sub forms, session-tag and
-//     source-identity claims). Each [Finding] has a stable code and a severity.
+//     policy (algorithm, integer times, expiry with a five-minute tolerance that AWS does not
+//     document, aud, iss, the 20000-character limit, access tokens sent in place of ID tokens)
+//     and against the conventions that commonly make a trust policy deny (GitHub's sub forms,
+//     session-tag and source-identity claims). Each [Finding] has a stable code and a severity.
 //   - [Verifier.Verify] repeats what STS does on the network: OIDC discovery, the JWKS fetch
 //     within STS's 5-second budget, the key chosen by kid, and the signature check restricted
 //     to the algorithms STS accepts. A failure names the step ([StepError]).

@@ -60,7 +60,7 @@ func ExampleLint() {
 	}
 	// Output:
 	// error expired
-	//   The token expired 3h10m ago at 2021-09-24T14:31:07Z (STS allows 5m of skew); fetch a fresh token rather than retrying.
+	//   The token expired 3h10m ago at 2021-09-24T14:31:07Z (beyond the 5m of clock skew rawsts allows; AWS documents none); fetch a fresh token rather than retrying.
 	// error aud-mismatch
 	//   The token has aud ["https://github.com/octo-org"], not "sts.amazonaws.com"; STS will report Incorrect token audience unless the IAM provider's client ID list holds one of them. For GitHub Actions, request the audience explicitly (configure-aws-credentials asks for sts.amazonaws.com); the default is the owner URL.
 	// info github-sub-environment-form

@@ -113,7 +113,8 @@ const (
 	CodeTagsClaimNeedsTagSession = "tags-claim-needs-sts-TagSession"
 	// CodeSourceIdentityNeedsSetSourceIdentity: the token sets a source identity. [warning]
 	CodeSourceIdentityNeedsSetSourceIdentity = "source-identity-claim-needs-sts-SetSourceIdentity"
-	// CodeSurroundingWhitespace: whitespace around the token, which STS does not trim. [warning]
+	// CodeSurroundingWhitespace: whitespace around the token; whether STS trims it is not
+	// documented. [warning]
 	CodeSurroundingWhitespace = "surrounding-whitespace"
 	// CodeNoSub: the token has no sub claim for a trust policy to match. [warning]
 	CodeNoSub = "no-sub"

@@ -14,7 +14,10 @@ import (
 // MaxTokenLength is the longest WebIdentityToken STS accepts, in characters.
 const MaxTokenLength = 20000
 
-// DefaultSkew is how far past exp (and before nbf) STS still accepts a token.
+// DefaultSkew is the clock leeway rawsts allows past exp (and before nbf and iat). AWS documents
+// no leeway for AssumeRoleWithWebIdentity: five minutes is rawsts's assumption (the only AWS
+// "5 minutes" on the subject is Cognito Identity's advice to callers choosing a token
+// duration), and internal/diagnose reports a token that needs it as "assumed".
 const DefaultSkew = 5 * time.Minute
 
 // DefaultMaxLifetime is the exp − iat beyond which Lint warns: a day, Cognito's maximum.
@@ -27,7 +30,8 @@ var stsAlgorithms = []string{"RS256", "RS384", "RS512", "ES256", "ES384", "ES512
 type Options struct {
 	// Now is the time to check exp, nbf and iat against; zero means time.Now().
 	Now time.Time
-	// Skew is the clock tolerance; zero means DefaultSkew (STS's five minutes) and a
+	// Skew is the clock tolerance; zero means DefaultSkew (rawsts's five minutes; AWS
+	// documents none) and a
 	// negative value means none.
 	Skew time.Duration
 	// ExpectedAudience, if set, must be one of the token's aud values: the client ID
@@ -107,7 +111,7 @@ func (l *linter) shape() {
 		l.add(CodeTokenTooLong, "The token is %d characters; STS accepts at most %d. Drop custom claims or shorten the session tags.", n, MaxTokenLength)
 	}
 	if l.tok.Trimmed != "" {
-		l.add(CodeSurroundingWhitespace, "The input has %s around the token; STS does not trim it and would refuse the token as not a valid JWT, so strip it before sending (rawsts does).", l.tok.Trimmed)
+		l.add(CodeSurroundingWhitespace, "The input has %s around the token; whether STS trims it is not documented (it may refuse the token as not a valid JWT), so strip it before sending (rawsts does).", l.tok.Trimmed)
 	}
 	for _, p := range l.tok.claimProblems {
 		l.add(CodeClaimType, "The %s claim is unusable: %s.", p.claim, p.reason)
@@ -149,7 +153,7 @@ func (l *linter) times() {
 	if c.ExpiresAt != nil {
 		exp := c.ExpiresAt.Time
 		if l.now.After(exp.Add(l.skew)) {
-			l.add(CodeExpired, "The token expired %s ago at %s (STS allows %s of skew); fetch a fresh token rather than retrying.", HumanDuration(l.now.Sub(exp)), stamp(exp), HumanDuration(l.skew))
+			l.add(CodeExpired, "The token expired %s ago at %s (beyond the %s of clock skew rawsts allows; AWS documents none); fetch a fresh token rather than retrying.", HumanDuration(l.now.Sub(exp)), stamp(exp), HumanDuration(l.skew))
 		}
 	}
 	if c.NotBefore != nil {

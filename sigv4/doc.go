@@ -42,10 +42,10 @@
 //
 // # What it is not for
 //
-// This package does not send requests, refresh or assume credentials (it only finds static
-// ones: [ResolveCredentials] reads the environment and the shared credentials file, when the
-// caller passes it a getenv), sign streaming (chunked) S3 uploads, or implement SigV4a
-// (ECDSA). The Signature and
+// This package does not send requests, read the shared config or credentials files, refresh
+// or assume credentials ([CredentialsFromEnv] reads the environment's static keys, when the
+// caller passes it a getenv; package creds does the rest), sign streaming (chunked) S3
+// uploads, or implement SigV4a (ECDSA). The Signature and
 // Verified values include the canonical request, which contains the session token when one
 // was signed: treat them as secret and do not log them.
 package sigv4

@@ -17,5 +17,5 @@
 //
 // It is not an SDK: there is no credential chain, no caching or refreshing of credentials, no
 // shared config file, and no environment reading unless you call [NewFromEnv] (credentials
-// come from sigv4.CredentialsFromEnv or sigv4.ResolveCredentials, called by you).
+// come from package creds or sigv4.CredentialsFromEnv, called by you).
 package sts

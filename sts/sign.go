@@ -38,7 +38,7 @@ func (c *Client) now() time.Time {
 // are incomplete. Its messages never quote the secret key or the session token.
 func (c *Client) credentials() (sigv4.Credentials, error) {
 	if c.Credentials == nil {
-		return sigv4.Credentials{}, inputErr("Credentials", "are required for signed calls (set Client.Credentials, e.g. from sigv4.ResolveCredentials)")
+		return sigv4.Credentials{}, inputErr("Credentials", "are required for signed calls (set Client.Credentials, e.g. from a creds.Provider)")
 	}
 	cr := *c.Credentials
 	switch {

@@ -21,6 +21,8 @@ type services struct {
 	issuers  *issuerRegistry
 	verifier *jwtinspect.Verifier
 	logEvent func(Event) // WithEventLog's function, or nil
+	messages messageBox  // seals the encoded authorization messages of refusals (authmsg.go)
+	started  time.Time   // when the server was made: the time of config objects that name none
 }
 
 // errSessionExpired is authenticate's error for a session past its expiry.
@@ -34,6 +36,15 @@ var errSessionExpired = errors.New("ststest: the session has expired")
 // protocol with other words (Cognito) maps it itself. Every signed call of every protocol
 // goes through here, so an expired session gets ExpiredToken everywhere.
 func (sv *services) authenticate(r *http.Request, body []byte, service, region string) (identity, error) {
+	caller, _, err := sv.authenticateWith(r, body, sigv4.VerifyOptions{Service: service, Region: region})
+	return caller, err
+}
+
+// authenticateWith is authenticate with sigv4's options in full (S3 and EC2 allow 15 minutes of
+// clock skew, not five) and sigv4's account of the signature: on ErrSignatureMismatch the
+// *Verified holds the string to sign and canonical request the emulator computed, which S3
+// sends back in its SignatureDoesNotMatch.
+func (sv *services) authenticateWith(r *http.Request, body []byte, opts sigv4.VerifyOptions) (identity, *sigv4.Verified, error) {
 	now := sv.now().UTC()
 	v := sv.state.view()
 	var caller identity
@@ -50,13 +61,14 @@ func (sv *services) authenticate(r *http.Request, body []byte, service, region s
 		caller = id
 		return id.creds, nil
 	}
-	if _, err := sigv4.Verify(r, body, lookup, now, sigv4.VerifyOptions{Service: service, Region: region}); err != nil {
-		return identity{}, err
+	verified, err := sigv4.Verify(r, body, lookup, now, opts)
+	if err != nil {
+		return identity{}, verified, err
 	}
 	if !caller.expires.IsZero() && !now.Before(caller.expires) {
-		return identity{}, errSessionExpired
+		return identity{}, verified, errSessionExpired
 	}
-	return caller, nil
+	return caller, verified, nil
 }
 
 // AWS's messages for the signature and key failures of signed Query calls (PROTOCOL.md 1.7,
@@ -71,11 +83,7 @@ const (
 // stsAuthFailure words an authenticate error as STS (and the other Query services, IAM and
 // EC2's Query front end) answer it: status, code and message.
 func stsAuthFailure(err error, r *http.Request, service string, now time.Time) (int, string, string) {
-	var ve *sigv4.VerifyError
-	reason := err.Error()
-	if errors.As(err, &ve) {
-		reason = ve.Reason
-	}
+	reason := verifyReason(err)
 	switch {
 	case errors.Is(err, errSessionExpired):
 		return http.StatusBadRequest, "ExpiredToken", msgExpiredToken
@@ -95,10 +103,27 @@ func stsAuthFailure(err error, r *http.Request, service string, now time.Time) (
 	return http.StatusForbidden, "SignatureDoesNotMatch", msgSignatureMismatch
 }
 
+// verifyReason is what differed in a failed authentication: sigv4's Reason, or the error.
+func verifyReason(err error) string {
+	var ve *sigv4.VerifyError
+	if errors.As(err, &ve) {
+		return ve.Reason
+	}
+	return err.Error()
+}
+
 // signingService returns the service of a request's SigV4 credential scope (the Authorization
 // header's Credential=AKID/DATE/REGION/SERVICE/aws4_request, or X-Amz-Credential in the
 // query), "" for an unsigned request. The server routes signed requests by it.
-func signingService(r *http.Request) string {
+func signingService(r *http.Request) string { return credentialScope(r)[3] }
+
+// signingRegion returns the region of a request's credential scope, "" for an unsigned request:
+// aws:RequestedRegion.
+func signingRegion(r *http.Request) string { return credentialScope(r)[2] }
+
+// credentialScope returns the five parts of a request's credential scope, all "" when the
+// request has none.
+func credentialScope(r *http.Request) [5]string {
 	cred := ""
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		if i := strings.Index(auth, "Credential="); i >= 0 {
@@ -107,9 +132,10 @@ func signingService(r *http.Request) string {
 	} else {
 		cred = r.URL.Query().Get("X-Amz-Credential")
 	}
+	var out [5]string
 	parts := strings.Split(strings.TrimSpace(cred), "/")
-	if len(parts) != 5 {
-		return ""
+	if len(parts) == 5 {
+		copy(out[:], parts)
 	}
-	return parts[3]
+	return out
 }

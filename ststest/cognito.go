@@ -97,6 +97,8 @@ func configPool(c *Config, poolID, clientID string) *UserPool {
 // its own; the pools, users and refresh tokens are the state's.
 type cognitoEmulator struct {
 	*services
+	// started is the creation date of the pools, clients and users whose config gives none.
+	started time.Time
 
 	mu         sync.Mutex
 	srp        map[string]*srpSession      // by SECRET_BLOCK
@@ -174,6 +176,9 @@ func (c *cognitoEmulator) serve(r *http.Request) (any, *cognitoError) {
 	if err != nil || len(body) > httpx.MaxBodySize {
 		return nil, &cognitoError{http.StatusBadRequest, "SerializationException", "The request body could not be read"}
 	}
+	if _, ok := cognitoAdminOps[op]; ok {
+		return c.admin(r, body, op)
+	}
 	var in cognitoRequest
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, &cognitoError{http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected."}
@@ -181,7 +186,7 @@ func (c *cognitoEmulator) serve(r *http.Request) (any, *cognitoError) {
 	switch op {
 	case "InitiateAuth", "RespondToAuthChallenge":
 	case "AdminInitiateAuth", "AdminRespondToAuthChallenge":
-		if cerr := c.verifySignature(r, body, in.UserPoolID); cerr != nil {
+		if _, cerr := c.verifySignature(r, body, in.UserPoolID); cerr != nil {
 			return nil, cerr
 		}
 	default:
@@ -201,24 +206,25 @@ func (c *cognitoEmulator) serve(r *http.Request) (any, *cognitoError) {
 }
 
 // verifySignature checks an admin call's SigV4 signature against the IAM users' keys (and
-// the sessions issued: a role session may call the admin API too), and answers as the AWS
-// front end does when it does not match.
-func (c *cognitoEmulator) verifySignature(r *http.Request, body []byte, poolID string) *cognitoError {
+// the sessions issued: a role session may call the admin API too), returns the caller, and
+// answers as the AWS front end does when it does not match. The region is the pool's (the
+// prefix of poolID), any region for a call that names no pool (CreateUserPool).
+func (c *cognitoEmulator) verifySignature(r *http.Request, body []byte, poolID string) (identity, *cognitoError) {
 	region, _, _ := strings.Cut(poolID, "_")
-	_, err := c.authenticate(r, body, "cognito-idp", region)
+	caller, err := c.authenticate(r, body, "cognito-idp", region)
 	switch {
 	case err == nil:
-		return nil
+		return caller, nil
 	case errors.Is(err, errSessionExpired):
-		return &cognitoError{http.StatusBadRequest, "ExpiredTokenException", "The security token included in the request is expired"}
+		return caller, &cognitoError{http.StatusBadRequest, "ExpiredTokenException", "The security token included in the request is expired"}
 	case errors.Is(err, sigv4.ErrNotSigned):
-		return &cognitoError{http.StatusBadRequest, "MissingAuthenticationTokenException", "Missing Authentication Token"}
+		return caller, &cognitoError{http.StatusBadRequest, "MissingAuthenticationTokenException", "Missing Authentication Token"}
 	case errors.Is(err, sigv4.ErrUnknownAccessKey), errors.Is(err, sigv4.ErrTokenMismatch):
-		return &cognitoError{http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid."}
+		return caller, &cognitoError{http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid."}
 	case errors.Is(err, sigv4.ErrDateSkew):
-		return &cognitoError{http.StatusBadRequest, "InvalidSignatureException", "Signature expired: the request time is too far from the server's time."}
+		return caller, &cognitoError{http.StatusBadRequest, "InvalidSignatureException", "Signature expired: the request time is too far from the server's time."}
 	default:
-		return &cognitoError{http.StatusBadRequest, "InvalidSignatureException",
+		return caller, &cognitoError{http.StatusBadRequest, "InvalidSignatureException",
 			"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."}
 	}
 }

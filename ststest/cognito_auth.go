@@ -216,6 +216,9 @@ func (c *cognitoEmulator) respondNewPassword(p *poolView, in *cognitoRequest) (a
 	if resp["NEW_PASSWORD"] == "" {
 		return nil, invalidParameter("Missing required parameter NEW_PASSWORD")
 	}
+	if cerr := c.poolPolicyCheck(p.id, resp["NEW_PASSWORD"], true); cerr != nil {
+		return nil, cerr
+	}
 	var user PoolUser
 	err := c.state.update(func(cfg *Config) error {
 		for i := range cfg.UserPools {

@@ -60,9 +60,11 @@ type Config struct {
 	Sessions []Session `json:"Sessions,omitempty"`
 }
 
-// User is an IAM user. Calls signed with one of its access keys act as the user
-// (arn:aws:iam::ACCOUNT:user/PATHNAME). The emulator does not evaluate a user's identity
-// policies: its users may do everything the emulator answers.
+// User is an IAM user. Calls signed with one of its access keys (or with GetSessionToken
+// credentials made from one) act as the user (arn:aws:iam::ACCOUNT:user/PATHNAME) and are
+// authorized against the user's identity policies, ManagedPolicyArns and Policies, as IAM
+// authorizes them: a user without policies may call only what needs no permission
+// (GetCallerIdentity, GetSessionToken). Give an administrator AdministratorAccess.
 type User struct {
 	// UserName is the user's name: 1–64 letters, digits and _+=,.@-.
 	UserName string `json:"UserName"`
@@ -73,6 +75,12 @@ type User struct {
 	UserID string `json:"UserId,omitempty"`
 	// AccessKeys are the user's long-term keys.
 	AccessKeys []AccessKey `json:"AccessKeys,omitempty"`
+	// ManagedPolicyArns are the attached AWS managed policies, by ARN or by name (see
+	// trustpolicy.ManagedPolicyNames for those the emulator holds, AdministratorAccess among
+	// them).
+	ManagedPolicyArns []string `json:"ManagedPolicyArns,omitempty"`
+	// Policies are the user's inline identity policies.
+	Policies []InlinePolicy `json:"Policies,omitempty"`
 }
 
 // AccessKey is a long-term access key pair of an IAM user.
@@ -96,6 +104,17 @@ type OIDCProvider struct {
 	// kept and reported, never checked (AWS checks them only for issuers whose certificate
 	// does not chain to a public root CA).
 	ThumbprintList []string `json:"ThumbprintList,omitempty"`
+	// Tags are the provider's tags, reported by GetOpenIDConnectProvider.
+	Tags []Tag `json:"Tags,omitempty"`
+	// CreateDate is when the provider was created, RFC 3339; empty means the server's start.
+	CreateDate string `json:"CreateDate,omitempty"`
+}
+
+// Tag is an IAM tag.
+type Tag struct {
+	// Key is 1–128 characters, Value 0–256.
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
 }
 
 // Role is an IAM role, in the shape of CloudFormation's AWS::IAM::Role.
@@ -113,9 +132,14 @@ type Role struct {
 	ManagedPolicyArns []string `json:"ManagedPolicyArns,omitempty"`
 	// Policies are the role's inline permission policies.
 	Policies []InlinePolicy `json:"Policies,omitempty"`
+	// Description and Tags are reported by GetRole.
+	Description string `json:"Description,omitempty"`
+	Tags        []Tag  `json:"Tags,omitempty"`
+	// CreateDate is when the role was created, RFC 3339; empty means the server's start.
+	CreateDate string `json:"CreateDate,omitempty"`
 }
 
-// InlinePolicy is a named inline permission policy of a role.
+// InlinePolicy is a named inline permission policy of a role or a user.
 type InlinePolicy struct {
 	// PolicyName names the policy within the role.
 	PolicyName string `json:"PolicyName"`
@@ -174,6 +198,33 @@ type UserPool struct {
 	Users []PoolUser `json:"Users,omitempty"`
 	// RefreshTokens are the refresh tokens issued so far; [Server.Snapshot] writes them.
 	RefreshTokens []RefreshToken `json:"RefreshTokens,omitempty"`
+	// Policies holds the pool's password policy, which AdminCreateUser, AdminSetUserPassword,
+	// SignUp and a new password chosen at NEW_PASSWORD_REQUIRED must satisfy; without it the
+	// pool has Cognito's default policy (8 characters, upper and lower case, a number and a
+	// symbol). The passwords a config gives its users are not checked against it.
+	Policies *UserPoolPolicies `json:"Policies,omitempty"`
+	// CreationDate is when the pool was created, RFC 3339; empty means the server's start.
+	CreationDate string `json:"CreationDate,omitempty"`
+}
+
+// UserPoolPolicies are a user pool's policies, as CreateUserPool takes them.
+type UserPoolPolicies struct {
+	// PasswordPolicy is the pool's password policy.
+	PasswordPolicy *PasswordPolicy `json:"PasswordPolicy,omitempty"`
+}
+
+// PasswordPolicy is what a user pool requires of passwords (Cognito's PasswordPolicyType).
+type PasswordPolicy struct {
+	// MinimumLength is 6–99; 0 means Cognito's default, 8.
+	MinimumLength int `json:"MinimumLength,omitempty"`
+	// RequireUppercase, RequireLowercase, RequireNumbers and RequireSymbols require at least
+	// one character of each kind (symbols: ^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + - and space).
+	RequireUppercase bool `json:"RequireUppercase,omitempty"`
+	RequireLowercase bool `json:"RequireLowercase,omitempty"`
+	RequireNumbers   bool `json:"RequireNumbers,omitempty"`
+	RequireSymbols   bool `json:"RequireSymbols,omitempty"`
+	// TemporaryPasswordValidityDays is reported, not enforced; 0–365, default 7.
+	TemporaryPasswordValidityDays int `json:"TemporaryPasswordValidityDays,omitempty"`
 }
 
 // UserPoolClient is an app client of a user pool.
@@ -189,6 +240,8 @@ type UserPoolClient struct {
 	// A login with another flow is refused as Cognito refuses it. Empty allows every flow
 	// the emulator implements (a convenience for tests; Cognito's own default differs).
 	ExplicitAuthFlows []string `json:"ExplicitAuthFlows,omitempty"`
+	// CreationDate is when the client was created, RFC 3339; empty means the server's start.
+	CreationDate string `json:"CreationDate,omitempty"`
 }
 
 // PoolUser is a user of a user pool.
@@ -202,6 +255,8 @@ type PoolUser struct {
 	// Status is the user's UserStatus: CONFIRMED (the default), FORCE_CHANGE_PASSWORD (the
 	// first login answers NEW_PASSWORD_REQUIRED), UNCONFIRMED, RESET_REQUIRED.
 	Status string `json:"Status,omitempty"`
+	// UserCreateDate is when the user was created, RFC 3339; empty means the server's start.
+	UserCreateDate string `json:"UserCreateDate,omitempty"`
 }
 
 // RefreshToken is a refresh token a user pool issued: secret, it works like a password.
@@ -230,6 +285,10 @@ type Object struct {
 	Size int64  `json:"Size,omitempty"`
 	// LastModified is RFC 3339; empty means the server's start.
 	LastModified string `json:"LastModified,omitempty"`
+	// ETag is the entity tag S3 lists, 32 hex digits (the MD5 of a single-part object's
+	// content), with or without the quotes S3 puts around it; empty means one derived from
+	// the key and size, since the emulator holds no content.
+	ETag string `json:"ETag,omitempty"`
 }
 
 // Instance is an EC2 instance of the account, to be listed.
@@ -245,6 +304,11 @@ type Instance struct {
 	// PrivateIPAddress and Tags are reported as they are.
 	PrivateIPAddress string            `json:"PrivateIpAddress,omitempty"`
 	Tags             map[string]string `json:"Tags,omitempty"`
+	// AvailabilityZone is the instance's zone, such as us-east-1a; default the config's
+	// region followed by "a".
+	AvailabilityZone string `json:"AvailabilityZone,omitempty"`
+	// LaunchTime is RFC 3339; empty means the server's start.
+	LaunchTime string `json:"LaunchTime,omitempty"`
 }
 
 // IssuerConfig is an extra OIDC issuer: it mints tokens in the claim layout of Kind and is
@@ -306,6 +370,18 @@ func expand(s, serverURL string) string {
 	return strings.NewReplacer(placeholderHost, host, placeholderURL, serverURL).Replace(s)
 }
 
+// placeholders is expand's inverse: the server's URL and host in s become ${EMULATOR} and
+// ${EMULATOR_HOST}, so that what a client creates naming the server (a provider for one of its
+// issuers, a trust policy naming that provider) is stored as a config would write it and
+// survives a restart on another port.
+func placeholders(s, serverURL string) string {
+	if serverURL == "" {
+		return s
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(serverURL, "http://"), "https://")
+	return strings.NewReplacer(serverURL, placeholderURL, host, placeholderHost).Replace(s)
+}
+
 // The walkthrough's names, which [DefaultConfig] uses.
 const (
 	// DefaultPoolID is the default user pool.
@@ -326,7 +402,9 @@ const (
 // [WithConfig]:
 //
 //   - account 123456789012 in us-east-1; the IAM user Alice with AWS's documented EXAMPLE
-//     key ([UserAccessKeyID], [UserSecretAccessKey]);
+//     key ([UserAccessKeyID], [UserSecretAccessKey]) and the inline policy walkthrough-admin
+//     ([AdminPolicy]: what the walkthrough's administrator does — IAM, Cognito user pools,
+//     STS, listing S3 and describing EC2);
 //   - the user pool us-east-1_EXAMPLE with the app client 1example23456789 (no secret; SRP,
 //     password, admin and refresh flows), the user demo (password Demo-Passw0rd!, email
 //     demo@example.com) and the user newcomer in FORCE_CHANGE_PASSWORD (temporary password
@@ -346,7 +424,8 @@ func DefaultConfig() Config {
 		Account: Account,
 		Region:  "us-east-1",
 		Users: []User{{UserName: "Alice", UserID: UserID,
-			AccessKeys: []AccessKey{{AccessKeyID: UserAccessKeyID, SecretAccessKey: UserSecretAccessKey}}}},
+			AccessKeys: []AccessKey{{AccessKeyID: UserAccessKeyID, SecretAccessKey: UserSecretAccessKey}},
+			Policies:   []InlinePolicy{{PolicyName: "walkthrough-admin", PolicyDocument: AdminPolicy}}}},
 		OpenIDConnectProviders: []OIDCProvider{
 			{Url: placeholderURL + "/" + DefaultPoolID, ClientIDList: []string{DefaultClientID}},
 			{Url: placeholderURL + issuerPath, ClientIDList: []string{"sts.amazonaws.com"}},
@@ -375,9 +454,19 @@ func DefaultConfig() Config {
 			{Key: "reports/summary.txt", Size: 42},
 		}}},
 		Instances: []Instance{{InstanceID: "i-1234567890abcdef0", InstanceType: "t3.micro", ImageID: "ami-0abcdef1234567890",
-			State: "running", PrivateIPAddress: "10.0.0.157", Tags: map[string]string{"Name": "walkthrough"}}},
+			State: "running", PrivateIPAddress: "10.0.0.157", Tags: map[string]string{"Name": "walkthrough"}, AvailabilityZone: "us-east-1a"}},
 	}
 }
+
+// AdminPolicy is the inline policy walkthrough-admin of the default IAM user Alice: what the
+// walkthrough's administrator does with her key — set up IAM (OIDC providers, roles and their
+// policies) and Cognito user pools (pools, clients, users, AdminInitiateAuth), use STS
+// (DecodeAuthorizationMessage among it), list S3 and describe EC2. Not AdministratorAccess, so
+// that a refusal of anything else can be seen with her key too; a config that wants an
+// administrator attaches AdministratorAccess instead.
+const AdminPolicy = PolicyDocument(`{"Version": "2012-10-17", "Statement": [` +
+	`{"Sid": "WalkthroughSetup", "Effect": "Allow", "Action": ["iam:*", "cognito-idp:*", "sts:*"], "Resource": "*"},` +
+	`{"Sid": "WalkthroughRead", "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:ListBucket", "ec2:Describe*"], "Resource": "*"}]}`)
 
 // webIdentityTrust is the trust policy AWS's console writes for a web identity role: the
 // provider of the emulator's issuer at /path as Principal.Federated, and its aud condition.

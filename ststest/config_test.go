@@ -60,7 +60,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate member", `{"Account": "123456789012", "Account": "111122223333"}`, "Account", "appears twice"},
 		{"bad account", `{"Account": "12345"}`, "Account", "not a 12-digit account id"},
 		{"bad trust policy", `{"Roles": [{"RoleName": "r", "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Maybe"}]}}]}`, "Roles[0].AssumeRolePolicyDocument", "Effect"},
-		{"unknown managed policy", `{"Roles": [{"RoleName": "r", "ManagedPolicyArns": ["AdministratorAccess"]}]}`, "Roles[0].ManagedPolicyArns[0]", "AmazonS3ReadOnlyAccess"},
+		{"unknown managed policy", `{"Roles": [{"RoleName": "r", "ManagedPolicyArns": ["PowerUserAccess"]}]}`, "Roles[0].ManagedPolicyArns[0]", "AmazonS3ReadOnlyAccess"},
 		{"duplicate role", `{"Roles": [{"RoleName": "Deploy"}, {"RoleName": "deploy"}]}`, "Roles[1].RoleName", "listed twice"},
 		{"short session", `{"Roles": [{"RoleName": "r", "MaxSessionDuration": 900}]}`, "Roles[0].MaxSessionDuration", "3600–43200"},
 		{"http provider", `{"OpenIDConnectProviders": [{"Url": "http://issuer.example.com"}]}`, "OpenIDConnectProviders[0].Url", "https only"},
@@ -75,6 +75,12 @@ func TestParseConfigErrors(t *testing.T) {
 		{"issuer kind", `{"Issuers": [{"Name": "ci", "Kind": "jenkins"}]}`, "Issuers[0].Kind", "github"},
 		{"bad bucket", `{"Buckets": [{"Name": "My_Bucket"}]}`, "Buckets[0].Name", "not a bucket name"},
 		{"bad instance", `{"Instances": [{"InstanceId": "instance-1"}]}`, "Instances[0].InstanceId", "i-1234567890abcdef0"},
+		{"bad zone", `{"Instances": [{"InstanceId": "i-1234567890abcdef0", "AvailabilityZone": "east"}]}`, "Instances[0].AvailabilityZone", "us-east-1a"},
+		{"bad launch time", `{"Instances": [{"InstanceId": "i-1234567890abcdef0", "LaunchTime": "yesterday"}]}`, "Instances[0].LaunchTime", "RFC 3339"},
+		{"bad etag", `{"Buckets": [{"Name": "amzn-s3-demo-bucket", "Objects": [{"Key": "k", "ETag": "abc"}]}]}`, "Buckets[0].Objects[0].ETag", "32 hex digits"},
+		{"user's unknown managed policy", `{"Users": [{"UserName": "u", "ManagedPolicyArns": ["PowerUserAccess"]}]}`, "Users[0].ManagedPolicyArns[0]", "AdministratorAccess"},
+		{"user's bad inline policy", `{"Users": [{"UserName": "u", "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}}]}]}`,
+			"Users[0].Policies[0].PolicyDocument", "Resource"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ststest.ParseConfig([]byte(tt.doc))

@@ -115,6 +115,15 @@ func decodeStrict(dst reflect.Value, v any, path string) error {
 		return nil
 	}
 	switch dst.Kind() {
+	case reflect.Pointer: // an optional object: absent or null leaves it nil
+		if v == nil {
+			return nil
+		}
+		ptr := reflect.New(dst.Type().Elem())
+		if err := decodeStrict(ptr.Elem(), v, path); err != nil {
+			return err
+		}
+		dst.Set(ptr)
 	case reflect.String:
 		s, ok := v.(string)
 		if !ok {

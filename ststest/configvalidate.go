@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rawsts/rawsts/trustpolicy"
 )
@@ -22,6 +23,8 @@ var (
 	bucketPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	instancePattern = regexp.MustCompile(`^i-[0-9a-f]{8,17}$`)
 	issuerNameSeg   = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	etagPattern     = regexp.MustCompile(`^"?[0-9a-fA-F]{32}(-[0-9]{1,5})?"?$`)
+	zonePattern     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$`)
 )
 
 // The values of the closed lists a config may hold.
@@ -66,6 +69,7 @@ func (c *Config) Validate() error {
 			}
 			keys[k.AccessKeyID] = kp
 		}
+		v.permissions(p, u.ManagedPolicyArns, u.Policies)
 	}
 	providers := map[string]string{}
 	for i, pr := range c.OpenIDConnectProviders {
@@ -94,6 +98,8 @@ func (c *Config) Validate() error {
 				v.fail(fmt.Sprintf("%s.ThumbprintList[%d]", p, j), "%q is not a thumbprint (40 hex digits, the SHA-1 of a certificate)", t)
 			}
 		}
+		v.tags(p+".Tags", pr.Tags)
+		v.date(p+".CreateDate", pr.CreateDate)
 	}
 	roles := map[string]bool{}
 	for i, r := range c.Roles {
@@ -114,6 +120,9 @@ func (c *Config) Validate() error {
 				v.fail(op+".Size", "is negative")
 			}
 			v.date(op+".LastModified", o.LastModified)
+			if o.ETag != "" && !etagPattern.MatchString(o.ETag) {
+				v.fail(op+".ETag", "%q is not an entity tag (32 hex digits, optionally with -PARTS and in double quotes)", o.ETag)
+			}
 		}
 	}
 	instances := map[string]bool{}
@@ -121,6 +130,10 @@ func (c *Config) Validate() error {
 		p := fmt.Sprintf("Instances[%d]", i)
 		v.unique(p+".InstanceId", in.InstanceID, instancePattern, instances, "instance", "an instance id (i- and 8 or 17 hex digits, such as i-1234567890abcdef0)")
 		v.oneOf(p+".State", in.State, instanceStates)
+		if in.AvailabilityZone != "" && !zonePattern.MatchString(in.AvailabilityZone) {
+			v.fail(p+".AvailabilityZone", "%q is not an availability zone (a region and a letter, such as us-east-1a)", in.AvailabilityZone)
+		}
+		v.date(p+".LaunchTime", in.LaunchTime)
 	}
 	v.issuers(c.Issuers, c.UserPools)
 	for i, s := range c.Sessions {
@@ -200,9 +213,34 @@ func (v *validator) date(path, s string) {
 	}
 }
 
+// tags checks IAM tags: at most 50, keys 1–128 characters and unique, values up to 256.
+func (v *validator) tags(path string, tags []Tag) {
+	if len(tags) > 50 {
+		v.fail(path, "has %d tags; IAM allows 50", len(tags))
+	}
+	keys := map[string]bool{}
+	for i, t := range tags {
+		tp := fmt.Sprintf("%s[%d]", path, i)
+		switch {
+		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128:
+			v.fail(tp+".Key", "a tag key has 1–128 characters")
+		case keys[strings.ToLower(t.Key)]:
+			v.fail(tp+".Key", "tag key %q is listed twice (tag keys ignore case)", t.Key)
+		case utf8.RuneCountInString(t.Value) > 256:
+			v.fail(tp+".Value", "a tag value has at most 256 characters")
+		}
+		keys[strings.ToLower(t.Key)] = true
+	}
+}
+
 func (v *validator) role(p string, r Role, seen map[string]bool) {
 	v.name(p+".RoleName", r.RoleName, seen, "role")
 	v.path(p+".Path", r.Path)
+	if utf8.RuneCountInString(r.Description) > 1000 {
+		v.fail(p+".Description", "has more than 1000 characters")
+	}
+	v.tags(p+".Tags", r.Tags)
+	v.date(p+".CreateDate", r.CreateDate)
 	if d := r.MaxSessionDuration; d != 0 && (d < 3600 || d > 43200) {
 		v.fail(p+".MaxSessionDuration", "%d is outside 3600–43200 seconds", d)
 	}
@@ -211,13 +249,19 @@ func (v *validator) role(p string, r Role, seen map[string]bool) {
 			v.fail(p+".AssumeRolePolicyDocument", "%v", strings.TrimPrefix(err.Error(), "trustpolicy: "))
 		}
 	}
-	for j, m := range r.ManagedPolicyArns {
+	v.permissions(p, r.ManagedPolicyArns, r.Policies)
+}
+
+// permissions checks the identity policies of a role or a user: the AWS managed policies
+// named and the inline ones.
+func (v *validator) permissions(p string, managed []string, inline []InlinePolicy) {
+	for j, m := range managed {
 		if _, ok := trustpolicy.ManagedPolicy(m); !ok {
 			v.fail(fmt.Sprintf("%s.ManagedPolicyArns[%d]", p, j), "%q is not an AWS managed policy the emulator holds (%s)", m, strings.Join(trustpolicy.ManagedPolicyNames(), ", "))
 		}
 	}
 	names := map[string]bool{}
-	for j, ip := range r.Policies {
+	for j, ip := range inline {
 		pp := fmt.Sprintf("%s.Policies[%d]", p, j)
 		v.name(pp+".PolicyName", ip.PolicyName, names, "policy")
 		if _, err := trustpolicy.ParseIdentity([]byte(expand(string(ip.PolicyDocument), validationHost))); err != nil {
@@ -231,6 +275,16 @@ func (v *validator) pools(pools []UserPool) {
 	for i, pool := range pools {
 		p := fmt.Sprintf("UserPools[%d]", i)
 		v.unique(p+".Id", pool.ID, poolIDPattern, ids, "pool", "a user pool id (REGION_SUFFIX, such as us-east-1_EXAMPLE)")
+		v.date(p+".CreationDate", pool.CreationDate)
+		if pool.Policies != nil && pool.Policies.PasswordPolicy != nil {
+			pp := pool.Policies.PasswordPolicy
+			if n := pp.MinimumLength; n != 0 && (n < 6 || n > 99) {
+				v.fail(p+".Policies.PasswordPolicy.MinimumLength", "%d is outside 6–99", n)
+			}
+			if n := pp.TemporaryPasswordValidityDays; n < 0 || n > 365 {
+				v.fail(p+".Policies.PasswordPolicy.TemporaryPasswordValidityDays", "%d is outside 0–365", n)
+			}
+		}
 		for j, c := range pool.Clients {
 			cp := fmt.Sprintf("%s.Clients[%d]", p, j)
 			switch {
@@ -243,6 +297,7 @@ func (v *validator) pools(pools []UserPool) {
 			for k, f := range c.ExplicitAuthFlows {
 				v.oneOf(fmt.Sprintf("%s.ExplicitAuthFlows[%d]", cp, k), f, authFlows)
 			}
+			v.date(cp+".CreationDate", c.CreationDate)
 		}
 		users := map[string]bool{}
 		for j, u := range pool.Users {
@@ -257,6 +312,7 @@ func (v *validator) pools(pools []UserPool) {
 			}
 			users[u.Username] = true
 			v.oneOf(up+".Status", u.Status, userStatuses)
+			v.date(up+".UserCreateDate", u.UserCreateDate)
 			for k := range u.Attributes {
 				if k == "sub" || strings.HasPrefix(k, "cognito:") {
 					v.fail(up+".Attributes."+k, "is set by the pool itself; leave it out")

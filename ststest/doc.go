@@ -48,7 +48,8 @@
 // of which there are none. OAuth 2.0 access tokens (ProviderId) are rejected: the emulator is
 // no Login with Amazon.
 //
-// The signed calls — GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo — are
+// The signed calls — GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo,
+// DecodeAuthorizationMessage — are
 // verified with [sigv4.Verify] against the keys the emulator knows: the IAM users' and every
 // session it issued. Failures get STS's codes and messages: SignatureDoesNotMatch (also for a
 // clock more than five minutes off), InvalidClientTokenId, ExpiredToken (a session past its
@@ -61,8 +62,59 @@
 // permission side can authorize its calls with trustpolicy.Authorize (the role's permission
 // policies are looked up at each call, as IAM does).
 //
+// # Permissions, S3 and EC2
+//
+// The resource side answers Amazon S3 ListBuckets and ListObjectsV2 (REST, path style as
+// --endpoint-url makes the AWS CLI send them, or Host BUCKET.localhost) on the config's
+// buckets, and Amazon EC2 DescribeInstances, StartInstances and StopInstances (Query protocol)
+// on its instances. Each call is SigV4-verified (S3's rules for S3; 15 minutes of clock skew,
+// as both services allow) and authorized with trustpolicy.Authorize against the caller's
+// identity policies — a role session's role policies intersected with its session policies,
+// an IAM user's own inline and managed policies — in a request context built as IAM builds it
+// (aws:PrincipalArn, aws:userid, aws:SourceIp, aws:RequestedRegion, s3:prefix …). Refusals are
+// the services': S3's AccessDenied "User: ARN is not authorized to perform: s3:ListBucket on
+// resource: "arn:aws:s3:::BUCKET" because no identity-based policy allows the s3:ListBucket
+// action", its signature errors (SignatureDoesNotMatch with the string to sign,
+// InvalidAccessKeyId, ExpiredToken, RequestTimeTooSkewed), NoSuchBucket; EC2's
+// UnauthorizedOperation "You are not authorized to perform this operation. User: …",
+// AuthFailure and RequestExpired. StartInstances and StopInstances refusals carry an encoded
+// authorization failure message, sealed with a key of the server's own, which STS
+// DecodeAuthorizationMessage decodes for a caller allowed sts:DecodeAuthorizationMessage (the
+// default user Alice is, through her policy [AdminPolicy]).
+//
 // Tests can instead supply their own STS handler ([WithHandler]) or replay recorded exchanges
 // from testdata/fixtures/sts ([WithFixtureFiles]).
+//
+// # IAM
+//
+// Signed requests whose credential scope names the service iam go to the account's IAM (Query
+// API 2010-05-08, replies in IAM's namespace, policy documents URL-encoded as IAM returns
+// them): CreateOpenIDConnectProvider, GetOpenIDConnectProvider, ListOpenIDConnectProviders,
+// UpdateOpenIDConnectProviderThumbprint, DeleteOpenIDConnectProvider, CreateRole (Path,
+// AssumeRolePolicyDocument, MaxSessionDuration, Description, Tags), GetRole, ListRoles,
+// DeleteRole, UpdateAssumeRolePolicy, PutRolePolicy, GetRolePolicy, DeleteRolePolicy,
+// AttachRolePolicy and DetachRolePolicy (the AWS managed policies trustpolicy holds; another
+// ARN is NoSuchEntity). They change the state STS decides with, so a setup script, the AWS CLI
+// or `rawsts diagnose --fetch` work against the emulator as against IAM. Parameters are
+// checked with the constraints of IAM's model (ValidationError), trust and permission
+// policies with package trustpolicy (MalformedPolicyDocument: a trust policy with Resource is
+// "Has prohibited field Resource"), names against the state (EntityAlreadyExists,
+// NoSuchEntity "The role with name X cannot be found.") and IAM's quotas (LimitExceeded, and
+// InvalidInput for a sixth thumbprint). A provider's URL is https without port, query or
+// fragment, or the URL of one of the emulator's own issuers (http://127.0.0.1:PORT/…), kept as
+// ${EMULATOR}/… so that a snapshot works on another port; trust policies naming the server's
+// host keep ${EMULATOR_HOST} likewise. IAM takes signatures for us-east-1 only; the emulator
+// takes any region, since a client given --endpoint-url signs with its own.
+//
+// The IAM and Cognito admin calls are authorized with trustpolicy.Authorize after the
+// signature: a role session may do what its role's permission policies (intersected with its
+// session policies) allow — ReadOnlyAccess allows iam:Get*, iam:List* and cognito-idp:List*,
+// AmazonS3ReadOnlyAccess nothing of IAM's or Cognito's — and is otherwise refused with
+// AccessDenied (IAM) or AccessDeniedException (Cognito), "User: ARN is not authorized to
+// perform: ACTION on resource: ARN because no identity-based policy allows the ACTION action".
+// The identity policies of IAM users are not modelled: the users of a config are its
+// administrators, allowed every call. Every admin call is an [Event] of the event log (service,
+// action, principal, decision), never with a password, secret or token.
 //
 // # Cognito user pools
 //
@@ -75,6 +127,23 @@
 // token_use id, cognito:username, sub, the user's attributes) and access tokens with the pool's
 // issuer.
 //
+// The pools are also built and changed with the calls a setup script makes, signed (service
+// cognito-idp) and authorized as IAM's are: CreateUserPool (PoolName; Policies.PasswordPolicy,
+// Cognito's default when absent, enforced on every password set afterwards, the new password
+// of NEW_PASSWORD_REQUIRED included; UsernameAttributes and AliasAttributes are refused, users
+// sign in with their username), CreateUserPoolClient (GenerateSecret returns the ClientSecret;
+// ExplicitAuthFlows, Cognito's default ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH and
+// ALLOW_CUSTOM_AUTH when none are given, enforced at login), AdminCreateUser (a user in
+// FORCE_CHANGE_PASSWORD; MessageAction SUPPRESS or RESEND — the emulator sends no message
+// either way), AdminSetUserPassword (Permanent), AdminConfirmSignUp, AdminGetUser and
+// ListUsers (Filter, Limit, PaginationToken). Unsigned, as on AWS: SignUp (an UNCONFIRMED user;
+// SecretHash for a client with a secret), ConfirmSignUp, whose code is always
+// [ConfirmationCode] since the emulator delivers no email, and GetUser (a pool's access token,
+// verified with the pool's key). Refusals are Cognito's: UsernameExistsException,
+// InvalidPasswordException "Password did not conform with password policy: …",
+// UserNotFoundException, ResourceNotFoundException, InvalidParameterException,
+// CodeMismatchException, NotAuthorizedException "Invalid Access Token".
+//
 // # How the package is built (for those who extend it)
 //
 // One file per concept: config.go (the Config types), configload.go and configvalidate.go
@@ -82,11 +151,16 @@
 // immutable parsed view rebuilt after each change, every change through one validated update),
 // issuer.go and transport.go (issuers and the in-process transport), auth.go (the services
 // every protocol shares and the SigV4 authentication of every signed call), permissions.go (the
-// policies a session's calls are authorized against), keys.go (sessions), then one file per
-// protocol: sts.go, signed.go, cognito.go, cognito_auth.go, replay.go. The server routes a
-// request by its X-Amz-Target prefix (JSON protocols), by its path (issuers), then by the
-// service of its SigV4 credential scope (sts today; iam, ec2 and s3 go beside it); a new
-// protocol is a handler that embeds the shared services and is added to those routes.
+// policies a session's calls are authorized against: services.authorize for S3 and EC2, and
+// allowed, the authorization step of an IAM or Cognito admin call), keys.go (sessions), then one
+// file per protocol: sts.go, signed.go, cognito.go, cognito_auth.go, cognito_admin.go and
+// cognito_users.go, iam.go (with iam_providers.go, iam_roles.go, iam_xml.go), replay.go, s3.go,
+// ec2.go and authmsg.go (encoded authorization messages and DecodeAuthorizationMessage). The
+// server routes a request by its X-Amz-Target prefix (JSON protocols), by its path (issuers),
+// then by the service of its SigV4 credential scope (sts, iam, s3, ec2); unsigned S3 and EC2
+// requests go to those services, which refuse them. A new protocol is a handler that embeds the
+// shared services and is added to those routes; it authorizes with services.authorize or
+// services.allowed (permissions.go).
 //
 // # Bounds
 //

@@ -2,8 +2,11 @@ package ststest_test
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -184,4 +187,50 @@ func ExampleServer_AddRole() {
 	// Output:
 	// before: User: arn:aws:iam::123456789012:user/Alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/Auditor
 	// after: arn:aws:sts::123456789012:assumed-role/Auditor/audit
+}
+
+// The walkthrough's last step, offline: a session of DemoRole (AmazonS3ReadOnlyAccess) lists the
+// buckets with S3 ListBuckets and is refused EC2 DescribeInstances, each answered as the
+// service answers, after a SigV4 check and trustpolicy.Authorize on the role's policies.
+func ExampleNewServer_permissions() {
+	now := time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return now }))
+	defer srv.Close()
+	token, _ := srv.Issuer.Mint(map[string]any{"sub": "walkthrough"})
+	out, err := (&sts.Client{Endpoint: srv.URL, Now: func() time.Time { return now }}).AssumeRoleWithWebIdentity(context.Background(),
+		&sts.AssumeRoleWithWebIdentityInput{RoleArn: ststest.DemoRoleArn, RoleSessionName: "demo", WebIdentityToken: token})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	creds := sigv4.Credentials{AccessKeyID: out.Credentials.AccessKeyID, SecretAccessKey: out.Credentials.SecretAccessKey,
+		SessionToken: out.Credentials.SessionToken}
+	send := func(method, path, service, form string) string {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(form))
+		if form != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		}
+		(&sigv4.Signer{}).SignHTTP(req, creds, sigv4.HashPayload([]byte(form)), service, "us-east-1", now)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return err.Error()
+		}
+		defer resp.Body.Close()
+		var doc struct {
+			Buckets []string `xml:"Buckets>Bucket>Name"`
+			Code    string   `xml:"Errors>Error>Code"`
+			Message string   `xml:"Errors>Error>Message"`
+		}
+		body, _ := io.ReadAll(resp.Body)
+		xml.Unmarshal(body, &doc)
+		if doc.Code != "" {
+			return fmt.Sprintf("%d %s: %s", resp.StatusCode, doc.Code, doc.Message)
+		}
+		return fmt.Sprintf("%d buckets %v", resp.StatusCode, doc.Buckets)
+	}
+	fmt.Println(send("GET", "/", "s3", ""))
+	fmt.Println(send("POST", "/", "ec2", "Action=DescribeInstances&Version=2016-11-15"))
+	// Output:
+	// 200 buckets [amzn-s3-demo-bucket]
+	// 403 UnauthorizedOperation: You are not authorized to perform this operation. User: arn:aws:sts::123456789012:assumed-role/DemoRole/demo is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action
 }

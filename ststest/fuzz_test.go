@@ -163,7 +163,8 @@ func FuzzSignedRequest(f *testing.F) {
 	codes := map[string]bool{"MissingAuthenticationToken": true, "InvalidClientTokenId": true, "SignatureDoesNotMatch": true,
 		"IncompleteSignature": true, "ExpiredToken": true, "ValidationError": true, "AccessDenied": true,
 		"InvalidAction": true, "MalformedQueryString": true, "InvalidIdentityToken": true, "ExpiredTokenException": true,
-		"IDPRejectedClaim": true, "MalformedPolicyDocument": true, "InvalidParameterValue": true}
+		"IDPRejectedClaim": true, "MalformedPolicyDocument": true, "InvalidParameterValue": true,
+		"InvalidAuthorizationMessageException": true}
 	f.Fuzz(func(t *testing.T, authz, date, token, body string) {
 		req := httptest.NewRequest("POST", "http://sts.amazonaws.com/", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")

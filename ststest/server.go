@@ -172,7 +172,8 @@ func NewUnstartedServer(opts ...Option) *Server {
 	}
 	s.issuers = newIssuerRegistry(s.clock)
 	s.Issuer = s.issuers.add(newIssuer(strings.TrimPrefix(issuerPath, "/"), kindGeneric, s.clock))
-	s.svc = &services{now: s.clock, state: newState(cfg, s.issuers), keys: &keyring{}, issuers: s.issuers, logEvent: s.logf}
+	s.svc = &services{now: s.clock, state: newState(cfg, s.issuers), keys: &keyring{}, issuers: s.issuers, logEvent: s.logf,
+		started: s.clock().UTC().Truncate(time.Second)}
 	s.svc.verifier = s.Verifier()
 	s.svc.keys.restore(cfg.Sessions, s.svc.state.view().account, s.clock())
 	switch {
@@ -186,10 +187,10 @@ func NewUnstartedServer(opts ...Option) *Server {
 	default:
 		s.sts = &emulator{s.svc}
 	}
-	s.routes = map[string]http.Handler{"sts": s.sts}
+	s.routes = map[string]http.Handler{"sts": s.sts, "s3": &s3Emulator{s.svc}, "ec2": &ec2Emulator{s.svc}, "iam": &iamEmulator{services: s.svc, started: s.clock()}}
 	s.targets = map[string]http.Handler{}
 	if s.handler == nil {
-		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
+		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, started: s.clock(), srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
 	}
 	s.ts = httptest.NewUnstartedServer(s.record(http.HandlerFunc(s.route)))
 	if s.listener != nil {
@@ -206,8 +207,10 @@ func NewUnstartedServer(opts ...Option) *Server {
 
 // route sends a request to the protocol it speaks: a JSON request (X-Amz-Target) to the
 // handler of its target's prefix (Cognito user pools); an unsigned request for an issuer's
-// path to that issuer; a signed request to the handler of its credential scope's service; anything else —
-// the unsigned AssumeRoleWithWebIdentity, a request for a service nothing answers — to STS.
+// path to that issuer; a signed request to the handler of its credential scope's service; an
+// unsigned EC2 Query call (EC2's Version) to EC2 and an unsigned request that is no Query call
+// (a GET without Action, …) to S3, which refuse them; anything else — the unsigned
+// AssumeRoleWithWebIdentity, a request for a service nothing answers — to STS.
 // With WithHandler, everything but the issuers goes to the handler.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if target := r.Header.Get("X-Amz-Target"); target != "" && s.handler == nil {
@@ -225,6 +228,17 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if h, ok := s.routes[signingService(r)]; ok && s.handler == nil {
 		h.ServeHTTP(w, r)
 		return
+	}
+	// Unsigned calls of the resource services, to be refused as those services refuse them.
+	if s.handler == nil && s.replay == nil && signingService(r) == "" {
+		switch {
+		case isEC2Request(r):
+			s.routes["ec2"].ServeHTTP(w, r)
+			return
+		case isS3Request(r):
+			s.routes["s3"].ServeHTTP(w, r)
+			return
+		}
 	}
 	s.sts.ServeHTTP(w, r)
 }

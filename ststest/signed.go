@@ -25,6 +25,8 @@ var signedActions = map[string]func(e *emulator, w http.ResponseWriter, r *http.
 	"AssumeRole":        (*emulator).assumeRole,
 	"GetSessionToken":   (*emulator).getSessionToken,
 	"GetAccessKeyInfo":  (*emulator).getAccessKeyInfo,
+	// DecodeAuthorizationMessage is in authmsg.go, beside the messages it decodes.
+	"DecodeAuthorizationMessage": (*emulator).decodeAuthorizationMessage,
 }
 
 // signed verifies the request's SigV4 signature (authenticate), answers a failure the way STS

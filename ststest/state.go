@@ -38,12 +38,15 @@ type refreshGrant struct {
 type view struct {
 	account, region, url string
 	users                map[string]*iamUser // by access key id
-	providers            []diagnose.Provider // with ARNs, placeholders expanded
-	roles                map[string]*roleView
-	pools                map[string]*poolView
-	clients              map[string]*poolView // by app client id
-	buckets              []Bucket
-	instances            []Instance
+	// userPolicies are the IAM users' identity policies, parsed, by user ARN (the managed
+	// ones under their ARN, the inline ones as USERNAME/POLICYNAME).
+	userPolicies map[string][]trustpolicy.NamedPolicy
+	providers    []diagnose.Provider // with ARNs, placeholders expanded
+	roles        map[string]*roleView
+	pools        map[string]*poolView
+	clients      map[string]*poolView // by app client id
+	buckets      []Bucket
+	instances    []Instance
 }
 
 // iamUser is an IAM user with the one access key that was looked up.
@@ -137,6 +140,14 @@ func (st *state) update(change func(c *Config) error) error {
 	return nil
 }
 
+// read calls f with the current Config under the lock, for reads the parsed view does not
+// carry (dates, tags, descriptions). f must neither keep nor change c.
+func (st *state) read(f func(c *Config)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	f(&st.cfg)
+}
+
 // snapshot returns the Config with the issued refresh tokens; the caller adds the sessions.
 func (st *state) snapshot() Config {
 	st.mu.Lock()
@@ -179,7 +190,8 @@ func (st *state) build() *view {
 	// providers is never nil: diagnose reads nil as "unknown" and skips the provider checks,
 	// while an account without providers has none for any issuer.
 	v := &view{account: c.Account, region: c.Region, url: st.url, providers: []diagnose.Provider{},
-		users: map[string]*iamUser{}, roles: map[string]*roleView{}, pools: map[string]*poolView{}, clients: map[string]*poolView{},
+		users: map[string]*iamUser{}, userPolicies: map[string][]trustpolicy.NamedPolicy{},
+		roles: map[string]*roleView{}, pools: map[string]*poolView{}, clients: map[string]*poolView{},
 		buckets: c.Buckets, instances: c.Instances}
 	for _, usr := range c.Users {
 		arn := "arn:aws:iam::" + c.Account + ":user" + orRoot(usr.Path) + usr.UserName
@@ -190,6 +202,7 @@ func (st *state) build() *view {
 		for _, k := range usr.AccessKeys {
 			v.users[k.AccessKeyID] = &iamUser{arn: arn, id: id, name: usr.UserName, secret: k.SecretAccessKey}
 		}
+		v.userPolicies[arn] = identityPolicies(usr.UserName, usr.ManagedPolicyArns, usr.Policies, u)
 	}
 	for _, p := range c.OpenIDConnectProviders {
 		host := trustpolicy.IssuerHost(expand(p.Url, u))
@@ -208,16 +221,7 @@ func (st *state) build() *view {
 			rv.trust = []byte(expand(string(r.AssumeRolePolicyDocument), u))
 			rv.trustPolicy, _ = trustpolicy.Parse(rv.trust)
 		}
-		for _, m := range r.ManagedPolicyArns {
-			if p, ok := trustpolicy.ManagedPolicy(m); ok {
-				rv.permissions = append(rv.permissions, trustpolicy.NamedPolicy{Name: trustpolicy.ManagedPolicyARN(strings.TrimPrefix(m, "arn:aws:iam::aws:policy/")), Policy: p})
-			}
-		}
-		for _, ip := range r.Policies {
-			if p, err := trustpolicy.ParseIdentity([]byte(expand(string(ip.PolicyDocument), u))); err == nil {
-				rv.permissions = append(rv.permissions, trustpolicy.NamedPolicy{Name: r.RoleName + "/" + ip.PolicyName, Policy: p})
-			}
-		}
+		rv.permissions = identityPolicies(r.RoleName, r.ManagedPolicyArns, r.Policies, u)
 		v.roles[strings.ToLower(r.RoleName)] = rv
 	}
 	for _, p := range c.UserPools {
@@ -240,6 +244,25 @@ func (st *state) build() *view {
 		st.issuers.extra(is)
 	}
 	return v
+}
+
+// identityPolicies parses the identity policies of the role or user named owner: the managed
+// ones under their ARN, the inline ones as OWNER/POLICYNAME, with the placeholders expanded
+// for the server at serverURL. Never nil: an identity without policies has an empty list
+// (trustpolicy.Authorize then allows nothing).
+func identityPolicies(owner string, managed []string, inline []InlinePolicy, serverURL string) []trustpolicy.NamedPolicy {
+	out := []trustpolicy.NamedPolicy{}
+	for _, m := range managed {
+		if p, ok := trustpolicy.ManagedPolicy(m); ok {
+			out = append(out, trustpolicy.NamedPolicy{Name: trustpolicy.ManagedPolicyARN(strings.TrimPrefix(m, "arn:aws:iam::aws:policy/")), Policy: p})
+		}
+	}
+	for _, ip := range inline {
+		if p, err := trustpolicy.ParseIdentity([]byte(expand(string(ip.PolicyDocument), serverURL))); err == nil {
+			out = append(out, trustpolicy.NamedPolicy{Name: owner + "/" + ip.PolicyName, Policy: p})
+		}
+	}
+	return out
 }
 
 // role returns the role a role ARN names in the view's account, by name (IAM role names

@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"bytes"
 	"encoding/xml"
 	"net/http"
 	"strconv"
@@ -52,21 +53,29 @@ type errorResponse struct {
 	RequestID string   `xml:"RequestId"`
 }
 
-// writeError answers an STS ErrorResponse: RequestId beside Error, namespace present, as real
-// STS sends it.
+// writeError answers an STS ErrorResponse (writeQueryError in STS's namespace).
 func writeError(w http.ResponseWriter, status int, typ, code, msg, reqID string, now time.Time) {
+	writeQueryError(w, namespace, status, typ, code, msg, reqID, now)
+}
+
+// writeQueryError answers the ErrorResponse of a Query-protocol service whose XML namespace is
+// ns (STS's, IAM's): RequestId beside Error, namespace present, as the real services send it
+// (PROTOCOL.md 1.7, 11.3).
+func writeQueryError(w http.ResponseWriter, ns string, status int, typ, code, msg, reqID string, now time.Time) {
 	writeXML(w, status, reqID, now, &errorResponse{
-		Xmlns: namespace, Type: typ, Code: code, Message: msg, RequestID: reqID,
+		Xmlns: ns, Type: typ, Code: code, Message: msg, RequestID: reqID,
 	})
 }
 
-// writeXML writes v with the headers STS sends: text/xml, X-Amzn-Requestid, Date and the length.
+// writeXML writes v with the headers the Query services send: text/xml, X-Amzn-Requestid, Date
+// and the length.
 func writeXML(w http.ResponseWriter, status int, reqID string, now time.Time, v any) {
 	b, err := xml.Marshal(v)
 	if err != nil { // only our own fixed types are marshalled
 		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	b = awsEntities(b)
 	h := w.Header()
 	h.Set("Content-Type", "text/xml")
 	h.Set("X-Amzn-Requestid", reqID)
@@ -123,4 +132,16 @@ type getAccessKeyInfoResponse struct {
 
 type accessKeyInfoResult struct {
 	Account string `xml:"Account"`
+}
+
+// awsEntities rewrites encoding/xml's numeric escapes of the double quote and the apostrophe
+// (&#34; &#39;) as the named entities AWS's services send (&quot; &apos;): the same XML, the
+// same bytes as a recording. encoding/xml writes "&#" only for those two and for control
+// characters, which are left as they are.
+func awsEntities(b []byte) []byte {
+	if !bytes.Contains(b, []byte("&#")) {
+		return b
+	}
+	b = bytes.ReplaceAll(b, []byte("&#34;"), []byte("&quot;"))
+	return bytes.ReplaceAll(b, []byte("&#39;"), []byte("&apos;"))
 }

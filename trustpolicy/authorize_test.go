@@ -368,7 +368,7 @@ func TestParseIdentity(t *testing.T) {
 
 func TestManagedPolicies(t *testing.T) {
 	names := ManagedPolicyNames()
-	if diff := cmp.Diff([]string{s3ReadOnly, readOnly}, names); diff != "" {
+	if diff := cmp.Diff([]string{"AdministratorAccess", s3ReadOnly, readOnly}, names); diff != "" {
 		t.Errorf("ManagedPolicyNames() (-want +got):\n%s", diff)
 	}
 	for _, n := range names {
@@ -385,7 +385,7 @@ func TestManagedPolicies(t *testing.T) {
 			t.Errorf("ManagedPolicy(%q) differs from ManagedPolicy(%q)", ManagedPolicyARN(n), n)
 		}
 	}
-	for _, bad := range []string{"", "AdministratorAccess", "amazons3readonlyaccess", "../managed/ReadOnlyAccess", "arn:aws:iam::111122223333:policy/ReadOnlyAccess"} {
+	for _, bad := range []string{"", "PowerUserAccess", "administratoraccess", "amazons3readonlyaccess", "../managed/ReadOnlyAccess", "arn:aws:iam::111122223333:policy/ReadOnlyAccess"} {
 		if _, ok := ManagedPolicy(bad); ok {
 			t.Errorf("ManagedPolicy(%q) found; want not found", bad)
 		}
@@ -395,6 +395,11 @@ func TestManagedPolicies(t *testing.T) {
 	want := []Statement{{Effect: "Allow", Action: []string{"s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"}, Resource: []string{"*"}}}
 	if diff := cmp.Diff(want, p.Statements); diff != "" {
 		t.Errorf("AmazonS3ReadOnlyAccess statements (-want +got):\n%s", diff)
+	}
+	// AdministratorAccess (v1) allows every action on every resource.
+	p, _ = ManagedPolicy("AdministratorAccess")
+	if want := []Statement{{Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"}}}; !cmp.Equal(want, p.Statements) {
+		t.Errorf("AdministratorAccess statements = %+v; want %+v", p.Statements, want)
 	}
 	// ReadOnlyAccess keeps its three statements and Sids.
 	p, _ = ManagedPolicy(readOnly)

@@ -14,11 +14,27 @@ import (
 //   - "Condition with multiple context keys or values": several policy values for one key are
 //     ORed; a negated operator matches only if the context value matches none of them.
 //   - "Single-valued vs. multivalued context keys": ForAllValues matches when every context
-//     value matches (vacuously when the key is absent or empty); ForAnyValue when at least
-//     one does (never when the key is absent).
+//     value matches, and "also returns true if there are no keys in the request, or if the key
+//     values resolve to a null data set"; ForAnyValue matches when at least one does: "For no
+//     matching key or a null dataset, the condition returns false."
 //
-// Not documented, our choice: a plain (unqualified) operator on a key with several values
-// behaves like ForAnyValue, and its negation like "no value matches".
+// ForAnyValue with …IfExists on an absent key: AWS states no rule for the combination. The
+// ForAnyValue sentence is the only text that applies ("if the key does not exist, the
+// condition returns false"), so the set operator is applied first and the clause does not
+// match; IfExists only ever applies inside the set operator, value by value. (An independent
+// reading agrees: iam.cloudcopilot.io's ForAnyValue:StringEqualsIfExists page. No public
+// report of a refused request was found.)
+//
+// Not documented: a plain (unqualified) operator on a multivalued key. The guide says only
+// that "Multivalued context keys require a set operator". rawsts reads it like ForAnyValue
+// (and its negation as "no value matches"); the other reading, that such a condition never
+// matches (cloud-copilot's iam-simulate), differs only where rawsts's reading matches, so a
+// no-match is certain under both, and a match carries ClauseResult.Assumption. The key is
+// multivalued when it is so by type (amr, aws:TagKeys, sts:TransitiveTagKeys) or holds
+// several values (aud of a token with several audiences).
+//
+// A key whose state rests on an assumption ([Context.Assume]) is evaluated under both
+// readings; when they disagree, ClauseResult.Assumption names the rule rawsts applied.
 func evalClause(cond Condition, c *Context, vars bool) ClauseResult {
 	cl := ClauseResult{Operator: cond.Operator, Key: cond.Key, PolicyValues: cond.Values}
 	op, ok := parseOperator(cond.Operator)
@@ -33,7 +49,42 @@ func evalClause(cond Condition, c *Context, vars bool) ClauseResult {
 		return cl
 	}
 	vals, present := c.Lookup(cond.Key)
+	res := applyClause(cl, op, c, vars, vals, present)
+	a, ok := c.Assumed(cond.Key)
+	if !ok || res.Outcome == Unknown {
+		return res
+	}
+	alt := applyClause(cl, op, c, vars, a.Alt, len(a.Alt) > 0)
+	if alt.Outcome != res.Outcome && alt.Outcome != Unknown {
+		res.Assumption = joinAssumptions(a.Rule+fmt.Sprintf(" (under the other reading this clause would %s)", outcomeVerb(alt.Outcome)), res.Assumption)
+	}
+	return res
+}
+
+func outcomeVerb(o Outcome) string {
+	if o == Match {
+		return "match"
+	}
+	return "not match"
+}
+
+func joinAssumptions(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// applyClause evaluates the clause against the given context values of its key.
+func applyClause(cl ClauseResult, op operator, c *Context, vars bool, vals []string, present bool) ClauseResult {
+	cond := Condition{Operator: cl.Operator, Key: cl.Key, Values: cl.PolicyValues}
 	cl.ContextValues = vals
+	if !present {
+		cl.ContextValues = nil
+	}
 	name := cond.Operator
 
 	if op.base.fam == famNull {
@@ -41,12 +92,14 @@ func evalClause(cond Condition, c *Context, vars bool) ClauseResult {
 	}
 	if !present {
 		switch {
-		case op.ifExists:
-			cl.Outcome, cl.Reason = Match, fmt.Sprintf("%s is absent, and %s matches an absent key", cond.Key, name)
 		case op.qualifier == "ForAllValues":
 			cl.Outcome, cl.Reason = Match, fmt.Sprintf("%s is absent, and ForAllValues matches an absent key vacuously", cond.Key)
+		case op.qualifier == "ForAnyValue" && op.ifExists:
+			cl.Outcome, cl.Reason = NoMatch, fmt.Sprintf("%s is absent, and ForAnyValue needs at least one value: IfExists does not make an absent key match under ForAnyValue", cond.Key)
 		case op.qualifier == "ForAnyValue":
 			cl.Outcome, cl.Reason = NoMatch, fmt.Sprintf("%s is absent, and ForAnyValue needs at least one value", cond.Key)
+		case op.ifExists:
+			cl.Outcome, cl.Reason = Match, fmt.Sprintf("%s is absent, and %s matches an absent key", cond.Key, name)
 		case op.base.negated:
 			cl.Outcome, cl.Reason = Match, fmt.Sprintf("%s is absent, and the negated operator %s matches an absent key", cond.Key, name)
 		default:
@@ -113,12 +166,36 @@ func evalClause(cond Condition, c *Context, vars bool) ClauseResult {
 	}
 	if m {
 		cl.Outcome = Match
+		if op.qualifier == "" && (len(vals) > 1 || multivaluedByType(cond.Key)) {
+			cl.Assumption = plainOnMultivalued(cond.Key, name, len(vals) > 1)
+		}
 	}
 	cl.Reason = clauseReason(cl, op, name, m)
 	if extra := append(notes, dedupe(problems)...); len(extra) > 0 {
 		cl.Reason += "; " + strings.Join(extra, "; ")
 	}
 	return cl
+}
+
+// plainOnMultivalued is the assumption behind a match of a plain operator on a multivalued
+// key (see evalClause).
+func plainOnMultivalued(key, op string, several bool) string {
+	s := fmt.Sprintf("AWS does not document what %s without ForAnyValue or ForAllValues does with the multivalued key %s (the IAM User Guide only says that multivalued context keys require a set operator); rawsts reads it as ForAnyValue:%s (it matches when one value does), while an independent evaluator (cloud-copilot iam-simulate) reads it as never matching — write ForAnyValue:%s to be sure",
+		op, key, op, op)
+	if several && strings.HasSuffix(strings.ToLower(key), ":aud") {
+		s += "; AWS also does not say whether " + key + " holds the one audience STS matched against the provider's client IDs or every audience of the token"
+	}
+	return s
+}
+
+// multivaluedByType: the keys that are multivalued whatever their number of values: amr
+// (IAM User Guide, "Available keys for AWS OIDC federation": "The key is multivalued") and the
+// ArrayOfString keys of STS (Service Authorization Reference, list_sts.html: aws:TagKeys,
+// sts:TransitiveTagKeys).
+func multivaluedByType(key string) bool {
+	_, claim := splitKey(key)
+	lk := strings.ToLower(key)
+	return claim == "amr" || lk == "aws:tagkeys" || lk == "sts:transitivetagkeys"
 }
 
 func evalNull(cl ClauseResult, present bool) ClauseResult {

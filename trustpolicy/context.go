@@ -41,8 +41,21 @@ type Context struct {
 	// stay unknown. A local diagnosis from a token leaves it false.
 	Complete bool
 
-	keys    map[string]ctxKey // by lower-case name
-	unknown map[string]string // lower-case name → name, marked by the caller
+	keys    map[string]ctxKey     // by lower-case name
+	unknown map[string]string     // lower-case name → name, marked by the caller
+	assumed map[string]Assumption // lower-case name → what its values rest on
+}
+
+// Assumption says that a key's presence or values rest on a rule AWS does not document
+// (rawsts's reading of an undocumented or disputed point), and what the key would hold under
+// the other reading. [Evaluate] evaluates a clause on such a key both ways; when the answers
+// differ, the clause's ClauseResult.Assumption names the rule, so the outcome is never passed
+// off as AWS's documented behaviour.
+type Assumption struct {
+	// Rule says, for a person, what was assumed and why (with the sources that disagree).
+	Rule string
+	// Alt are the key's values under the other reading; nil means the key would be absent.
+	Alt []string
 }
 
 type ctxKey struct {
@@ -64,6 +77,23 @@ func (c *Context) Set(key string, values ...string) {
 	}
 	c.keys[lk] = ctxKey{name: key, values: append([]string(nil), values...)}
 	delete(c.unknown, lk)
+	delete(c.assumed, lk)
+}
+
+// Assume records that key's current state (its values, or its absence) rests on an
+// assumption; a later Set or SetUnknown of the key clears it.
+func (c *Context) Assume(key string, a Assumption) {
+	if c.assumed == nil {
+		c.assumed = map[string]Assumption{}
+	}
+	a.Alt = append([]string(nil), a.Alt...)
+	c.assumed[strings.ToLower(key)] = a
+}
+
+// Assumed returns the assumption a key rests on, if any.
+func (c *Context) Assumed(key string) (Assumption, bool) {
+	a, ok := c.assumed[strings.ToLower(key)]
+	return a, ok
 }
 
 // SetUnknown marks a key whose value cannot be known here; conditions on it evaluate to
@@ -71,6 +101,7 @@ func (c *Context) Set(key string, values ...string) {
 func (c *Context) SetUnknown(key string) {
 	lk := strings.ToLower(key)
 	delete(c.keys, lk)
+	delete(c.assumed, lk)
 	if c.unknown == nil {
 		c.unknown = map[string]string{}
 	}

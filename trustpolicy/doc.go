@@ -23,8 +23,8 @@
 // session policies when there are any, and returns an [Authorization]: the decision, the
 // statements that decided (or the kind of policy that allowed nothing), and every statement
 // explained, Resource included. Its conditions are evaluated by the very code [Evaluate] uses.
-// [ManagedPolicy] holds the AWS managed policies the emulator offers (AmazonS3ReadOnlyAccess,
-// and ReadOnlyAccess trimmed to the emulated services) as data.
+// [ManagedPolicy] holds the AWS managed policies the emulator offers (AdministratorAccess,
+// AmazonS3ReadOnlyAccess, and ReadOnlyAccess trimmed to the emulated services) as data.
 //
 // Why both live here: IAM has one policy language. A trust policy and a permissions policy
 // share the grammar, the Action matching, the condition operators, the policy variables and
@@ -42,9 +42,12 @@
 // It is not a complete IAM policy engine and not an authority. It does not evaluate
 // resource-based policies, SCPs or RCPs, or cross-account requests, and it knows only the
 // condition keys that matter at AssumeRoleWithWebIdentity time and those a caller sets.
-// Which provider-specific claim keys STS exposes changes over time; the table in
-// [ContextFromToken] must be checked against AWS's "Available keys for AWS OIDC federation"
-// page. Where AWS's behaviour is not documented (duplicate JSON keys, a plain operator on a
-// multivalued key, the resource string of an action without a resource type), the package
-// makes a choice and says so in the doc comment of the function concerned.
+// Which provider-specific claim keys STS exposes changes over time; the key table
+// ([ProviderKeys], [TokenKeys], keys.go) holds only keys a primary AWS source names — the
+// IAM User Guide's "Available keys for AWS OIDC federation" and the Service Authorization
+// Reference for STS — each with its source, and keeps out, with both sources recorded, the
+// keys AWS's sources disagree on. Where AWS's behaviour is not documented (duplicate JSON
+// keys, a plain operator on a multivalued key, a key set at assume time without a source),
+// the package makes a choice, says so in the doc comment of the function concerned, and marks
+// the clause it decides with ClauseResult.Assumption.
 package trustpolicy

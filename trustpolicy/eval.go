@@ -126,7 +126,12 @@ type ClauseResult struct {
 	Outcome Outcome
 	// Reason says why, naming the request's values and the policy's, e.g. `…:sub is "X";
 	// the policy's StringLike wants "Y"`.
-	Reason     string
+	Reason string
+	// Assumption is non-empty when the outcome rests on a rule AWS does not document (a
+	// plain operator on a multivalued key, a key whose presence AWS's sources disagree on, a
+	// key rawsts sets at assume time without a source saying STS does): it names the rule
+	// rawsts applied. The other reading would give the other outcome.
+	Assumption string
 	unknownKey string
 }
 
@@ -269,14 +274,18 @@ func evalStatement(s *Statement, i int, c *Context, vars bool, kind policyKind) 
 	return sr
 }
 
-// checkPrincipal matches the request's principal against Principal or NotPrincipal: a
-// federated provider against Principal.Federated, an IAM user or role session (the caller of
-// AssumeRole) against Principal.AWS (see [awsPrincipalListed]).
+// notPrincipalReason is why a trust-policy statement with NotPrincipal matches nothing.
+const notPrincipalReason = `the statement uses NotPrincipal, which a role trust policy does not support ("You cannot use the NotPrincipal element in an IAM identity-based policy or in an IAM role trust policy." — IAM User Guide, "AWS JSON policy elements: NotPrincipal"; IAM Access Analyzer: "Role trust policies do not support NotPrincipal"); AWS does not document what STS does with such a statement, so rawsts lets it match nothing`
+
+// checkPrincipal matches the request's principal against Principal: a federated provider
+// against Principal.Federated, an IAM user or role session (the caller of AssumeRole) against
+// Principal.AWS (see [awsPrincipalListed]). A statement with NotPrincipal matches nothing: a
+// role trust policy cannot use it (see notPrincipalReason).
 func checkPrincipal(s *Statement, c *Context) Check {
 	principal := c.Principal
-	p, not := s.Principal, false
-	if p == nil {
-		p, not = s.NotPrincipal, true
+	p := s.Principal
+	if p == nil && s.NotPrincipal != nil {
+		return Check{NoMatch, notPrincipalReason}
 	}
 	if p == nil {
 		return Check{NoMatch, "the statement has no Principal"}
@@ -292,10 +301,6 @@ func checkPrincipal(s *Statement, c *Context) Check {
 		listed = everyone || awsPrincipalListed(p.AWS, c)
 	}
 	switch {
-	case not && listed:
-		return Check{NoMatch, fmt.Sprintf("%s is excluded by NotPrincipal", orEveryone(principal))}
-	case not:
-		return Check{Match, fmt.Sprintf("%s is not in NotPrincipal", principal)}
 	case everyone:
 		return Check{Match, `Principal is "*" (everyone)`}
 	case listed:
@@ -341,13 +346,6 @@ func awsPrincipalListed(entries []string, c *Context) bool {
 		}
 	}
 	return false
-}
-
-func orEveryone(s string) string {
-	if s == "" {
-		return "every principal"
-	}
-	return s
 }
 
 // checkAction matches the action against Action or NotAction. Action names compare

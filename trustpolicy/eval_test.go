@@ -15,6 +15,10 @@ const (
 	pageEval  = "Policy evaluation logic"
 )
 
+// notPrincipalRule: a role trust policy cannot use NotPrincipal, so rawsts lets such a
+// statement match nothing (what STS does with one is not documented).
+const notPrincipalRule = `AWS JSON policy elements: NotPrincipal — "You cannot use the NotPrincipal element in an IAM identity-based policy or in an IAM role trust policy."`
+
 // condCase evaluates one Allow statement for any principal and action with the given
 // Condition element against a context.
 type condCase struct {
@@ -173,8 +177,8 @@ func TestStatementElements(t *testing.T) {
 		{"deny beats allow", pageEval + " — an explicit Deny overrides any Allow", allowGH + `, {"Effect": "Deny", "Principal": "*", "Action": "sts:*"}`, ghProvider, ActionAssumeRoleWithWebIdentity, ExplicitDeny},
 		{"deny not matching", pageEval + " — a Deny that does not match has no effect", allowGH + `, {"Effect": "Deny", "Principal": "*", "Action": "sts:TagSession"}`, ghProvider, ActionAssumeRoleWithWebIdentity, Allow},
 		{"unknown deny", pageEval + " — a Deny that may match makes an allow uncertain", allowGH + `, {"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}`, ghProvider, ActionAssumeRoleWithWebIdentity, Indeterminate},
-		{"NotPrincipal excludes", "AWS JSON policy elements: NotPrincipal — applies to every principal except those listed", `{"Effect": "Allow", "NotPrincipal": {"Federated": "` + ghProvider + `"}, "Action": "*"}`, ghProvider, ActionAssumeRoleWithWebIdentity, ImplicitDeny},
-		{"NotPrincipal others", "AWS JSON policy elements: NotPrincipal — applies to every principal except those listed", `{"Effect": "Deny", "NotPrincipal": {"Federated": "accounts.google.com"}, "Action": "*"}, ` + allowGH, ghProvider, ActionAssumeRoleWithWebIdentity, ExplicitDeny},
+		{"NotPrincipal allow matches nothing", notPrincipalRule, `{"Effect": "Allow", "NotPrincipal": {"Federated": "accounts.google.com"}, "Action": "*"}`, ghProvider, ActionAssumeRoleWithWebIdentity, ImplicitDeny},
+		{"NotPrincipal deny matches nothing", notPrincipalRule, `{"Effect": "Deny", "NotPrincipal": {"Federated": "accounts.google.com"}, "Action": "*"}, ` + allowGH, ghProvider, ActionAssumeRoleWithWebIdentity, Allow},
 		{"NotAction", "IAM JSON policy elements: NotAction — matches every action except those listed", `{"Effect": "Allow", "Principal": "*", "NotAction": "sts:TagSession"}`, ghProvider, ActionAssumeRoleWithWebIdentity, Allow},
 		{"NotAction excludes", "IAM JSON policy elements: NotAction — matches every action except those listed", `{"Effect": "Allow", "Principal": "*", "NotAction": "sts:Assume*"}`, ghProvider, ActionAssumeRoleWithWebIdentity, ImplicitDeny},
 		{"action wildcard and case", "IAM JSON policy elements: Action — wildcards allowed, names case-insensitive", `{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "STS:assumerole*"}`, ghProvider, ActionAssumeRoleWithWebIdentity, Allow},

@@ -6,7 +6,8 @@ import (
 )
 
 // String renders the result for a person: the decision, then each statement with its
-// principal, action and condition clauses, each marked ok / FAIL / ?? with its reason.
+// principal, action and condition clauses, each marked ok / FAIL / ?? with its reason (ok*
+// for a match that rests on an assumption, which the next line names).
 func (r Result) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "decision: %s", r.Decision)
@@ -42,7 +43,14 @@ func (s StatementResult) String() string {
 		}
 	}
 	for _, c := range s.Conditions {
-		fmt.Fprintf(&b, "  %s %s %s: %s\n", mark(c.Outcome), c.Operator, c.Key, c.Reason)
+		m := mark(c.Outcome)
+		if c.Assumption != "" && c.Outcome == Match {
+			m = "ok* "
+		}
+		fmt.Fprintf(&b, "  %s %s %s: %s\n", m, c.Operator, c.Key, c.Reason)
+		if c.Assumption != "" {
+			fmt.Fprintf(&b, "       assumed: %s\n", c.Assumption)
+		}
 	}
 	return b.String()
 }

@@ -41,6 +41,19 @@ const (
 	CodeDuplicateKey        = "duplicate-key"
 	CodeSetOpOnSingleValued = "set-operator-single-valued"
 	CodeResourceInTrust     = "resource-in-trust-policy"
+	// CodeNotPrincipal: a statement uses NotPrincipal, which a role trust policy does not
+	// support (IAM User Guide, "AWS JSON policy elements: NotPrincipal"). [error]
+	CodeNotPrincipal = "not-principal-in-trust-policy"
+	// CodeKeyNotProvided: a condition on PROVIDER:CLAIM, a key STS does not provide (no AWS
+	// source names it for that provider: …:iss, …:event_name, any custom claim), so the
+	// condition never matches (or, negated, always does). [error]
+	CodeKeyNotProvided = "key-not-provided"
+	// CodeKeyDisputed: a condition on a key AWS's sources disagree on (listed by one, absent
+	// from another); rawsts evaluates it as absent. [warning]
+	CodeKeyDisputed = "key-disputed"
+	// CodeMultivaluedNeedsSetOp: a plain operator on a multivalued key (amr, aws:TagKeys,
+	// sts:TransitiveTagKeys), whose result AWS does not document. [warning]
+	CodeMultivaluedNeedsSetOp = "multivalued-needs-set-operator"
 )
 
 // Finding is one lint result.
@@ -102,6 +115,11 @@ func Lint(p *Policy, opts LintOptions) []Finding {
 		s := &p.Statements[i]
 		at := fmt.Sprintf("Statement[%d]", i)
 		hosts := federatedHosts(s)
+		if s.NotPrincipal != nil {
+			add(Error, CodeNotPrincipal, at+".NotPrincipal",
+				`a role trust policy does not support NotPrincipal ("You cannot use the NotPrincipal element in an IAM identity-based policy or in an IAM role trust policy." — IAM User Guide, "AWS JSON policy elements: NotPrincipal"; IAM Access Analyzer: "Role trust policies do not support NotPrincipal")`,
+				`use a Principal element instead: name the providers that may assume the role in "Principal": {"Federated": …}, and narrow them with conditions`)
+		}
 		if s.Resource != nil || s.NotResource != nil {
 			add(Error, CodeResourceInTrust, at+".Resource",
 				"a trust policy's resource is the role itself; IAM refuses trust policies with Resource or NotResource (MalformedPolicyDocument)",

@@ -84,6 +84,41 @@ func TestLint(t *testing.T) {
 			CodeResourceInTrust, "Statement[0].Resource"},
 		{"no Resource", stmt(googleP), LintOptions{}, CodeResourceInTrust, ""},
 		{"no duplicates", stmt(gh(assume, goodGH)), LintOptions{}, CodeDuplicateKey, ""},
+
+		// IAM User Guide, "AWS JSON policy elements: NotPrincipal": "You cannot use the
+		// NotPrincipal element in an IAM identity-based policy or in an IAM role trust policy."
+		{"NotPrincipal in a Deny", stmt(gh(assume, goodGH), `{"Effect": "Deny", "NotPrincipal": {"Federated": "`+ghProvider+`"}, "Action": "*"}`), LintOptions{},
+			CodeNotPrincipal, "Statement[1].NotPrincipal"},
+		{"Principal only", stmt(gh(assume, goodGH)), LintOptions{}, CodeNotPrincipal, ""},
+		// Keys STS does not provide (the key table: no AWS source lists them).
+		{"condition on event_name", stmt(gh(assume, `{"StringEquals": {`+ghAud+`, `+ghSub+`, "token.actions.githubusercontent.com:event_name": "push"}}`)), LintOptions{},
+			CodeKeyNotProvided, "Statement[0].Condition.StringEquals.token.actions.githubusercontent.com:event_name"},
+		{"condition on iss", stmt(gh(assume, `{"StringEquals": {`+ghSub+`, "token.actions.githubusercontent.com:iss": "https://token.actions.githubusercontent.com"}}`)), LintOptions{},
+			CodeKeyNotProvided, "Statement[0].Condition.StringEquals.token.actions.githubusercontent.com:iss"},
+		{"condition on a documented GitHub key", stmt(gh(assume, `{"StringEquals": {`+ghSub+`, "token.actions.githubusercontent.com:Job_Workflow_Ref": "o/r/.github/workflows/d.yml@refs/heads/main"}}`)), LintOptions{},
+			CodeKeyNotProvided, ""},
+		{"GHES gets no GitHub keys", stmt(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/ghes.example.com/_services/token"}, "Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": {"StringEquals": {"ghes.example.com/_services/token:repository": "octo-org/octo-repo"}}}`), LintOptions{},
+			CodeKeyNotProvided, "Statement[0].Condition.StringEquals.ghes.example.com/_services/token:repository"},
+		{"loopback issuer with a port", stmt(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/127.0.0.1:8080/oidc"}, "Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": {"StringEquals": {"127.0.0.1:8080/oidc:sub": "x", "127.0.0.1:8080/oidc:aud": "sts.amazonaws.com"}}}`), LintOptions{},
+			CodeKeyNotProvided, ""},
+		{"aws and sts keys are not provider keys", stmt(gh(assume, `{"StringEquals": {`+ghAud+`, `+ghSub+`, "sts:RoleSessionName": "x", "aws:SourceIdentity": "y"}}`)), LintOptions{},
+			CodeKeyNotProvided, ""},
+		{"disputed repository_owner_id", stmt(gh(assume, `{"StringEquals": {`+ghAud+`, `+ghSub+`, "token.actions.githubusercontent.com:repository_owner_id": "65"}}`)), LintOptions{},
+			CodeKeyDisputed, "Statement[0].Condition.StringEquals.token.actions.githubusercontent.com:repository_owner_id"},
+		// "Multivalued context keys require a set operator" (IAM User Guide,
+		// "Single-valued vs. multivalued context keys"); amr "is multivalued".
+		{"plain operator on amr", stmt(`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:x", "cognito-identity.amazonaws.com:amr": "authenticated"}}}`), LintOptions{},
+			CodeMultivaluedNeedsSetOp, "Statement[0].Condition.StringEquals.cognito-identity.amazonaws.com:amr"},
+		{"set operator on amr is right", stmt(`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}`), LintOptions{}, CodeMultivaluedNeedsSetOp, ""},
+		// ForAllValues "also returns true if there are no keys in the request … Do not use
+		// ForAllValues with an Allow effect because it can be overly permissive"; a Null
+		// "false" guard on the key makes the Allow require it.
+		{"ForAllValues in Allow with a Null guard", stmt(gh(assume, `{"StringEquals": {`+ghAud+`}, "ForAllValues:StringLike": {`+ghSub+`}, "Null": {"token.actions.githubusercontent.com:sub": "false"}}`)), LintOptions{},
+			CodeForAllValuesAllow, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +143,39 @@ func TestLint(t *testing.T) {
 				t.Errorf("Lint(%s) = %v; want %s at %s with a message and a fix", tt.policy, got, tt.code, tt.wantLoc)
 			}
 		})
+	}
+}
+
+// TestLintKeyNotProvidedWording: a condition on a key STS does not provide never matches under a
+// positive operator, and always matches under a negated one or IfExists ("If the policy
+// condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and the
+// right key is not present, the condition is true" — IAM User Guide, Condition operators); the
+// fix names the documented key.
+func TestLintKeyNotProvidedWording(t *testing.T) {
+	for _, tt := range []struct {
+		op, key, wantMsg, wantFix string
+	}{
+		{"StringEquals", "workflow_ref", "this condition can never match", "token.actions.githubusercontent.com:job_workflow_ref"},
+		{"StringNotEquals", "run_id", "this condition always matches", "remove the condition"},
+		{"StringLikeIfExists", "repository_owner", "this condition always matches", `StringLike "repo:ORG/*"`},
+		{"StringEquals", "iss", "can never match", "Principal.Federated"},
+		{"StringEquals", "ref_type", "can never match", `token.actions.githubusercontent.com:ref with StringLike "refs/heads/*"`},
+	} {
+		doc := stmt(gh(assume, `{"StringEquals": {`+ghAud+`, `+ghSub+`}, "`+tt.op+`": {"token.actions.githubusercontent.com:`+tt.key+`": "x"}}`))
+		p, err := Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *Finding
+		for _, f := range Lint(p, LintOptions{}) {
+			if f.Code == CodeKeyNotProvided {
+				got = &f
+			}
+		}
+		if got == nil || got.Severity != Error || !strings.HasPrefix(got.Message, "STS does not provide this key; ") ||
+			!strings.Contains(got.Message, tt.wantMsg) || !strings.Contains(got.Fix, tt.wantFix) {
+			t.Errorf("Lint(%s on %s) = %v; want an error %q with a fix naming %q", tt.op, tt.key, got, tt.wantMsg, tt.wantFix)
+		}
 	}
 }
 

@@ -67,15 +67,26 @@ func lintConditions(s *Statement, at string, hosts []string) []Finding {
 				}
 			}
 		}
-		if ok && op.qualifier == "ForAllValues" && s.Effect == "Allow" {
+		if ok && op.qualifier == "ForAllValues" && s.Effect == "Allow" && !nullGuarded(s, key) {
 			add(Warning, CodeForAllValuesAllow, loc,
-				"ForAllValues matches when the key is absent, so this Allow also passes for tokens without the claim",
+				`ForAllValues also matches when the key is absent or empty ("It also returns true if there are no keys in the request, or if the key values resolve to a null data set" — IAM User Guide), so this Allow also passes for tokens without the claim`,
 				fmt.Sprintf("use %s, or add \"Null\": {%q: \"false\"}", operator{qualifier: "ForAnyValue", ifExists: op.ifExists}.withBase(op.base.name), key))
 		}
 		if ok && op.qualifier != "" && !multivaluedKey(key) {
 			add(Warning, CodeSetOpOnSingleValued, loc,
 				fmt.Sprintf("%s is single-valued; a set operator on it can be more permissive than intended", key),
 				fmt.Sprintf("use %s", operator{ifExists: op.ifExists}.withBase(op.base.name)))
+		}
+		if ok && op.qualifier == "" && op.base.fam != famNull && multivaluedByType(key) {
+			add(Warning, CodeMultivaluedNeedsSetOp, loc,
+				fmt.Sprintf(`%s is multivalued, and AWS does not document what %s does with it without ForAnyValue or ForAllValues ("Multivalued context keys require a set operator" — IAM User Guide); rawsts reads it as ForAnyValue, an independent evaluator (iam-simulate) as never matching`, key, op.base.name),
+				fmt.Sprintf("write the set operator: %s", operator{qualifier: "ForAnyValue", ifExists: op.ifExists}.withBase(op.base.name)))
+		}
+		if ok {
+			if f, found := providerKeyFinding(key, c.Values, op, hosts); found {
+				f.Location = loc
+				out = append(out, f)
+			}
 		}
 		if prefix != "" && prefix != "aws" && prefix != "sts" && len(hosts) > 0 {
 			if h := matchHost(hosts, prefix); h != "" {
@@ -102,6 +113,71 @@ func lintConditions(s *Statement, at string, hosts []string) []Finding {
 		}
 	}
 	return out
+}
+
+// nullGuarded reports a Null: false condition on key in the statement: the guard that makes
+// ForAllValues in an Allow require the key.
+func nullGuarded(s *Statement, key string) bool {
+	for _, c := range s.Conditions {
+		if strings.EqualFold(c.Operator, "Null") && strings.EqualFold(c.Key, key) && len(c.Values) == 1 && strings.EqualFold(c.Values[0], "false") {
+			return true
+		}
+	}
+	return false
+}
+
+// providerKeyFinding checks a condition key that names an identity provider (a prefix with a
+// dot: a host) against the key table: a key STS does not provide is an error, a disputed one a
+// warning. Keys of providers other than the statement's are left to provider-key-mismatch.
+func providerKeyFinding(key string, values []string, op operator, hosts []string) (Finding, bool) {
+	host, name := providerOfKey(key, hosts)
+	if host == "" || (len(hosts) > 0 && matchHost(hosts, host) == "") {
+		return Finding{}, false
+	}
+	state, _, d := lookupKey(host, name)
+	switch state {
+	case keyDisputed:
+		return Finding{Severity: Warning, Code: CodeKeyDisputed,
+			Message: disputedNote(host, *d) + "; this condition is evaluated as if the key were absent",
+			Fix:     "use " + strings.ReplaceAll(d.instead, "HOST", host) + " instead, which AWS documents"}, true
+	case keyNotProvided:
+		why := fmt.Sprintf("no AWS source lists %s:%s among the keys of this provider", host, name)
+		if isGHES(strings.ToLower(host)) && familyOf("token.actions.githubusercontent.com").keyNamed(name) {
+			why = "AWS lists GitHub's extended keys for token.actions.githubusercontent.com and GHE.com issuers, not for GitHub Enterprise Server"
+		}
+		msg := "STS does not provide this key; this condition can never match"
+		if absentMatches(op, values) {
+			msg = "STS does not provide this key; this condition always matches (" + op.withBase(op.base.name) + " matches an absent key), so it restricts nothing"
+		}
+		return Finding{Severity: Error, Code: CodeKeyNotProvided, Message: msg + " (" + why + ")", Fix: insteadOf(host, name)}, true
+	}
+	return Finding{}, false
+}
+
+// absentMatches reports whether the operator matches a key that is absent: negated
+// operators, …IfExists, ForAllValues, Null "true".
+func absentMatches(op operator, values []string) bool {
+	if op.base.fam == famNull {
+		return len(values) > 0 && strings.EqualFold(values[0], "true")
+	}
+	return op.qualifier == "ForAllValues" || (op.qualifier == "" && (op.ifExists || op.base.negated))
+}
+
+// providerOfKey splits a condition key into the provider host and the key's name: after the
+// statement's Federated host it starts with, if any (a host may hold a colon, with a port),
+// else at the last colon. host is "" for keys that name no identity provider (aws:, sts:,
+// saml:, service keys): their prefix has no dot.
+func providerOfKey(key string, hosts []string) (host, name string) {
+	for _, h := range hosts {
+		if len(key) > len(h)+1 && strings.EqualFold(key[:len(h)], h) && key[len(h)] == ':' {
+			return key[:len(h)], key[len(h)+1:]
+		}
+	}
+	i := strings.LastIndexByte(key, ':')
+	if i < 0 || !strings.Contains(key[:i], ".") {
+		return "", ""
+	}
+	return key[:i], key[i+1:]
 }
 
 func splitKey(key string) (prefix, claim string) {

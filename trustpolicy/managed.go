@@ -10,6 +10,7 @@ import (
 // policy. The documents are those of PROTOCOL.md §11.4, taken from the IAMTrail dump of AWS
 // managed policies (zoph-io/IAMTrail @ 7fc15059b490, 2026-08-22):
 //
+//   - AdministratorAccess, version v1: whole (Allow "*" on "*"), for an emulated administrator.
 //   - AmazonS3ReadOnlyAccess, version v3 (2023-08-10): whole.
 //   - ReadOnlyAccess, version v188 (2026-07-21): the three statements with their Sids, Effect
 //     and Resource as published, but each Action list keeps only the actions of the services
@@ -31,7 +32,7 @@ const managedPrefix = "arn:aws:iam::aws:policy/"
 func ManagedPolicyARN(name string) string { return managedPrefix + name }
 
 // ManagedPolicyNames lists the AWS managed policies [ManagedPolicy] knows, sorted:
-// AmazonS3ReadOnlyAccess and ReadOnlyAccess.
+// AdministratorAccess, AmazonS3ReadOnlyAccess and ReadOnlyAccess.
 func ManagedPolicyNames() []string {
 	entries, _ := managedDocs.ReadDir("managed") // the embedded directory always exists
 	var out []string
@@ -57,7 +58,8 @@ func ManagedPolicyDocument(nameOrARN string) (doc []byte, ok bool) {
 
 // ManagedPolicy returns a freshly parsed copy of an AWS managed policy, named as for
 // [ManagedPolicyDocument], ready to pass to [Authorize] as a [NamedPolicy] (with its ARN as
-// the Name). The documents are AWS's as of a snapshot: AmazonS3ReadOnlyAccess whole
+// the Name). The documents are AWS's as of a snapshot: AdministratorAccess whole (Allow "*"
+// on "*"); AmazonS3ReadOnlyAccess whole
 // (Allow s3:Get*, s3:List*, s3:Describe*, s3-object-lambda:Get*, s3-object-lambda:List* on
 // "*"); ReadOnlyAccess with the actions of s3, s3-object-lambda, s3express, ec2, sts, iam,
 // cognito-idp and cognito-identity only (among them ec2:Describe*, s3:Get*, s3:List*,

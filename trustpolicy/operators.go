@@ -146,9 +146,14 @@ func baseOperator(lower string) (opSpec, bool) {
 	return opSpec{}, false
 }
 
-// usesVariables reports whether policy variables are substituted in the operator's values:
-// the Condition operators page marks String and ARN operators "Policy variables: Supported".
-func (s opSpec) usesVariables() bool { return s.fam == famString || s.fam == famARN }
+// usesVariables reports whether policy variables are substituted in the operator's values.
+// The Condition operators page says it family by family: "You can use a policy variable with
+// the String condition operator", "… with the ARN condition operator", "You can use a policy
+// variable with the Boolean condition operator"; and "You can not use a policy variable with"
+// the Numeric, Date, Binary, IpAddress and Null operators.
+func (s opSpec) usesVariables() bool {
+	return s.fam == famString || s.fam == famARN || s.fam == famBool
+}
 
 // compare applies the positive form of the operator to one policy value and one context
 // value. problem is non-empty when the policy value itself is invalid for the operator.

@@ -28,44 +28,6 @@ type TokenContextOptions struct {
 	Now time.Time
 }
 
-// Claim-key table. For each issuer (without https://), the claims STS copies into condition
-// keys named ISSUER:CLAIM besides aud and sub, which every issuer gets. This list MUST be
-// checked against the IAM User Guide page "Available keys for AWS OIDC federation" (and the
-// provider-specific keys AWS announced for GitHub, Google, CircleCI and OCI); the sources
-// rawsts was written from disagree on some GitHub entries.
-//
-//	accounts.google.com                 oaud (the real aud), azp, email; :aud is azp when present
-//	cognito-identity.amazonaws.com      amr (multivalued)
-//	graph.facebook.com                  app_id, id
-//	www.amazon.com                      app_id, user_id
-//	token.actions.githubusercontent.com actor, actor_id, enterprise, enterprise_id, environment,
-//	(and GHES HOST/_services/token)     event_name, job_workflow_ref, ref, ref_type, repository,
-//	                                    repository_id, repository_owner, repository_owner_id,
-//	                                    runner_environment, workflow
-func extraClaims(host string) []string {
-	switch {
-	case host == "accounts.google.com":
-		return []string{"azp", "email"}
-	case host == "cognito-identity.amazonaws.com":
-		return []string{"amr"}
-	case host == "graph.facebook.com":
-		return []string{"app_id", "id"}
-	case host == "www.amazon.com":
-		return []string{"app_id", "user_id"}
-	case isGitHubIssuer(host):
-		return []string{"actor", "actor_id", "enterprise", "enterprise_id", "environment",
-			"event_name", "job_workflow_ref", "ref", "ref_type", "repository", "repository_id",
-			"repository_owner", "repository_owner_id", "runner_environment", "workflow"}
-	}
-	return nil
-}
-
-func isGitHubIssuer(host string) bool {
-	return host == "token.actions.githubusercontent.com" ||
-		strings.HasPrefix(host, "token.actions.githubusercontent.com/") ||
-		strings.HasSuffix(host, "/_services/token")
-}
-
 // BuiltinProvider reports whether name is a provider IAM knows without an OIDC provider object:
 // accounts.google.com, cognito-identity.amazonaws.com, graph.facebook.com, www.amazon.com.
 func BuiltinProvider(name string) bool {
@@ -91,13 +53,26 @@ func IssuerHost(issuer string) string {
 }
 
 // ContextFromToken builds the request context STS builds for AssumeRoleWithWebIdentity from a
-// token's issuer and claims (numbers as json.Number or float64). It sets ISSUER:aud and
-// ISSUER:sub, the provider's extra claim keys (see the table above), the session keys
-// sts:RoleSessionName, aws:RequestTag/KEY and aws:TagKeys and sts:TransitiveTagKeys from the
-// https://aws.amazon.com/tags claim (principal_tags values are lists; the first is used),
-// sts:SourceIdentity from https://aws.amazon.com/source_identity, aws:FederatedProvider,
-// aws:TokenIssueTime (from iat), aws:SecureTransport=true, and with opts.Now
-// aws:CurrentTime and aws:EpochTime. Only amr, aws:TagKeys and sts:TransitiveTagKeys are
+// token's issuer and claims (numbers as json.Number or float64).
+//
+// The issuer's keys come from the key table ([ProviderKeys], [TokenKeys]), which lists only
+// keys a primary AWS source names, each with its source. A key rawsts sets on a reading AWS
+// does not state (the generic ISSUER:amr; ISSUER:aud of a custom provider's token whose azp
+// differs from its aud) carries an [Assumption]; a key AWS's sources disagree on
+// (token.actions.githubusercontent.com:repository_owner_id, ISSUER:email, …) is left out and
+// carries the disagreement as its assumption; a key whose claim AWS does not name
+// (accounts.google.com:google/organization_number) is unknown. Empty strings and empty lists
+// are no value (the IAM User Guide counts "an empty string" as a "null data set").
+//
+// Besides, it sets the session keys sts:RoleSessionName, aws:RequestTag/KEY, aws:TagKeys and
+// sts:TransitiveTagKeys from the https://aws.amazon.com/tags claim (principal_tags values are
+// lists; the first is used), sts:SourceIdentity from https://aws.amazon.com/source_identity
+// (all listed for sts:AssumeRoleWithWebIdentity by the Service Authorization Reference),
+// aws:SecureTransport=true ("always present"), with opts.Now aws:CurrentTime and
+// aws:EpochTime, and marks sts:RoleAuthorizedByIdp unknown (a token cannot tell). It also sets
+// aws:FederatedProvider (the principal) and aws:TokenIssueTime (from iat) as assumptions: the
+// IAM User Guide describes both for requests made with a federated session, not for the
+// AssumeRoleWithWebIdentity call itself. Only amr, aws:TagKeys and sts:TransitiveTagKeys are
 // multivalued (and aud when the token has several audiences).
 func ContextFromToken(issuer string, claims map[string]any, opts TokenContextOptions) *Context {
 	host := IssuerHost(issuer)
@@ -113,18 +88,18 @@ func ContextFromToken(issuer string, claims map[string]any, opts TokenContextOpt
 			c.Principal = ProviderARN(issuer, opts.Partition, opts.Account)
 		}
 	}
-	c.Set(host+":sub", claimStrings(claims["sub"])...)
-	c.Set(host+":aud", claimStrings(claims["aud"])...)
-	for _, name := range extraClaims(host) {
-		c.Set(host+":"+name, claimStrings(claims[name])...)
-	}
-	if host == "accounts.google.com" {
-		// Google: :aud is azp when the token has one (hybrid apps); :oaud is the real aud.
-		c.Set(host+":oaud", claimStrings(claims["aud"])...)
-		if azp := claimStrings(claims["azp"]); len(azp) > 0 {
-			c.Set(host+":aud", azp...)
+	for _, tk := range tokenKeys(host, claims) {
+		switch tk.Status {
+		case KeyProvided, KeyAssumed:
+			c.Set(tk.Key, tk.Values...)
+		case KeyUnknown:
+			c.SetUnknown(tk.Key)
+		}
+		if tk.assume != nil {
+			c.Assume(tk.Key, *tk.assume)
 		}
 	}
+	c.SetUnknown("sts:RoleAuthorizedByIdp")
 	if opts.RoleSessionName != "" {
 		c.Set("sts:RoleSessionName", opts.RoleSessionName)
 	}
@@ -136,10 +111,12 @@ func ContextFromToken(issuer string, claims map[string]any, opts TokenContextOpt
 	}
 	if c.Principal != "" {
 		c.Set("aws:FederatedProvider", c.Principal)
+		c.Assume("aws:FederatedProvider", Assumption{Rule: "rawsts sets aws:FederatedProvider at AssumeRoleWithWebIdentity time, though the IAM User Guide describes it only for requests made with a federated role session (\"present when the principal is a role session principal\")"})
 	}
 	if iat := claimStrings(claims["iat"]); len(iat) == 1 {
 		if t, ok := parseDate(iat[0]); ok {
 			c.Set("aws:TokenIssueTime", t.UTC().Format(time.RFC3339))
+			c.Assume("aws:TokenIssueTime", Assumption{Rule: "rawsts sets aws:TokenIssueTime from the token's iat, though the IAM User Guide describes the key only for requests made with temporary credentials (\"present in the request context only when the principal uses temporary credentials\")"})
 		}
 	}
 	c.Set("aws:SecureTransport", "true")
@@ -168,11 +145,17 @@ func setTags(c *Context, tags map[string]any) {
 }
 
 // claimStrings turns a claim into condition values: strings as they are, numbers in their
-// shortest decimal form, booleans as "true"/"false", lists element by element. Objects and
-// null give nothing.
+// shortest decimal form, booleans as "true"/"false", lists element by element. Objects, null
+// and empty strings give nothing: "it is possible to include an empty string. In this case,
+// the value in the request context is null" (IAM User Guide, "IAM JSON policy elements:
+// Condition"), and ForAllValues "also returns true if … the key values resolve to a null data
+// set, such as an empty string" ("Single-valued vs. multivalued context keys").
 func claimStrings(v any) []string {
 	switch t := v.(type) {
 	case string:
+		if t == "" {
+			return nil
+		}
 		return []string{t}
 	case json.Number:
 		return []string{t.String()}
@@ -185,7 +168,11 @@ func claimStrings(v any) []string {
 	case bool:
 		return []string{strconv.FormatBool(t)}
 	case []string:
-		return append([]string(nil), t...)
+		var out []string
+		for _, e := range t {
+			out = append(out, claimStrings(e)...)
+		}
+		return out
 	case []any:
 		var out []string
 		for _, e := range t {

@@ -60,12 +60,14 @@ func TestContextFromToken(t *testing.T) {
 				"aws:CurrentTime=2021-09-24T14:30:00Z", "aws:EpochTime=1632493800",
 				"aws:FederatedProvider=" + ghProvider, "aws:SecureTransport=true",
 				"aws:TokenIssueTime=2021-09-24T14:26:07Z", "sts:RoleSessionName=gh-run-10",
+				// The nine keys of the SAR and the 2026-01 announcement; not event_name, ref_type,
+				// repository_owner, runner_environment (no source), nor repository_owner_id
+				// (the sources disagree: kept out).
 				gh + "actor=octocat", gh + "actor_id=12", gh + "aud=https://github.com/octo-org",
-				gh + "environment=prod", gh + "event_name=workflow_dispatch",
+				gh + "environment=prod",
 				gh + "job_workflow_ref=octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main",
-				gh + "ref=refs/heads/main", gh + "ref_type=branch", gh + "repository=octo-org/octo-repo",
-				gh + "repository_id=74", gh + "repository_owner=octo-org", gh + "repository_owner_id=65",
-				gh + "runner_environment=github-hosted", gh + "sub=repo:octo-org/octo-repo:environment:prod",
+				gh + "ref=refs/heads/main", gh + "repository=octo-org/octo-repo",
+				gh + "repository_id=74", gh + "sub=repo:octo-org/octo-repo:environment:prod",
 				gh + "workflow=example-workflow",
 			},
 		},
@@ -77,8 +79,8 @@ func TestContextFromToken(t *testing.T) {
 			},
 			wantPrincipal: "accounts.google.com",
 			want: []string{
-				"accounts.google.com:aud=5678.apps.googleusercontent.com", "accounts.google.com:azp=5678.apps.googleusercontent.com",
-				"accounts.google.com:email=user@example.com", "accounts.google.com:oaud=1234.apps.googleusercontent.com",
+				// IAM User Guide: aud is azp when set, oaud the aud; no azp or email key.
+				"accounts.google.com:aud=5678.apps.googleusercontent.com", "accounts.google.com:oaud=1234.apps.googleusercontent.com",
 				"accounts.google.com:sub=110169484474386276334",
 				"aws:FederatedProvider=accounts.google.com", "aws:SecureTransport=true", "aws:TokenIssueTime=2021-09-24T14:26:07Z",
 			},

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/idtoken"
+	"github.com/rawsts/rawsts/internal/awsconfig"
 	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/sts"
 )
@@ -26,33 +29,58 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
+// webIdentityFlags are the flags of an AssumeRoleWithWebIdentity that assume and exec share.
+type webIdentityFlags struct {
+	roleArn, sessionName string
+	token, tokenFile     string
+	tokenFrom, audience  string
+	policy               string
+	policyArns           stringList
+	duration             int
+}
+
+func addWebIdentityFlags(fs *flag.FlagSet, w *webIdentityFlags) {
+	fs.StringVar(&w.roleArn, "role-arn", "", "")
+	fs.StringVar(&w.sessionName, "role-session-name", "", "")
+	fs.StringVar(&w.token, "web-identity-token", "", "")
+	fs.StringVar(&w.tokenFile, "web-identity-token-file", "", "")
+	fs.StringVar(&w.tokenFrom, "token-from", "", "")
+	fs.StringVar(&w.audience, "audience", idtoken.STSAudience, "")
+	fs.IntVar(&w.duration, "duration-seconds", 0, "")
+	fs.StringVar(&w.policy, "policy", "", "")
+	fs.Var(&w.policyArns, "policy-arn", "")
+}
+
 type assumeOptions struct {
-	roleArn, sessionName   string
-	token, tokenFile       string
-	policy, providerID     string
-	policyArns             stringList
-	duration               int
+	webIdentityFlags
+	providerID             string
 	region, endpoint       string
-	output, profile        string
+	profile                string // the AWS CLI profile (--profile) whose settings fill the gaps
+	d                      deliveryOptions
+	noCache                bool
 	printCurl, showSecrets bool
 	trace, strict          bool
 	timeout                time.Duration
+
+	// sessionGiven is true when the session name was chosen (flag, variable or profile)
+	// rather than made from the time: only a chosen one can key the credential cache.
+	sessionGiven bool
+	// prof is the --profile's settings, nil without --profile.
+	prof *awsconfig.Profile
+	// source is --token-from's source, nil without it.
+	source *tokenSource
 }
 
 func runAssume(ctx context.Context, s *streams, args []string) int {
 	const name = "assume-role-with-web-identity"
 	var o assumeOptions
 	fs := newFlagSet(s, name)
-	fs.StringVar(&o.roleArn, "role-arn", "", "")
-	fs.StringVar(&o.sessionName, "role-session-name", "", "")
-	fs.StringVar(&o.token, "web-identity-token", "", "")
-	fs.StringVar(&o.tokenFile, "web-identity-token-file", "", "")
-	fs.IntVar(&o.duration, "duration-seconds", 0, "")
-	fs.StringVar(&o.policy, "policy", "", "")
-	fs.Var(&o.policyArns, "policy-arn", "")
+	addWebIdentityFlags(fs, &o.webIdentityFlags)
 	fs.StringVar(&o.providerID, "provider-id", "", "")
+	fs.StringVar(&o.profile, "profile", "", "")
 	addSTSFlags(fs, &o.region, &o.endpoint, &o.trace, &o.timeout)
-	addOutputFlags(fs, &o.output, &o.profile)
+	addOutputFlags(fs, &o.d)
+	fs.BoolVar(&o.noCache, "no-cache", false, "")
 	fs.BoolVar(&o.printCurl, "print-curl", false, "")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "")
 	fs.BoolVar(&o.strict, "strict", false, "")
@@ -61,17 +89,24 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 		return code
 	}
 	if len(pos) > 0 {
-		return usageError(s, name, "unexpected argument %s (the token goes in --web-identity-token or --web-identity-token-file)", describeArg(pos[0]))
+		return usageError(s, name, "unexpected argument %s (the token goes in --web-identity-token, --web-identity-token-file or --token-from)", describeArg(pos[0]))
 	}
-	if err := checkOutputFlags(o.output, o.profile); err != nil {
+	if err := o.d.check(s, fs); err != nil {
 		return usageError(s, name, "%v", err)
 	}
+	if code, ok := o.loadProfile(s, name, fs); !ok {
+		return code
+	}
+	if o.tokenFrom != "" && (o.token != "" || o.tokenFile != "") {
+		return usageError(s, name, "give the token once: --token-from or --web-identity-token(-file), not both")
+	}
 
-	in, code := o.input(s, name)
+	// Check every input before anything is sent, with a stand-in for the token to come.
+	in, code := o.input(s, name, "stand-in.for-the.id-token")
 	if in == nil {
 		return code
 	}
-	client, code := newSTSClient(s, o.region, o.endpoint, o.trace, o.timeout)
+	client, code := newSTSClient(s, o.stsRegion(s), o.endpoint, o.trace, o.timeout)
 	if client == nil {
 		return code
 	}
@@ -79,6 +114,34 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 	if o.printCurl && epErr != nil {
 		return reportSTSError(s, nil, epErr)
 	}
+	if o.tokenFrom != "" {
+		t, err := newTokenSource(s, "--token-from", o.tokenFrom, o.audience, s.httpClient(o.trace, o.timeout), o.timeout)
+		if err != nil {
+			return tokenSourceError(s, name, err)
+		}
+		if o.tokenFrom == "auto" {
+			errorf(s, "token source: %s", t.description)
+		}
+		o.source = t
+	}
+
+	cache := o.credentialCache(s, ep.URL)
+	if cache != nil {
+		if c, ok := cache.load(s); ok {
+			fmt.Fprint(s.stdout, c)
+			return exitOK
+		}
+	}
+
+	token, code := o.readToken(ctx, s, name)
+	if token == "" {
+		return code
+	}
+	in.WebIdentityToken = token
+	if err := in.Validate(); err != nil {
+		return reportSTSError(s, nil, err)
+	}
+	o.d.maskToken(s, token)
 	if !lintBeforeSending(s, in, ep.URL, o.strict, o.printCurl) {
 		return exitRefused
 	}
@@ -93,21 +156,54 @@ func runAssume(ctx context.Context, s *streams, args []string) int {
 		diagnosePointer(s, &o, err)
 		return code
 	}
-	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
-	text, err := formatCredentials(o.output, o.profile, assumeResult(out))
-	if err != nil {
-		errorf(s, "%v", err)
-		return exitTransport
+	r := assumeResult(out)
+	if code := o.d.deliver(ctx, s, client, r, client.Region); code != exitOK {
+		return code
 	}
-	fmt.Fprint(s.stdout, text)
+	if cache != nil {
+		cache.store(s, r)
+	}
 	return exitOK
 }
 
-// input gathers the AssumeRoleWithWebIdentity input from flags, the environment and files, and
-// validates it; it returns nil and an exit code when something is wrong.
-func (o *assumeOptions) input(s *streams, name string) (*sts.AssumeRoleWithWebIdentityInput, int) {
+// loadProfile reads --profile's settings when it is given. A profile that does not exist is
+// a usage error that also says what --profile meant before (the ini block's name, now
+// --ini-profile).
+func (o *assumeOptions) loadProfile(s *streams, name string, fs *flag.FlagSet) (int, bool) {
+	if !flagGiven(fs, "profile") {
+		return exitOK, true
+	}
+	prof, code, ok := readProfile(s, name, o.profile)
+	if !ok {
+		return code, false
+	}
+	if prof.Get("role_arn") == "" || prof.Get("web_identity_token_file") == "" {
+		return usageError(s, name, "profile [%s] has no role_arn with web_identity_token_file, which is what `rawsts assume` exchanges; for a profile that assumes its role otherwise (source_profile, credential_process) use `rawsts exec --profile %s -- COMMAND`, `rawsts whoami --profile %s` or `rawsts assume-role --profile %s`",
+			o.profile, o.profile, o.profile, o.profile), false
+	}
+	o.prof = prof
+	return exitOK, true
+}
+
+// stsRegion is --region, else the environment's (newSTSClient reads it), else --profile's.
+func (o *assumeOptions) stsRegion(s *streams) string {
+	if o.region == "" && o.prof != nil && s.getenv("AWS_REGION") == "" && s.getenv("AWS_DEFAULT_REGION") == "" {
+		return o.prof.Get("region")
+	}
+	return o.region
+}
+
+// input gathers the AssumeRoleWithWebIdentity input from flags, the environment and --profile
+// — flags first, then AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME, then the profile's role_arn and
+// role_session_name, as the AWS CLI lets the variables win over a profile — with token in
+// place of the token, and validates it; it returns nil and an exit code when something is
+// wrong.
+func (o *assumeOptions) input(s *streams, name, token string) (*sts.AssumeRoleWithWebIdentityInput, int) {
 	if o.roleArn == "" {
 		o.roleArn = s.getenv("AWS_ROLE_ARN")
+	}
+	if o.roleArn == "" && o.prof != nil {
+		o.roleArn = o.prof.Get("role_arn")
 	}
 	if o.roleArn == "" {
 		return nil, usageError(s, name, "no role: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME or set AWS_ROLE_ARN")
@@ -115,14 +211,20 @@ func (o *assumeOptions) input(s *streams, name string) (*sts.AssumeRoleWithWebId
 	if o.sessionName == "" {
 		o.sessionName = s.getenv("AWS_ROLE_SESSION_NAME")
 	}
+	if o.sessionName == "" && o.prof != nil {
+		o.sessionName = o.prof.Get("role_session_name")
+	}
+	o.sessionGiven = o.sessionName != ""
 	if o.sessionName == "" {
 		o.sessionName = "rawsts-" + strconv.FormatInt(s.now().Unix(), 10)
 	}
-	token, err := readToken(s, o.token, o.tokenFile)
-	if err != nil {
-		return nil, usageError(s, name, "%v", err)
+	if o.duration == 0 && o.prof != nil && o.prof.Get("duration_seconds") != "" {
+		d, err := strconv.Atoi(o.prof.Get("duration_seconds"))
+		if err != nil {
+			return nil, usageError(s, name, "profile [%s]: duration_seconds (%s): %q is not a whole number of seconds", o.profile, o.prof.Where("duration_seconds"), o.prof.Get("duration_seconds"))
+		}
+		o.duration = d
 	}
-	s.addSecrets(token)
 	policy, err := readInline(o.policy)
 	if err != nil {
 		return nil, usageError(s, name, "--policy: %v", err)
@@ -140,6 +242,30 @@ func (o *assumeOptions) input(s *streams, name string) (*sts.AssumeRoleWithWebId
 		return nil, reportSTSError(s, nil, err)
 	}
 	return in, exitOK
+}
+
+// readToken gets the token from --token-from's source, or from the flags, the environment or
+// the profile (readToken); "" and an exit code when there is none.
+func (o *assumeOptions) readToken(ctx context.Context, s *streams, name string) (string, int) {
+	if o.source != nil {
+		token, err := o.source.token(ctx, s)
+		if err != nil {
+			return "", reportTokenError(s, o.source, err)
+		}
+		o.token = token // for the diagnose pointer: a token given, not a file
+		return token, exitOK
+	}
+	file := o.tokenFile
+	if o.token == "" && file == "" && s.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == "" && o.prof != nil {
+		file = o.prof.Get("web_identity_token_file")
+		o.tokenFile = file
+	}
+	token, err := readToken(s, o.token, file)
+	if err != nil {
+		return "", usageError(s, name, "%v", err)
+	}
+	s.addSecrets(token)
+	return token, exitOK
 }
 
 // readToken returns the web identity token from --web-identity-token, from

@@ -24,7 +24,7 @@ func TestAssumeLintWarnsAndStillSends(t *testing.T) {
 	token := expiredAtFixedNow(t)
 	r := runCLI(t, map[string]string{"AWS_MAX_ATTEMPTS": "1"}, "", nil, "assume", "--endpoint", srv.URL,
 		"--role-arn", "arn:aws:iam::123456789012:role/ci", "--web-identity-token", token)
-	want := "rawsts: warning: The token expired 3h10m ago at 2014-10-24T18:50:23Z (STS allows 5m of skew); fetch a fresh token rather than retrying (expired) — STS will refuse it\n" +
+	want := "rawsts: warning: The token expired 3h10m ago at 2014-10-24T18:50:23Z (beyond the 5m of clock skew rawsts allows; AWS documents none); fetch a fresh token rather than retrying (expired) — STS will refuse it\n" +
 		"rawsts: sending it anyway (--strict would not); 'rawsts inspect' shows the whole report\n"
 	if !strings.HasPrefix(r.stderr, want) {
 		t.Errorf("stderr = %q; want it to start with %q", r.stderr, want)

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/awsconfig"
+	"github.com/rawsts/rawsts/internal/bounded"
 	"github.com/rawsts/rawsts/sts"
 )
 
@@ -36,9 +41,10 @@ type assumeRoleOptions struct {
 	in                     sts.AssumeRoleInput
 	policyArns, transitive stringList
 	tags                   tagList
-	sourceProfile          string
+	profile                string // the profile whose credentials sign (--profile, --source-profile)
 	region, endpoint       string
-	output, profile        string
+	d                      deliveryOptions
+	noCache, sessionGiven  bool
 	dryRun, trace          bool
 	timeout                time.Duration
 }
@@ -58,9 +64,12 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	fs.IntVar(&o.in.DurationSeconds, "duration-seconds", 0, "")
 	fs.Var(&o.tags, "tag", "")
 	fs.Var(&o.transitive, "transitive-tag-key", "")
-	fs.StringVar(&o.sourceProfile, "source-profile", "", "")
+	var sourceProfile string
+	fs.StringVar(&o.profile, "profile", "", "")
+	fs.StringVar(&sourceProfile, "source-profile", "", "")
 	addSTSFlags(fs, &o.region, &o.endpoint, &o.trace, &o.timeout)
-	addOutputFlags(fs, &o.output, &o.profile)
+	addOutputFlags(fs, &o.d)
+	fs.BoolVar(&o.noCache, "no-cache", false, "")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "")
 	pos, code, ok := parseFlags(s, fs, name, args)
 	if !ok {
@@ -69,15 +78,30 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if err := checkOutputFlags(o.output, o.profile); err != nil {
+	if err := o.d.check(s, fs); err != nil {
 		return usageError(s, name, "%v", err)
 	}
-	if code, ok := profileFlagError(s, name, "--source-profile", o.sourceProfile); !ok {
+	if code, ok := profileFlagError(s, name, "--source-profile", sourceProfile); !ok {
 		return code
+	}
+	if flagGiven(fs, "profile") {
+		if o.profile == "" {
+			return usageError(s, name, "--profile is empty; want a profile name such as default")
+		}
+		if code, ok := profileFlagError(s, name, "--profile", o.profile); !ok {
+			return code
+		}
+	}
+	switch {
+	case sourceProfile != "" && o.profile != "" && sourceProfile != o.profile:
+		return usageError(s, name, "--profile %s and --source-profile %s name two profiles; --source-profile is the old name of --profile here: keep one", o.profile, sourceProfile)
+	case sourceProfile != "":
+		o.profile = sourceProfile
 	}
 	if o.in.RoleArn == "" {
 		return usageError(s, name, "no role: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME")
 	}
+	o.sessionGiven = o.in.RoleSessionName != ""
 	if o.in.RoleSessionName == "" {
 		o.in.RoleSessionName = "rawsts-" + strconv.FormatInt(s.now().Unix(), 10)
 	}
@@ -92,7 +116,14 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 		return reportSTSError(s, nil, err)
 	}
 
-	client, code := newSignedSTSClient(s, o.sourceProfile, o.region, o.endpoint, o.trace, o.timeout)
+	cache := o.credentialCache(s)
+	if cache != nil {
+		if c, ok := cache.load(s); ok {
+			fmt.Fprint(s.stdout, c)
+			return exitOK
+		}
+	}
+	client, code := newSignedSTSClient(ctx, s, o.profile, o.region, o.endpoint, o.trace, o.timeout)
 	if client == nil {
 		return code
 	}
@@ -106,14 +137,41 @@ func runAssumeRole(ctx context.Context, s *streams, args []string) int {
 	if err != nil {
 		return reportSTSError(s, client, err)
 	}
-	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
-	text, err := formatCredentials(o.output, o.profile, assumeRoleResult(out))
-	if err != nil {
-		errorf(s, "%v", err)
-		return exitTransport
+	r := assumeRoleResult(out)
+	if code := o.d.deliver(ctx, s, client, r, client.Region); code != exitOK {
+		return code
 	}
-	fmt.Fprint(s.stdout, text)
+	if cache != nil {
+		cache.store(s, r)
+	}
 	return exitOK
+}
+
+// credentialCache returns the cache place of this AssumeRole for --output credential-process
+// (see credcache.go), keyed by the role and session parameters and by what signs: the
+// profile, the environment's access key and the shared files' contents (a rotated key, an
+// edited profile: another key). nil when nothing is to be cached.
+func (o *assumeRoleOptions) credentialCache(s *streams) *credCache {
+	if o.d.output != "credential-process" || o.noCache || o.dryRun || o.d.writeProfile != "" || o.d.github() || o.d.expectAccount != "" || o.in.TokenCode != "" {
+		return nil
+	}
+	session := o.in.RoleSessionName
+	if strings.HasPrefix(session, "rawsts-") && !o.sessionGiven {
+		session = ""
+	}
+	files := ""
+	for _, path := range []string{awsconfig.ConfigFile(s.getenv), awsconfig.CredentialsFile(s.getenv)} {
+		if b, err := bounded.ReadFile(path, awsconfig.MaxFileSize); err == nil {
+			sum := sha256.Sum256(b)
+			files += hex.EncodeToString(sum[:])
+		}
+	}
+	in := o.in
+	tags, _ := json.Marshal(in.Tags)
+	return newCredCache(s, "assume-role", o.endpoint, o.region, s.getenv("AWS_ENDPOINT_URL_STS"), s.getenv("AWS_REGION"),
+		in.RoleArn, session, in.ExternalId, in.SerialNumber, in.SourceIdentity, in.Policy, strings.Join(in.PolicyArns, ","),
+		string(tags), strings.Join(in.TransitiveTagKeys, ","), strconv.Itoa(in.DurationSeconds),
+		"profile\x00"+o.profile+"\x00"+s.getenv("AWS_PROFILE"), s.getenv("AWS_ACCESS_KEY_ID"), files)
 }
 
 // errDryRun stops a call at the transport once the signed request has been captured.

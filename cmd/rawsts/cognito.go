@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/cognitoauth"
-	"github.com/rawsts/rawsts/sigv4"
 )
 
 var cmdCognito = &command{
@@ -60,6 +59,7 @@ type cognitoOptions struct {
 	attributes                               stringList
 	endpoint                                 string // the Cognito endpoint
 	output                                   string // login only
+	profile                                  string // signs the admin flow
 }
 
 // addLoginFlags defines the flags of the login itself.
@@ -76,6 +76,7 @@ func addLoginFlags(fs *flag.FlagSet, o *cognitoOptions) {
 	fs.StringVar(&o.mfaCode, "mfa-code", "", "")
 	fs.StringVar(&o.mfaType, "mfa-type", "", "")
 	fs.Var(&o.attributes, "user-attribute", "")
+	fs.StringVar(&o.profile, "profile", "", "")
 }
 
 func loginFlags(s *streams, o *cognitoOptions) (fs *flag.FlagSet, region *string, trace *bool, timeout *time.Duration) {
@@ -97,7 +98,7 @@ func assumeFlags(s *streams, o *cognitoOptions, a *assumeOptions) *flag.FlagSet 
 	fs.StringVar(&a.policy, "policy", "", "")
 	fs.Var(&a.policyArns, "policy-arn", "")
 	addSTSFlags(fs, &a.region, &a.endpoint, &a.trace, &a.timeout)
-	addOutputFlags(fs, &a.output, &a.profile)
+	addOutputFlags(fs, &a.d)
 	return fs
 }
 
@@ -148,7 +149,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
-	if err := checkOutputFlags(a.output, a.profile); err != nil {
+	if err := a.d.check(s, fs); err != nil {
 		return usageError(s, name, "%v", err)
 	}
 	// --endpoint is STS's and, unless --cognito-endpoint says otherwise, Cognito's too: the
@@ -163,8 +164,7 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 		}
 	}
 	// Check the STS input before logging in, with a stand-in for the token to come.
-	a.token = "stand-in.for-the.id-token"
-	in, code := a.input(s, name)
+	in, code := a.input(s, name, "stand-in.for-the.id-token")
 	if in == nil {
 		return code
 	}
@@ -177,18 +177,12 @@ func cognitoAssume(ctx context.Context, s *streams, args []string, deps cognitoD
 		return code
 	}
 	in.WebIdentityToken = tokens.IdToken
+	a.d.maskToken(s, tokens.IdToken)
 	out, err := client.AssumeRoleWithWebIdentity(ctx, in)
 	if err != nil {
 		return reportSTSError(s, client, err)
 	}
-	s.addSecrets(out.Credentials.SecretAccessKey, out.Credentials.SessionToken)
-	text, err := formatCredentials(a.output, a.profile, assumeResult(out))
-	if err != nil {
-		errorf(s, "%v", err)
-		return exitTransport
-	}
-	fmt.Fprint(s.stdout, text)
-	return exitOK
+	return a.d.deliver(ctx, s, client, assumeResult(out), client.Region)
 }
 
 // flows maps --flow values (short names and wire names) to flows.
@@ -243,14 +237,17 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	c := &cognitoauth.Client{UserPoolID: o.poolID, ClientID: o.clientID, ClientSecret: o.clientSecret,
 		Region: region, Endpoint: o.endpoint, HTTPClient: s.httpClient(trace, timeout), MaxAttempts: maxAttempts,
 		Now: s.now, Rand: deps.rand, UserAgent: "rawsts/" + buildVersion()}
-	if flow == cognitoauth.FlowAdminPassword {
-		creds, _, err := sigv4.ResolveCredentials(s.getenv)
-		if err != nil {
-			errorf(s, "the admin flow signs AdminInitiateAuth and needs AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %s (nothing was sent)", credentialsProblem(err))
-			return fail(exitUsage)
+	if o.profile != "" {
+		if err := checkProfileName("--profile", o.profile); err != nil {
+			return fail(usageError(s, name, "%v", err))
 		}
-		c.Credentials = &creds
-		s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
+	}
+	if flow == cognitoauth.FlowAdminPassword {
+		cr, code := signingCredentials(ctx, s, o.profile, nil, "the admin flow signs AdminInitiateAuth and needs AWS credentials (the environment's keys, or --profile)")
+		if code != exitOK {
+			return fail(code)
+		}
+		c.Credentials = &cr.Credentials
 	}
 
 	a := &answers{s: s, o: o, attrs: attrs, deps: deps}

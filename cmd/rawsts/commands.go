@@ -10,10 +10,12 @@ func commands() []*command {
 		cmdDecodeAuth,
 		cmdDiagnose,
 		cmdEmulator,
+		cmdExec,
 		cmdInspect,
 		cmdLintTrustPolicy,
 		cmdSign,
 		cmdThumbprint,
+		cmdToken,
 		cmdVersion,
 		cmdWhoami,
 	}

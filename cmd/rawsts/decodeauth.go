@@ -51,7 +51,7 @@ func runDecodeAuth(ctx context.Context, s *streams, args []string) int {
 		msg = strings.TrimSpace(msg[i+len(encodedPrefix):])
 	}
 
-	client, code := newSignedSTSClient(s, profile, region, endpoint, trace, timeout)
+	client, code := newSignedSTSClient(ctx, s, profile, region, endpoint, trace, timeout)
 	if client == nil {
 		return code
 	}

@@ -28,7 +28,11 @@ type diagnoseOptions struct {
 	duration              int
 	errText, at           string
 	verify, fetch, asJSON bool
-	endpointIAM           string
+	suggest               bool
+	claimsFile            string
+	cloudtrailFile        string
+	eventID               string
+	endpointIAM, profile  string
 	trace                 bool
 	timeout               time.Duration
 }
@@ -48,7 +52,12 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	fs.BoolVar(&o.verify, "verify", false, "")
 	fs.BoolVar(&o.fetch, "fetch", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
+	fs.BoolVar(&o.suggest, "suggest", false, "")
+	fs.StringVar(&o.claimsFile, "claims", "", "")
+	fs.StringVar(&o.cloudtrailFile, "cloudtrail", "", "")
+	fs.StringVar(&o.eventID, "event-id", "", "")
 	fs.StringVar(&o.endpointIAM, "endpoint-iam", "", "")
+	fs.StringVar(&o.profile, "profile", "", "")
 	fs.BoolVar(&o.trace, "trace", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	pos, code, ok := parseFlags(s, fs, name, args)
@@ -58,24 +67,17 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 1 {
 		return usageError(s, name, "unexpected argument %s (give the token once)", describeArg(pos[1]))
 	}
-	var known *diagnose.KnownError
-	if o.errText != "" {
-		if e, ok := diagnose.ExplainError(o.errText); ok {
-			known = &e
-		}
-	}
-	if len(pos) == 0 && o.file == "" {
+	if len(pos) == 0 && o.file == "" && o.claimsFile == "" && o.cloudtrailFile == "" {
 		if o.errText == "" {
-			return usageError(s, name, "no token: pass TOKEN, --file FILE or - (standard input), and/or --error TEXT")
+			return usageError(s, name, "no token: pass TOKEN, --file FILE or - (standard input), --claims FILE or --cloudtrail FILE, and/or --error TEXT")
 		}
-		return printKnownError(s, o, known)
+		return printKnownError(s, o, explainKnown(o.errText))
 	}
-	token, code := diagnoseToken(s, name, pos, o.file)
-	s.addSecrets(token)
+	src, code := readDiagnoseSource(s, name, pos, &o)
 	if code != exitOK {
 		return code
 	}
-	in := diagnose.Input{Token: token, RoleARN: o.roleArn, SessionName: o.sessionName, DurationSeconds: o.duration, Verify: o.verify}
+	in := diagnose.Input{Token: src.token, Claims: src.claims, RoleARN: o.roleArn, SessionName: o.sessionName, DurationSeconds: o.duration, Verify: o.verify}
 	if in.RoleARN == "" {
 		in.RoleARN = s.getenv("AWS_ROLE_ARN")
 	}
@@ -87,6 +89,10 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		}
 		in.At = t
 	}
+	if src.event != nil {
+		applyEvent(&o, &in, src.event)
+	}
+	known := explainKnown(o.errText)
 	if o.trustPolicy != "" {
 		b, err := readFileOrStdin(s, o.trustPolicy, maxPolicyFile)
 		if err != nil {
@@ -95,6 +101,9 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		in.TrustPolicy = dropBOM(s, "--trust-policy "+displayPath(o.trustPolicy), b)
 	}
 	for _, f := range o.providers {
+		if in.Providers == nil {
+			in.Providers = []diagnose.Provider{} // an empty list given is "no providers", not "unknown"
+		}
 		b, err := readFileOrStdin(s, f, maxPolicyFile)
 		if err != nil {
 			return usageError(s, name, "--provider: %v", err)
@@ -114,12 +123,19 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
 	}
 	rep := diagnose.Run(ctx, in)
+	var sug *diagnose.Suggestion
+	if o.suggest {
+		sug = diagnose.Suggest(ctx, in, rep, policyName(o.trustPolicy))
+	}
 	if o.asJSON {
-		writeReportJSON(s.stdout, rep, known, o.errText != "")
+		writeReportJSON(s.stdout, rep, known, o.errText != "", src.kind, sug)
 	} else {
 		writeReport(s.stdout, rep)
 		if o.errText != "" {
 			writeKnownError(s.stdout, known, rep)
+		}
+		if sug != nil {
+			writeSuggestion(s.stdout, sug)
 		}
 	}
 	if transportFailure(rep.VerifyErr) {
@@ -167,6 +183,7 @@ func unwrapToken(s *streams, raw string) string {
 
 var statusMark = map[diagnose.Status]string{
 	diagnose.Pass: "ok", diagnose.Fail: "FAIL", diagnose.Warn: "warn", diagnose.Skip: "skip", diagnose.Unknown: "??",
+	diagnose.Assumed: "ok*",
 }
 
 // writeReport prints the checklist, the verdict, and the fix of every failure. Details,
@@ -175,24 +192,16 @@ var statusMark = map[diagnose.Status]string{
 func writeReport(w io.Writer, rep *diagnose.Report) {
 	for _, c := range rep.Checks {
 		fmt.Fprintf(w, "%-4s  %-22s  %s\n", statusMark[c.Status], c.Name, textsafe.OneLine(c.Detail))
+		if c.Assumption != "" {
+			fmt.Fprintf(w, "%30s%s\n", "", textsafe.OneLine("assumed: "+c.Assumption))
+		}
 		if c.Status == diagnose.Fail || c.Status == diagnose.Unknown {
 			for _, e := range c.Evidence {
 				fmt.Fprintf(w, "%30s%s\n", "", textsafe.OneLine(e))
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nverdict: %s", rep.Verdict)
-	switch f := rep.FirstFailure(); {
-	case f != nil:
-		fmt.Fprintf(w, " (first failure: %s)", f.Name)
-	case rep.Verdict == diagnose.Indeterminate:
-		fmt.Fprintf(w, " (%s)", indeterminateReason(rep))
-	case rep.Verdict == diagnose.Allow:
-		if c := rep.Check(diagnose.CheckProviderReg); c != nil && c.Status == diagnose.Skip {
-			fmt.Fprint(w, " as far as checked: the account's IAM OIDC provider was not (pass --provider FILE or --fetch)")
-		}
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "\n%s\n", verdictLine(rep))
 	var fixes []diagnose.Check
 	for _, c := range rep.Checks {
 		if c.Fix != "" && (c.Status == diagnose.Fail || c.Status == diagnose.Unknown) {
@@ -205,6 +214,43 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 			fmt.Fprintf(w, "  %s: %s\n", c.Name, textsafe.OneLine(c.Fix))
 		}
 	}
+}
+
+// verdictLine is the report's last word: "verdict: deny (first failure: policy.condition)", or
+// "verdict: allow as far as checked (not checked: …)" when the report is not complete
+// (Report.Summary), so that an allow is never stated without what it was not checked against.
+func verdictLine(rep *diagnose.Report) string {
+	line := "verdict: " + string(rep.Verdict)
+	switch f := rep.FirstFailure(); {
+	case f != nil:
+		line += fmt.Sprintf(" (first failure: %s)", f.Name)
+	case rep.Verdict == diagnose.Indeterminate:
+		line += fmt.Sprintf(" (%s)", indeterminateReason(rep))
+	case rep.Summary() == diagnose.AllowAsFarAsChecked:
+		line += fmt.Sprintf(" as far as checked (%s)", incompleteReason(rep))
+	}
+	return line
+}
+
+// incompleteReason names what an allow was not checked against: the skipped checks, the
+// unknown ones, and those resting on an assumption.
+func incompleteReason(rep *diagnose.Report) string {
+	var skipped, assumed []string
+	for _, name := range rep.Incomplete() {
+		if c := rep.Check(name); c.Status == diagnose.Skip || c.Status == diagnose.Unknown {
+			skipped = append(skipped, name)
+		} else {
+			assumed = append(assumed, name)
+		}
+	}
+	var parts []string
+	if len(skipped) > 0 {
+		parts = append(parts, "not checked: "+strings.Join(skipped, ", "))
+	}
+	if len(assumed) > 0 {
+		parts = append(parts, "assumed: "+strings.Join(assumed, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func indeterminateReason(rep *diagnose.Report) string {
@@ -221,11 +267,12 @@ func indeterminateReason(rep *diagnose.Report) string {
 }
 
 type jsonCheck struct {
-	Name     string          `json:"name"`
-	Status   diagnose.Status `json:"status"`
-	Detail   string          `json:"detail"`
-	Fix      string          `json:"fix"`
-	Evidence []string        `json:"evidence,omitempty"`
+	Name       string          `json:"name"`
+	Status     diagnose.Status `json:"status"`
+	Detail     string          `json:"detail"`
+	Fix        string          `json:"fix"`
+	Assumption string          `json:"assumption,omitempty"`
+	Evidence   []string        `json:"evidence,omitempty"`
 }
 
 type jsonError struct {
@@ -233,14 +280,19 @@ type jsonError struct {
 	Known *diagnose.KnownError `json:"known"`
 }
 
-func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool) {
+func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool, input diagnose.InputKind, sug *diagnose.Suggestion) {
 	out := struct {
-		Verdict diagnose.Verdict `json:"verdict"`
-		Checks  []jsonCheck      `json:"checks"`
-		Error   *jsonError       `json:"error,omitempty"`
-	}{Verdict: rep.Verdict}
+		// Verdict is Report.Summary: never a bare "allow" when Complete is false.
+		Verdict    diagnose.Verdict   `json:"verdict"`
+		Input      diagnose.InputKind `json:"input"`
+		Complete   bool               `json:"complete"`
+		Incomplete []string           `json:"incomplete"`
+		Checks     []jsonCheck        `json:"checks"`
+		Error      *jsonError         `json:"error,omitempty"`
+		Suggestion *jsonSuggestion    `json:"suggestion,omitempty"`
+	}{Verdict: rep.Summary(), Input: input, Complete: rep.Complete(), Incomplete: nonNil(rep.Incomplete()), Suggestion: suggestionJSON(sug)}
 	for _, c := range rep.Checks {
-		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Evidence})
+		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Assumption, c.Evidence})
 	}
 	if withError {
 		out.Error = &jsonError{Known: known}

@@ -10,7 +10,6 @@ import (
 	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/internal/iam"
-	"github.com/rawsts/rawsts/sigv4"
 )
 
 // fetchFromIAM fills in.TrustPolicy (unless --trust-policy gave one), the role's
@@ -26,12 +25,17 @@ func fetchFromIAM(ctx context.Context, s *streams, o *diagnoseOptions, in *diagn
 		return usageError(s, name, "--fetch: %q is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)", in.RoleARN)
 	}
 	roleName := parts[5][strings.LastIndexByte(parts[5], '/')+1:]
-	creds, from, err := sigv4.ResolveCredentials(s.getenv)
-	if err != nil {
-		errorf(s, "--fetch reads the role from IAM and needs AWS credentials: %s (nothing was sent)", credentialsProblem(err))
-		return exitUsage
+	if o.profile != "" {
+		if err := checkProfileName("--profile", o.profile); err != nil {
+			return usageError(s, name, "%v", err)
+		}
 	}
-	s.addSecrets(creds.SecretAccessKey, creds.SessionToken)
+	cr, code := signingCredentials(ctx, s, o.profile, nil, "--fetch reads the role from IAM and needs AWS credentials")
+	if code != exitOK {
+		return code
+	}
+	creds, from := cr.Credentials, cr.Source
+	var err error
 	endpoint := o.endpointIAM
 	if endpoint == "" {
 		if endpoint, _, err = awsenv.EndpointURL(s.getenv, "AWS_ENDPOINT_URL_IAM"); err != nil {

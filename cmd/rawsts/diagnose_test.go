@@ -257,3 +257,54 @@ func TestAssumePointsToDiagnose(t *testing.T) {
 		})
 	}
 }
+
+// TestDiagnoseCompleteness: --json says what an allow was not checked against. The verdict of
+// an incomplete allow is "allow-as-far-as-checked" (never a bare "allow"), "complete" is
+// false and "incomplete" names the checks; the exit code stays 0.
+func TestDiagnoseCompleteness(t *testing.T) {
+	r := runCLI(t, nil, "", nil, "diagnose", "--at", exAt, "--json", "--file", ex("branch.token"), "--trust-policy", ex("get-role.json"),
+		"--provider", ex("github-provider.json"), "--session-name", "gha-deploy")
+	var out struct {
+		Verdict    string   `json:"verdict"`
+		Complete   *bool    `json:"complete"`
+		Incomplete []string `json:"incomplete"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, r.stdout)
+	}
+	if r.code != exitOK || out.Verdict != "allow-as-far-as-checked" || out.Complete == nil || *out.Complete || strings.Join(out.Incomplete, ",") != "token.signature" {
+		t.Errorf("diagnose --json without --verify: exit %d, %+v; want 0, allow-as-far-as-checked, complete false, incomplete [token.signature]", r.code, out)
+	}
+	text := runCLI(t, nil, "", nil, "diagnose", "--at", exAt, "--file", ex("branch.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"))
+	if want := "verdict: allow as far as checked (not checked: token.signature, request.session-name)"; !strings.Contains(text.stdout, want) || text.code != exitOK {
+		t.Errorf("diagnose (text): exit %d, stdout\n%s\nwant %q", text.code, text.stdout, want)
+	}
+}
+
+// TestDiagnoseProviderLists: a provider file holding an empty list is an account without OIDC
+// providers (provider.registered fails, as STS answers "No OpenIDConnect provider found in
+// your account for ISS"), not missing information; `aws iam list-open-id-connect-providers`
+// output gives the providers' ARNs only, so the audience is not checked.
+func TestDiagnoseProviderLists(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name, doc, want string
+		code            int
+	}{
+		{"empty list", `[]`, "FAIL  provider.registered     No OpenIDConnect provider found in your account for https://token.actions.githubusercontent.com (the provider list given is empty", exitRefused},
+		{"empty list-open-id-connect-providers", `{"OpenIDConnectProviderList": []}`, "FAIL  provider.registered     No OpenIDConnect provider", exitRefused},
+		{"list-open-id-connect-providers", `{"OpenIDConnectProviderList": [{"Arn": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}]}`,
+			"skip  provider.audience       the provider is known by its ARN only", exitOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".json")
+			if err := os.WriteFile(f, []byte(tt.doc), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := runCLI(t, nil, "", nil, "diagnose", "--at", exAt, "--file", ex("branch.token"), "--trust-policy", ex("get-role.json"), "--provider", f)
+			if r.code != tt.code || !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("diagnose --provider %s: exit %d, stdout\n%s\nwant %d and %q", tt.doc, r.code, r.stdout, tt.code, tt.want)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rawsts/rawsts/jwtinspect"
+	"github.com/rawsts/rawsts/trustpolicy"
 )
 
 // inspectReport is everything `rawsts inspect` prints, rendered as text or JSON.
@@ -31,9 +32,21 @@ type inspectJSON struct {
 	Findings           []jwtinspect.Finding `json:"findings"`
 	ProviderARN        string               `json:"provider_arn,omitempty"`
 	ConditionKeyPrefix string               `json:"condition_key_prefix,omitempty"`
+	ConditionKeys      []conditionKeyJSON   `json:"condition_keys,omitempty"`
 	At                 string               `json:"at,omitempty"`
 	Signature          *signatureJSON       `json:"signature,omitempty"`
 	Verification       *verificationJSON    `json:"verification,omitempty"`
+}
+
+// conditionKeyJSON is one entry of trustpolicy.TokenKeys: a condition key STS provides for
+// the token (with its source), or a claim that is not one.
+type conditionKeyJSON struct {
+	Key    string   `json:"key"`
+	Claim  string   `json:"claim,omitempty"`
+	Values []string `json:"values"`
+	Status string   `json:"status"`
+	Source string   `json:"source,omitempty"`
+	Note   string   `json:"note,omitempty"`
 }
 
 type signatureJSON struct {
@@ -69,6 +82,13 @@ func (r *inspectReport) json() inspectJSON {
 	if iss := r.tok.Claims.Issuer; iss != "" {
 		out.ProviderARN = jwtinspect.ProviderARN(iss, r.opts.partition, r.account())
 		out.ConditionKeyPrefix = jwtinspect.ConditionKeyPrefix(iss)
+		for _, k := range trustpolicy.TokenKeys(iss, r.tok.RawClaims) {
+			v := k.Values
+			if v == nil {
+				v = []string{}
+			}
+			out.ConditionKeys = append(out.ConditionKeys, conditionKeyJSON{k.Key, k.Claim, v, k.Status, k.Source, k.Note})
+		}
 	}
 	if f := r.opts.showSignature; f != "" {
 		out.Signature = &signatureJSON{Encoding: string(f), Value: r.signature()}
@@ -149,9 +169,7 @@ func (r *inspectReport) writeText(w io.Writer) {
 			arn += "  (--account fills in ACCOUNT)"
 		}
 		iam.add("provider ARN", clean(arn))
-		prefix := clean(jwtinspect.ConditionKeyPrefix(iss))
-		iam.add("condition keys", fmt.Sprintf("%s:aud  this token: %s\n%s:sub  this token: %s",
-			prefix, thisToken(tok.RawClaims["aud"]), prefix, thisToken(tok.RawClaims["sub"])))
+		addConditionKeys(&iam, trustpolicy.TokenKeys(iss, tok.RawClaims))
 	}
 	iam.write(w)
 
@@ -173,6 +191,67 @@ func (r *inspectReport) writeText(w io.Writer) {
 	default:
 		fmt.Fprintln(w, "Result: no errors. The signature is not checked without --verify, nor the role's trust policy.")
 	}
+}
+
+// addConditionKeys lists what STS makes of the token's claims (trustpolicy.TokenKeys): the
+// keys it provides with this token's values, the keys the token has no value for, the keys
+// AWS's sources disagree on, and the claims that are not keys at all.
+func addConditionKeys(t *table, keys []trustpolicy.TokenKey) {
+	var have, none, disputed, notKeys, notes []string
+	width := 0
+	for _, k := range keys {
+		if k.Status != trustpolicy.KeyNotProvided && len(k.Values) > 0 && len(k.Key) > width {
+			width = len(k.Key)
+		}
+	}
+	for _, k := range keys {
+		key := clean(k.Key)
+		switch {
+		case k.Status == trustpolicy.KeyNotProvided:
+			notKeys = append(notKeys, clean(k.Claim))
+		case k.Status == trustpolicy.KeyDisputed:
+			disputed = append(disputed, fmt.Sprintf("%-*s  %s", width, key, quoteValues(k.Values)))
+		case k.Status == trustpolicy.KeyUnknown:
+			none = append(none, key+" (which claim fills it is not documented)")
+		case len(k.Values) == 0:
+			if k.Status == trustpolicy.KeyAssumed {
+				key += " (assumed)"
+			}
+			none = append(none, key)
+		default:
+			line := fmt.Sprintf("%-*s  %s", width, key, quoteValues(k.Values))
+			if k.Status == trustpolicy.KeyAssumed {
+				line += "  (assumed, see below)"
+				notes = append(notes, key+": "+clean(k.Note))
+			}
+			have = append(have, line)
+		}
+	}
+	if len(have) == 0 {
+		have = []string{"none with a value in this token"}
+	}
+	t.add("condition keys", strings.Join(have, "\n"))
+	if len(none) > 0 {
+		t.add("no value here", strings.TrimSuffix(wrap(strings.Join(none, ", "), "", 96), "\n"))
+	}
+	if len(disputed) > 0 {
+		t.add("disputed", strings.Join(disputed, "\n")+"\n"+strings.TrimSuffix(wrap("AWS's sources disagree on whether STS provides these keys; rawsts treats them as absent (--json and rawsts lint-trust-policy say which sources and what to use instead)", "", 96), "\n"))
+	}
+	if len(notes) > 0 {
+		t.add("assumed", strings.TrimSuffix(wrap(strings.Join(notes, "; "), "", 96), "\n"))
+	}
+	if len(notKeys) > 0 {
+		t.add("not keys", strings.TrimSuffix(wrap(strings.Join(notKeys, ", ")+": STS provides no condition key for these claims, so a condition on ISSUER:CLAIM never matches (--json and rawsts lint-trust-policy say what to use instead)", "", 96), "\n"))
+	}
+}
+
+// quoteValues shows a key's values as the policy compares them.
+func quoteValues(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = clean(strconv.Quote(s))
+	}
+	return strings.Join(q, ", ")
 }
 
 var verifySteps = []string{jwtinspect.StepDiscovery, jwtinspect.StepIssuer, jwtinspect.StepJWKS,

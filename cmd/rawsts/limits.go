@@ -30,6 +30,10 @@ const (
 	// maxMessageFile bounds decode-authorization-message's standard input: STS's EncodedMessage
 	// is at most 10240 characters.
 	maxMessageFile = 64 << 10
+	// maxEventFile bounds diagnose --cloudtrail: one event is a few KiB, a page of `aws
+	// cloudtrail lookup-events` (50 events) some hundreds, a CloudTrail log file (gunzipped)
+	// rarely more than a few MiB.
+	maxEventFile = 4 << 20
 	// maxCAFile bounds --ca-file: a bundle of every public root CA is about 200 KiB.
 	maxCAFile = 1 << 20
 	// maxBodyFile bounds sign's -d @FILE and --data-binary @FILE (@- is standard input).

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"net"
@@ -46,6 +47,21 @@ func runCLIStdin(t *testing.T, env map[string]string, stdin io.Reader, rt http.R
 		getenv:    func(k string) string { return env[k] },
 		now:       func() time.Time { return fixedNow },
 		transport: rt,
+		// The credential cache lives in XDG_CACHE_HOME when the test sets it, else nowhere:
+		// a test never reads or writes the user's own cache.
+		userCacheDir: func() (string, error) {
+			if d := env["XDG_CACHE_HOME"]; d != "" {
+				return d, nil
+			}
+			return "", errors.New("no cache folder in this test")
+		},
+		environ: func() []string {
+			var list []string
+			for k, v := range env {
+				list = append(list, k+"="+v)
+			}
+			return list
+		},
 	}
 	code := run(context.Background(), args, s)
 	return cliRun{stdout.String(), stderr.String(), code}
@@ -108,7 +124,7 @@ func TestAssumeOutputs(t *testing.T) {
 		{"success-api-reference-sample", "json", nil},
 		{"success-api-reference-sample", "credential-process", nil},
 		{"success-api-reference-sample", "ini", nil},
-		{"success-api-reference-sample", "ini", []string{"--profile", "ci"}},
+		{"success-api-reference-sample", "ini", []string{"--ini-profile", "ci"}},
 		{"success-duration-policy-policy-arns", "json", nil},
 		{"success-fractional-expiration", "json", nil},
 		{"success-minimal", "json", nil},

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -13,19 +12,6 @@ import (
 
 // The credential output formats shared by assume, assume-role and cognito assume.
 var outputFormats = []string{"env", "json", "credential-process", "ini"}
-
-func addOutputFlags(fs *flag.FlagSet, output, profile *string) {
-	fs.StringVar(output, "output", "env", "")
-	fs.StringVar(profile, "profile", "default", "")
-}
-
-// checkOutputFlags checks --output and --profile before anything is sent.
-func checkOutputFlags(format, profile string) error {
-	if err := checkOutputFormat(format); err != nil {
-		return err
-	}
-	return checkProfileName("--profile", profile)
-}
 
 func checkOutputFormat(f string) error {
 	for _, ok := range outputFormats {
@@ -40,6 +26,8 @@ func checkOutputFormat(f string) error {
 // the operation's whole result for --output json, in the AWS CLI's field order.
 type credentialResult struct {
 	creds sts.Credentials
+	// accountID is the account of the assumed role's ARN, "" when STS sent none.
+	accountID string
 	// awsCLI is the value `aws sts …` prints for the same response (ordered fields).
 	awsCLI any
 }
@@ -94,7 +82,16 @@ func assumeResult(out *sts.AssumeRoleWithWebIdentityOutput) credentialResult {
 	if out.AssumedRoleUser != (sts.AssumedRoleUser{}) {
 		v.AssumedRoleUser = &cliAssumedRoleUser{out.AssumedRoleUser.AssumedRoleID, out.AssumedRoleUser.Arn}
 	}
-	return credentialResult{creds: out.Credentials, awsCLI: v}
+	return credentialResult{creds: out.Credentials, accountID: arnAccount(out.AssumedRoleUser.Arn), awsCLI: v}
+}
+
+// arnAccount returns the account field of an ARN ("" when it has none of 12 digits).
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && accountPattern.MatchString(parts[4]) {
+		return parts[4]
+	}
+	return ""
 }
 
 // cliAssumeRoleOutput mirrors `aws sts assume-role` output: the members of AssumeRoleResponse
@@ -115,7 +112,7 @@ func assumeRoleResult(out *sts.AssumeRoleOutput) credentialResult {
 	if out.AssumedRoleUser != (sts.AssumedRoleUser{}) {
 		v.AssumedRoleUser = &cliAssumedRoleUser{out.AssumedRoleUser.AssumedRoleID, out.AssumedRoleUser.Arn}
 	}
-	return credentialResult{creds: out.Credentials, awsCLI: v}
+	return credentialResult{creds: out.Credentials, accountID: arnAccount(out.AssumedRoleUser.Arn), awsCLI: v}
 }
 
 // formatCredentials renders r in one of outputFormats; the whole text is built before anything
@@ -158,7 +155,7 @@ func formatCredentials(format, profile string, r credentialResult) (string, erro
 		}
 		b.Write(j)
 	case "ini":
-		if err := checkProfileName("--profile", profile); err != nil {
+		if err := checkProfileName("--ini-profile", profile); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(&b, "[%s]\n", profile)

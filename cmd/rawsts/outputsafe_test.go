@@ -103,16 +103,16 @@ func TestEnvOutputQuotesHostileBytes(t *testing.T) {
 	}
 }
 
-// TestProfileNameCheckedBeforeSending: --profile must be a name an ini section header can hold;
+// TestProfileNameCheckedBeforeSending: --ini-profile must be a name an ini section header can hold;
 // a bad one exits 2 naming the flag and the character, before anything is sent.
 func TestProfileNameCheckedBeforeSending(t *testing.T) {
 	for _, tt := range []struct{ profile, want string }{
-		{"a\rb", `--profile "a\rb": a profile name cannot hold a carriage return (U+000D)`},
+		{"a\rb", `--ini-profile "a\rb": a profile name cannot hold a carriage return (U+000D)`},
 		{"ci\n[prod]", `cannot hold a newline (U+000A)`},
 		{"prod]x", `cannot hold a ] (U+005D)`},
 		{"[prod", `cannot hold a [ (U+005B)`},
 		{"x\x1b[31m", `cannot hold an escape character (U+001B)`},
-		{"", `--profile is empty`},
+		{"", `--ini-profile is empty`},
 		{" ci", `cannot start or end with a space`},
 		{"ci ", `cannot start or end with a space`},
 		{"ci\xff", `cannot hold bytes that are not UTF-8`},
@@ -128,9 +128,9 @@ func TestProfileNameCheckedBeforeSending(t *testing.T) {
 					return nil, errors.New("nothing may be sent")
 				})
 				env := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
-				r := runCLI(t, env, "", rt, append(cmd, "--profile", tt.profile)...)
+				r := runCLI(t, env, "", rt, append(cmd, "--ini-profile", tt.profile)...)
 				if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
-					t.Errorf("rawsts %s --profile %q: exit %d, stderr %q; want exit 2 and %q", cmd[0], tt.profile, r.code, r.stderr, tt.want)
+					t.Errorf("rawsts %s --ini-profile %q: exit %d, stderr %q; want exit 2 and %q", cmd[0], tt.profile, r.code, r.stderr, tt.want)
 				}
 			})
 		}

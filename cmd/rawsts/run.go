@@ -47,6 +47,15 @@ type streams struct {
 	// and what --trace learns from each request. run scrubs them from everything written to
 	// stderr; see addSecrets.
 	secrets *httpx.Secrets
+	// userCacheDir returns the folder of the credential cache's files; nil means
+	// os.UserCacheDir.
+	userCacheDir func() (string, error)
+	// environ returns the environment a child of `rawsts exec` starts from; nil means
+	// os.Environ.
+	environ func() []string
+	// rawStderr is stderr before run wraps it in the secrets' scrubber: a child of
+	// `rawsts exec` writes there directly.
+	rawStderr io.Writer
 }
 
 // addSecrets records secrets the command handles, so that nothing written to stderr (an
@@ -119,6 +128,7 @@ func lookup(name string) *command {
 // Everything the command writes to stderr passes through a scrubber of the secrets it handled
 // (defense in depth: the libraries scrub their errors, and the trace its lines, already).
 func run(ctx context.Context, args []string, s *streams) int {
+	s.rawStderr = s.stderr
 	s.stderr = s.secretSet().Writer(s.stderr)
 	if len(args) == 0 {
 		io.WriteString(s.stderr, helpText("rawsts"))

@@ -91,12 +91,13 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 			return usageError(s, name, "%v", err)
 		}
 	}
-	creds, from, code := signingCredentials(s, o.profile)
+	cr, code := signingCredentials(ctx, s, o.profile, nil, "cannot sign")
 	if code != exitOK {
 		return code
 	}
+	creds := cr.Credentials
 	if o.verbose {
-		errorf(s, "signing with access key %s from the %s", creds.AccessKeyID, from)
+		errorf(s, "signing with access key %s from %s", creds.AccessKeyID, cr.Source)
 	}
 
 	signer := new(sigv4.Signer)

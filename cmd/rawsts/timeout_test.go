@@ -62,10 +62,12 @@ var timeoutCases = map[string][]string{
 	"cognito":                       {"cognito", "login", "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789", "--username", "demo", "--password-stdin"},
 	"cognito assume":                {"cognito", "assume", "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789", "--username", "demo", "--password-stdin", "--role-arn", hostileRole},
 	"decode-authorization-message":  {"decode-authorization-message", "EXAMPLE"},
+	"exec":                          {"exec", "--role-arn", hostileRole, "--web-identity-token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"diagnose":                      {"diagnose", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"inspect":                       {"inspect", "--verify", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"},
 	"sign":                          {"sign", "--service", "sts", "--region", "us-east-1"},
 	"thumbprint":                    {"thumbprint"},
+	"token":                         {"token", "--from", "github"},
 	"whoami":                        {"whoami"},
 }
 
@@ -79,8 +81,11 @@ func TestTimeoutMustBePositive(t *testing.T) {
 		for _, v := range []string{"0", "0s", "-1s", "-5m"} {
 			t.Run(name+"/"+v, func(t *testing.T) {
 				full := append(append([]string{}, args...), "--timeout", v)
-				if name == "sign" || name == "thumbprint" {
+				switch name {
+				case "sign", "thumbprint":
 					full = append(full, srv.URL+"/")
+				case "exec":
+					full = append(full, "--", "true")
 				}
 				r := runCLI(t, env, "Demo-Passw0rd!\n", nil, full...)
 				if r.code != exitUsage || !strings.Contains(r.stderr, "--timeout must be positive, e.g. 30s") {

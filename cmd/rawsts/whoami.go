@@ -36,7 +36,7 @@ func runWhoami(ctx context.Context, s *streams, args []string) int {
 	if output != "text" && output != "json" {
 		return usageError(s, name, "--output %q: want text or json", output)
 	}
-	client, code := newSignedSTSClient(s, profile, region, endpoint, trace, timeout)
+	client, code := newSignedSTSClient(ctx, s, profile, region, endpoint, trace, timeout)
 	if client == nil {
 		return code
 	}

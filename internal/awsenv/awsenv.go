@@ -2,8 +2,9 @@
 // (os.Getenv, or a map in tests), the way the AWS SDKs and CLI read them, so that STS, Cognito
 // and IAM cannot come to disagree about the same variable.
 //
-// It is not a configuration loader: it reads no files and knows no profiles (sigv4 reads the
-// shared credentials file), and each client package still decides which settings it takes.
+// It is not a configuration loader: it reads no files and knows no profiles (internal/awsconfig
+// reads the shared config and credentials files), and each client package still decides which
+// settings it takes.
 package awsenv
 
 import (

@@ -18,6 +18,11 @@ const (
 	Warn    Status = "warn"    // STS accepts, but something is likely wrong or fragile
 	Skip    Status = "skip"    // not checked: an input is missing or the check does not apply
 	Unknown Status = "unknown" // the answer depends on something a local check cannot know
+	// Assumed: the check passes under a rule AWS does not document (a clock leeway, a plain
+	// operator on a multivalued key, a key AWS's sources disagree on, …); Check.Assumption
+	// names the rule. It is not a failure, so it does not change the verdict, but a report
+	// with an assumed check is not complete (see [Report.Complete]).
+	Assumed Status = "assumed"
 )
 
 // Verdict is the overall answer of a [Report].
@@ -28,6 +33,10 @@ const (
 	Allow         Verdict = "allow"         // no check failed and the trust policy allows
 	Deny          Verdict = "deny"          // at least one check failed
 	Indeterminate Verdict = "indeterminate" // nothing failed, but something could not be decided
+	// AllowAsFarAsChecked is [Report.Summary]'s allow when the report is not complete: no
+	// check failed and the trust policy allows, but a check was skipped, unknown or assumed.
+	// Report.Verdict is then still Allow.
+	AllowAsFarAsChecked Verdict = "allow-as-far-as-checked"
 )
 
 // The stable check names, in the order [Run] reports them.
@@ -72,6 +81,14 @@ type Check struct {
 	Evidence []string `json:"evidence,omitempty"`
 	// Fix says what to change, in concrete terms; set for failures and most warnings.
 	Fix string `json:"fix,omitempty"`
+	// Assumption names the rule AWS does not document that the check's outcome rests on
+	// (status Assumed, or a failure that holds only under that rule); "" when none.
+	Assumption string `json:"assumption,omitempty"`
+
+	// notApplicable marks a Skip for a check that does not apply to this request (a built-in
+	// provider has no provider object; a token without session tags needs no sts:TagSession):
+	// nothing was left unchecked, so it does not make the report incomplete.
+	notApplicable bool
 
 	// cause says, for a failing check with several possible causes, which one failed: the
 	// jwtinspect finding code, the jwtinspect verify step, or a cause* constant. STSError
@@ -113,6 +130,37 @@ type facts struct {
 	duration    int
 }
 
+// Incomplete returns the names of the checks that leave the verdict short of complete, in
+// report order: those skipped for want of an input (a check that does not apply is not
+// counted, nor provider.thumbprint, which can only warn), those unknown, and those whose outcome rests on an assumption (status Assumed,
+// or any check with an Assumption).
+func (r *Report) Incomplete() []string {
+	var out []string
+	for _, c := range r.Checks {
+		// provider.thumbprint is never more than a warning, so skipping it cannot change
+		// a verdict.
+		skipped := c.Status == Skip && !c.notApplicable && c.Name != CheckProviderThumb
+		if skipped || c.Status == Unknown || c.Status == Assumed || c.Assumption != "" {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// Complete reports whether every check that applies ran and was decided by documented rules:
+// [Report.Incomplete] is empty.
+func (r *Report) Complete() bool { return len(r.Incomplete()) == 0 }
+
+// Summary is the verdict to show a person or a script: Verdict, except that an Allow of a
+// report that is not complete is AllowAsFarAsChecked, so that an allow is never stated
+// without saying what was not checked.
+func (r *Report) Summary() Verdict {
+	if r.Verdict == Allow && !r.Complete() {
+		return AllowAsFarAsChecked
+	}
+	return r.Verdict
+}
+
 // FirstFailure returns the first failing check, or nil.
 func (r *Report) FirstFailure() *Check {
 	for i := range r.Checks {
@@ -133,12 +181,15 @@ func (r *Report) Check(name string) *Check {
 	return nil
 }
 
-// Input is what a diagnosis looks at. Only Token is required; every other input that is
-// missing turns the checks that need it into Skip.
+// Input is what a diagnosis looks at. Only Token (or, without it, Claims) is required; every
+// other input that is missing turns the checks that need it into Skip.
 type Input struct {
 	// Token is the web identity token as it would be sent (surrounding whitespace is reported
 	// and then ignored). Secret: it never appears in a Report.
 	Token string
+	// Claims, used when Token is empty, are the token's claims without the token: a decoded
+	// payload or what a CloudTrail event shows. The checks that need the token are skipped.
+	Claims *Claims
 	// TrustPolicy is the role's trust policy in any form trustpolicy.Parse accepts (the
 	// document, URL-encoded, or `aws iam get-role` output); nil or empty means unknown.
 	TrustPolicy []byte
@@ -148,7 +199,8 @@ type Input struct {
 	Policy *trustpolicy.Policy
 	// Providers are the IAM OIDC providers of the role's account that are known, e.g. from
 	// `aws iam get-open-id-connect-provider` output ([ParseProvider]) or from IAM itself.
-	// Nil means unknown: provider.registered and provider.audience are skipped.
+	// Nil means unknown: provider.registered and provider.audience are skipped. An empty,
+	// non-nil list means the account has no OIDC provider: provider.registered fails.
 	Providers []Provider
 	// RoleARN is the role to assume; its partition and account give the provider ARN. When
 	// empty, the Role.Arn of get-role output in TrustPolicy is used.
@@ -259,6 +311,11 @@ func (d *run) set(name string, st Status, detail string, fix string, evidence ..
 	c := &Check{Name: name, Status: st, Detail: detail, Fix: fix, Evidence: evidence}
 	d.checks[name] = c
 	return c
+}
+
+// notApplicable sets a Skip for a check that does not apply to this request.
+func (d *run) notApplicable(name, detail string) {
+	d.set(name, Skip, detail, "").notApplicable = true
 }
 
 func (d *run) has(name string) bool { return d.checks[name] != nil }

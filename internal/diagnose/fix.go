@@ -16,7 +16,8 @@ func (d *run) clauseFix(s trustpolicy.StatementResult, cl trustpolicy.ClauseResu
 		return fmt.Sprintf("%s is %s; %s", cl.Key, quoteList(cl.ContextValues), msg),
 			fmt.Sprintf("use %s: \"%s\": {\"%s\": %s}", like, like, cl.Key, jsonList(cl.PolicyValues))
 	}
-	if msg, lfix := d.lintFix(loc, trustpolicy.CodeKeyHasScheme, trustpolicy.CodeKeyIsARN, trustpolicy.CodeAudSubSwapped, trustpolicy.CodeUnknownOperator); msg != "" {
+	if msg, lfix := d.lintFix(loc, trustpolicy.CodeKeyHasScheme, trustpolicy.CodeKeyIsARN, trustpolicy.CodeAudSubSwapped, trustpolicy.CodeUnknownOperator,
+		trustpolicy.CodeKeyNotProvided, trustpolicy.CodeKeyDisputed); msg != "" {
 		return fmt.Sprintf("%s %s: %s", cl.Operator, cl.Key, msg), lfix
 	}
 	host := trustpolicy.IssuerHost(d.tok.Claims.Issuer)
@@ -26,13 +27,21 @@ func (d *run) clauseFix(s trustpolicy.StatementResult, cl trustpolicy.ClauseResu
 	}
 	want := quoteList(cl.PolicyValues)
 	if cl.ContextValues == nil {
+		lop := strings.ToLower(cl.Operator)
 		switch {
+		case strings.HasPrefix(lop, "foranyvalue:") && strings.HasSuffix(lop, "ifexists"):
+			plain := cl.Operator[strings.IndexByte(cl.Operator, ':')+1:]
+			return fmt.Sprintf("%s (IAM User Guide: for ForAnyValue, \"if the key does not exist, the condition returns false\")", cl.Reason),
+				fmt.Sprintf("for a single-valued key, drop the set operator: %q; to require the key, keep ForAnyValue and have the token carry the %s claim", plain, claim)
 		case strings.Contains(cl.Key, ":") && !strings.Contains(prefix, ":") && strings.Contains(prefix, ".") && !strings.EqualFold(prefix, host):
 			return fmt.Sprintf("%s names provider %q, but the token's issuer is %q, so the key is absent", cl.Key, prefix, host),
 				fmt.Sprintf("write the key as %q, or move this condition to the statement for %s", host+":"+claim, prefix)
+		case strings.EqualFold(prefix, host):
+			return fmt.Sprintf("%s is absent from the request: the token has no %s claim; %s wants %s", cl.Key, claim, cl.Operator, want),
+				fmt.Sprintf("condition on a key the token carries (%s), or have the issuer add the %s claim", strings.Join(d.tokenKeys(), ", "), claim)
 		default:
-			return fmt.Sprintf("%s is absent from the request (the token has no %s claim, or STS does not expose it as a key); %s wants %s", cl.Key, claim, cl.Operator, want),
-				fmt.Sprintf("condition on a key the token carries (%s), or have the issuer add the %s claim", strings.Join(d.tokenKeys(host), ", "), claim)
+			return fmt.Sprintf("%s is absent from the request; %s wants %s", cl.Key, cl.Operator, want),
+				fmt.Sprintf("condition on a key the request carries (%s), or remove this condition", strings.Join(d.tokenKeys(), ", "))
 		}
 	}
 	got := quoteList(cl.ContextValues)
@@ -51,11 +60,14 @@ func (d *run) clauseFix(s trustpolicy.StatementResult, cl trustpolicy.ClauseResu
 		fmt.Sprintf("if this token should be allowed, add %s to %s %s", got, cl.Operator, cl.Key)
 }
 
-// tokenKeys lists the condition keys of the token's issuer that the request carries.
-func (d *run) tokenKeys(host string) []string {
+// tokenKeys lists the condition keys of the token's issuer that STS provides (the key table,
+// trustpolicy.TokenKeys) and this token has a value for.
+func (d *run) tokenKeys() []string {
 	var out []string
-	for _, k := range []string{"aud", "sub"} {
-		out = append(out, host+":"+k)
+	for _, k := range trustpolicy.TokenKeys(d.tok.Claims.Issuer, d.tok.RawClaims) {
+		if k.Status == trustpolicy.KeyProvided && len(k.Values) > 0 {
+			out = append(out, k.Key)
+		}
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/rawsts/rawsts/internal/diagnose"
+	"github.com/rawsts/rawsts/ststest"
 )
 
 // at is the time every scenario is evaluated at.
@@ -27,6 +28,8 @@ const (
 	poolHost = "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"
 	clientID = "7example23client45id6789"
 	idPool   = "us-east-1:12345678-1234-1234-1234-123456789012"
+	ghesIss  = "https://ghes.example.com/_services/token"
+	ghesHost = "ghes.example.com/_services/token"
 )
 
 var (
@@ -46,7 +49,7 @@ func key(t testing.TB) *rsa.PrivateKey {
 	return rsaKey
 }
 
-// mint signs claims with RS256 (or HS256 when alg says so) and a kid.
+// mint signs claims with RS256 (or HS256 or RS512 when alg says so) and a kid.
 func mint(t testing.TB, alg string, claims map[string]any) string {
 	t.Helper()
 	var tok *jwt.Token
@@ -54,6 +57,8 @@ func mint(t testing.TB, alg string, claims map[string]any) string {
 	switch alg {
 	case "HS256":
 		tok, k = jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claims)), []byte("shared-secret-shared-secret-0123")
+	case "RS512":
+		tok, k = jwt.NewWithClaims(jwt.SigningMethodRS512, jwt.MapClaims(claims)), key(t)
 	default:
 		tok, k = jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(claims)), key(t)
 	}
@@ -108,4 +113,24 @@ func allowGH(cond string) string {
 
 func policy(statements ...string) string {
 	return `{"Version": "2012-10-17", "Statement": [` + strings.Join(statements, ",") + `]}`
+}
+
+// emulatedGitHub is an emulator whose clock is at, serving the GitHub Actions issuer at ghIss
+// in process (never on the network), and a function that mints claims with its key: tokens
+// whose signature Input.Verify checks through the server's Verifier.
+func emulatedGitHub(t *testing.T) (*ststest.Server, func(claims map[string]any) string) {
+	t.Helper()
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return at }))
+	t.Cleanup(srv.Close)
+	iss, err := srv.AddIssuer(ststest.IssuerConfig{Name: "gha", URL: ghIss})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, func(claims map[string]any) string {
+		tok, err := iss.Mint(claims)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
 }

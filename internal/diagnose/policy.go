@@ -3,6 +3,7 @@ package diagnose
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rawsts/rawsts/jwtinspect"
@@ -75,13 +76,15 @@ func (d *run) policy() {
 		return
 	}
 	c := d.tok.Claims
-	ctx := trustpolicy.ContextFromToken(c.Issuer, d.tok.RawClaims, trustpolicy.TokenContextOptions{
+	opts := trustpolicy.TokenContextOptions{
 		Principal:       d.providerARN,
 		Account:         d.account,
 		Partition:       d.partition,
 		RoleSessionName: d.in.SessionName,
 		Now:             d.at,
-	})
+	}
+	ctx := trustpolicy.ContextFromToken(c.Issuer, d.tok.RawClaims, opts)
+	d.markUnknownClaims(ctx, opts)
 	ctx.Complete = d.in.Complete
 	if d.in.SourceIP != "" {
 		ctx.Set("aws:SourceIp", d.in.SourceIP)
@@ -99,9 +102,29 @@ func (d *run) policy() {
 		cands = d.actionCheck(cands)
 		d.conditionCheck(cands)
 	}
+	d.notPrincipal()
 	d.denyCheck(res)
 	d.extraAction(ctx, CheckTags, jwtinspect.ClaimTags, trustpolicy.ActionTagSession, trustpolicy.CodeMissingTagSession, "session tags")
 	d.extraAction(ctx, CheckSourceIdentity, jwtinspect.ClaimSourceIdentity, trustpolicy.ActionSetSourceIdentity, trustpolicy.CodeMissingSourceIdent, "a source identity")
+}
+
+// notPrincipal fails policy.principal when any statement uses NotPrincipal, which a role
+// trust policy does not support (IAM User Guide, "AWS JSON policy elements: NotPrincipal"):
+// what STS does with such a policy is not documented, so no verdict of rawsts's can stand on
+// it.
+func (d *run) notPrincipal() {
+	for i, st := range d.policyDoc.Statements {
+		if st.NotPrincipal == nil {
+			continue
+		}
+		loc := fmt.Sprintf("Statement[%d].NotPrincipal", i)
+		msg, fix := d.lintFix(loc, trustpolicy.CodeNotPrincipal)
+		if c := d.checks[CheckPrincipal]; c != nil && c.Status == Fail && strings.Contains(c.Detail, msg) {
+			return
+		}
+		d.set(CheckPrincipal, Fail, fmt.Sprintf("%s: %s", label(d.result.Statements[i]), msg), fix)
+		return
+	}
 }
 
 func (d *run) rawClaim(name string) (any, bool) {
@@ -177,6 +200,9 @@ func (d *run) principalCheck(allows []trustpolicy.StatementResult) []trustpolicy
 	default:
 		msg, fix := d.lintFix(fmt.Sprintf("Statement[%d].Principal", s.Index), trustpolicy.CodeProviderAccount, trustpolicy.CodeProviderKeyMismatch)
 		detail := label(s) + ": " + s.Principal.Reason
+		if d.policyDoc.Statements[s.Index].NotPrincipal != nil {
+			_, fix = d.lintFix(fmt.Sprintf("Statement[%d].NotPrincipal", s.Index), trustpolicy.CodeNotPrincipal)
+		}
 		if msg != "" {
 			detail += "; " + msg
 		}
@@ -226,7 +252,10 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 	case trustpolicy.Match:
 		for _, s := range cands {
 			if condOutcome(s) == trustpolicy.Match {
-				d.set(CheckCondition, Pass, fmt.Sprintf("%s: all %d condition(s) match", label(s), len(s.Conditions)), "", clauseLines(s)...)
+				c := d.set(CheckCondition, Pass, fmt.Sprintf("%s: all %d condition(s) match", label(s), len(s.Conditions)), "", clauseLines(s)...)
+				if a := assumptions(s.Conditions); a != "" {
+					c.Status, c.Assumption = Assumed, a
+				}
 				return
 			}
 		}
@@ -239,8 +268,11 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 						keys = append(keys, c.Key)
 					}
 				}
-				d.set(CheckCondition, Unknown, fmt.Sprintf("%s depends on %s, which a token cannot tell", label(s), strings.Join(keys, ", ")),
-					"check these keys' values at request time (CloudTrail shows the request's context), or evaluate where they are known", clauseLines(s)...)
+				why, fix := "which a token cannot tell", "check these keys' values at request time (CloudTrail shows the request's context), or evaluate where they are known"
+				if cl := d.in.Claims; d.in.Token == "" && cl != nil && cl.Partial {
+					why, fix = "which "+orStr(cl.From, "the claims given")+" does not show", "pass the token, or its claims (e.g. actions-oidc-debugger's output), to decide"
+				}
+				d.set(CheckCondition, Unknown, fmt.Sprintf("%s depends on %s, %s", label(s), strings.Join(keys, ", "), why), fix, clauseLines(s)...)
 				return
 			}
 		}
@@ -259,13 +291,29 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 		details = append(details, detail)
 		fixes = append(fixes, fix)
 	}
-	d.set(CheckCondition, Fail, label(s)+": "+strings.Join(details, "; "), strings.Join(fixes, "; "), clauseLines(s)...)
+	d.set(CheckCondition, Fail, label(s)+": "+strings.Join(details, "; "), strings.Join(fixes, "; "), clauseLines(s)...).Assumption = assumptions(failed)
 }
 
+// assumptions joins the assumptions the clauses rest on, each once.
+func assumptions(cls []trustpolicy.ClauseResult) string {
+	var out []string
+	for _, c := range cls {
+		if c.Assumption != "" && !slices.Contains(out, c.Assumption) {
+			out = append(out, c.Assumption)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// clauseLines explains each clause of a statement: ok, FAIL, ?? (unknown), or ok* for a
+// match that rests on an assumption (the check's Assumption names it).
 func clauseLines(s trustpolicy.StatementResult) []string {
 	var out []string
 	for _, c := range s.Conditions {
 		mark := map[trustpolicy.Outcome]string{trustpolicy.Match: "ok  ", trustpolicy.NoMatch: "FAIL", trustpolicy.Unknown: "??  "}[c.Outcome]
+		if c.Assumption != "" && c.Outcome == trustpolicy.Match {
+			mark = "ok* "
+		}
 		out = append(out, fmt.Sprintf("%s %s %s: %s", mark, c.Operator, c.Key, c.Reason))
 	}
 	return out
@@ -278,12 +326,19 @@ func (d *run) denyCheck(res trustpolicy.Result) {
 		return
 	}
 	var unknown *trustpolicy.StatementResult
+	var assumed []string
 	for i, s := range denies {
 		switch s.Outcome {
 		case trustpolicy.Match:
 			d.set(CheckDeny, Fail, fmt.Sprintf("%s (Deny) matches this request, and an explicit Deny always wins", label(s)),
-				fmt.Sprintf("this token is excluded on purpose by %s; if it should be allowed, narrow that statement's conditions", label(s)), strings.Split(strings.TrimSpace(s.String()), "\n")...)
+				fmt.Sprintf("this token is excluded on purpose by %s; if it should be allowed, narrow that statement's conditions", label(s)), strings.Split(strings.TrimSpace(s.String()), "\n")...).Assumption = assumptions(s.Conditions)
 			return
+		case trustpolicy.NoMatch:
+			// A Deny that misses only by clauses resting on assumptions would match under
+			// the other reading.
+			if failed := s.Failed(); len(failed) > 0 && allAssumed(failed) && s.Principal.Outcome == trustpolicy.Match && s.Action.Outcome == trustpolicy.Match {
+				assumed = append(assumed, assumptions(failed))
+			}
 		case trustpolicy.Unknown:
 			unknown = &denies[i]
 		}
@@ -292,14 +347,27 @@ func (d *run) denyCheck(res trustpolicy.Result) {
 		d.set(CheckDeny, Unknown, fmt.Sprintf("%s (Deny) depends on keys a token cannot tell", label(*unknown)), "", clauseLines(*unknown)...)
 		return
 	}
-	d.set(CheckDeny, Pass, fmt.Sprintf("%d Deny statement(s), none matches", len(denies)), "")
+	c := d.set(CheckDeny, Pass, fmt.Sprintf("%d Deny statement(s), none matches", len(denies)), "")
+	if len(assumed) > 0 {
+		c.Status, c.Assumption = Assumed, strings.Join(assumed, "; ")
+	}
+}
+
+// allAssumed reports whether every clause rests on an assumption.
+func allAssumed(cls []trustpolicy.ClauseResult) bool {
+	for _, c := range cls {
+		if c.Assumption == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // extraAction runs policy.tags or policy.source-identity: when the token carries claim, STS
 // also authorizes action against the trust policy.
 func (d *run) extraAction(ctx *trustpolicy.Context, name, claim, action, lintCode, what string) {
 	if _, ok := d.rawClaim(claim); !ok {
-		d.set(name, Skip, "the token carries no "+strings.TrimPrefix(what, "a ")+" ("+claim+")", "")
+		d.notApplicable(name, "the token carries no "+strings.TrimPrefix(what, "a ")+" ("+claim+")")
 		return
 	}
 	saved := ctx.Action
@@ -308,7 +376,15 @@ func (d *run) extraAction(ctx *trustpolicy.Context, name, claim, action, lintCod
 	ctx.Action = saved
 	switch res.Decision {
 	case trustpolicy.Allow:
-		d.set(name, Pass, fmt.Sprintf("the token carries %s and the policy allows %s", what, action), "")
+		c := d.set(name, Pass, fmt.Sprintf("the token carries %s and the policy allows %s", what, action), "")
+		for _, s := range res.Statements {
+			if s.Effect == "Allow" && s.Outcome == trustpolicy.Match {
+				if a := assumptions(s.Conditions); a != "" {
+					c.Status, c.Assumption = Assumed, a
+				}
+				break
+			}
+		}
 	case trustpolicy.Indeterminate:
 		d.set(name, Unknown, fmt.Sprintf("the token carries %s; whether %s is allowed depends on %s", what, action, strings.Join(res.DependsOn, ", ")), "")
 	default:

@@ -24,6 +24,10 @@ type Provider struct {
 	ClientIDs []string `json:"ClientIDList"`
 	// Thumbprints are the SHA-1 thumbprints of the IdP's top intermediate CA (ThumbprintList).
 	Thumbprints []string `json:"ThumbprintList"`
+	// ARNOnly says the provider is known by its ARN alone, from `aws iam
+	// list-open-id-connect-providers` output: its ClientIDList and ThumbprintList are
+	// unknown, so provider.audience and provider.thumbprint are skipped.
+	ARNOnly bool `json:"-"`
 }
 
 // ErrNotProvider is matched by every error of [ParseProvider].
@@ -31,15 +35,35 @@ var ErrNotProvider = errors.New("diagnose: not an OIDC provider document")
 
 // ParseProvider reads `aws iam get-open-id-connect-provider` output: a JSON object with Url,
 // ClientIDList and ThumbprintList (CreateDate and Tags are ignored), optionally with Arn or
-// OpenIDConnectProviderArn; or a JSON list of such objects. Errors wrap [ErrNotProvider].
+// OpenIDConnectProviderArn; or a JSON list of such objects; or `aws iam
+// list-open-id-connect-providers` output, {"OpenIDConnectProviderList": [{"Arn": …}, …]},
+// whose providers are known by ARN only (ARNOnly). A list, of either kind, that is empty
+// means the account has no OIDC provider: the result is then empty but not nil, and
+// provider.registered fails. Errors wrap [ErrNotProvider].
 func ParseProvider(data []byte) ([]Provider, error) {
 	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '{' {
+		var list struct {
+			OpenIDConnectProviderList *[]struct{ Arn string }
+		}
+		if json.Unmarshal(data, &list) == nil && list.OpenIDConnectProviderList != nil {
+			out := []Provider{}
+			for i, e := range *list.OpenIDConnectProviderList {
+				if providerAccount(e.Arn) == "" || strings.HasSuffix(e.Arn, "oidc-provider/") {
+					return nil, fmt.Errorf("%w: OpenIDConnectProviderList item %d: Arn %q is not an OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/HOST)", ErrNotProvider, i, e.Arn)
+				}
+				url := strings.TrimPrefix(strings.SplitN(e.Arn, ":", 6)[5], "oidc-provider/")
+				out = append(out, Provider{ARN: e.Arn, URL: url, ARNOnly: true})
+			}
+			return out, nil
+		}
+	}
 	if len(data) > 0 && data[0] == '[' {
 		var raws []json.RawMessage
 		if err := json.Unmarshal(data, &raws); err != nil {
 			return nil, fmt.Errorf("%w: %s", ErrNotProvider, describeJSON(err))
 		}
-		var out []Provider
+		out := []Provider{}
 		for i, r := range raws {
 			p, err := parseOneProvider(r)
 			if err != nil {
@@ -160,8 +184,8 @@ func (d *run) providers() {
 	}
 	if builtin {
 		d.set(CheckProviderReg, Pass, "built-in provider: nothing to register", "")
-		d.set(CheckProviderAud, Skip, "built-in provider: no client ID list; the trust policy's "+host+":aud condition checks the audience", "")
-		d.set(CheckProviderThumb, Skip, "built-in provider", "")
+		d.notApplicable(CheckProviderAud, "built-in provider: no client ID list; the trust policy's "+host+":aud condition checks the audience")
+		d.notApplicable(CheckProviderThumb, "built-in provider")
 		return
 	}
 	d.registered(iss, host)
@@ -174,7 +198,7 @@ func (d *run) registered(iss, host string) {
 		d.set(CheckProviderReg, Skip, "no provider documents (pass --provider FILE with `aws iam get-open-id-connect-provider` output, or --fetch)", "")
 		return
 	}
-	var ev []string
+	ev := []string{fmt.Sprintf("%d provider(s) given", len(d.in.Providers))}
 	var slash, otherAcct *Provider
 	for i := range d.in.Providers {
 		p := &d.in.Providers[i]
@@ -192,6 +216,9 @@ func (d *run) registered(iss, host string) {
 		}
 	}
 	detail := "No OpenIDConnect provider found in your account for " + iss
+	if len(d.in.Providers) == 0 {
+		detail += " (the provider list given is empty: the account has no OIDC provider)"
+	}
 	fix := fmt.Sprintf("create it in the role's account: aws iam create-open-id-connect-provider --url %s --client-id-list %s", iss, orStr(firstOr(d.tok.Claims.Audience), "sts.amazonaws.com"))
 	switch {
 	case otherAcct != nil:
@@ -207,6 +234,10 @@ func (d *run) registered(iss, host string) {
 func (d *run) audience() {
 	if d.provider == nil {
 		d.set(CheckProviderAud, Skip, "no registered provider to compare the audience with", "")
+		return
+	}
+	if d.provider.ARNOnly {
+		d.set(CheckProviderAud, Skip, "the provider is known by its ARN only (list-open-id-connect-providers output); pass its get-open-id-connect-provider output, or --fetch, to check the ClientIDList", "")
 		return
 	}
 	aud := d.tok.Claims.Audience
@@ -234,6 +265,10 @@ func (d *run) audience() {
 func (d *run) thumbprint(iss string) {
 	if d.provider == nil {
 		d.set(CheckProviderThumb, Skip, "no registered provider", "")
+		return
+	}
+	if d.provider.ARNOnly {
+		d.set(CheckProviderThumb, Skip, "the provider is known by its ARN only: its ThumbprintList is unknown", "")
 		return
 	}
 	if d.in.SkipThumbprint {

@@ -56,6 +56,10 @@ var fixFor = map[string]string{
 
 // token runs token.format, token.alg, token.times and token.signature.
 func (d *run) token() {
+	if d.in.Token == "" && d.in.Claims != nil {
+		d.fromClaims()
+		return
+	}
 	tok, findings := jwtinspect.Lint(d.in.Token, jwtinspect.Options{Now: d.at})
 	d.tok, d.findings = tok, findings
 	if tok == nil {
@@ -73,7 +77,50 @@ func (d *run) token() {
 	d.fromFindings(CheckTokenFormat, fmt.Sprintf("a JWT from %s, sub %q, aud %s", orQuote(c.Issuer, "no issuer"), c.Subject, quoteList(c.Audience)))
 	d.fromFindings(CheckTokenAlg, fmt.Sprintf("alg %s, kid %s", orQuote(tok.Header.Alg, "none"), orQuote(tok.Header.Kid, "none")))
 	d.fromFindings(CheckTokenTimes, d.timesDetail())
+	if a := d.skewAssumption(); a != "" {
+		d.assume(CheckTokenTimes, a)
+	}
 	d.signature()
+}
+
+// whitespaceAssumption: whether STS trims whitespace around WebIdentityToken.
+const whitespaceAssumption = "AWS does not document whether STS trims whitespace around WebIdentityToken (the API only bounds it to 4-20000 characters); rawsts diagnoses the token without it, as rawsts assume sends it — STS may instead refuse the token as not a valid JWT, so strip it before sending"
+
+// assume records that check name's outcome rests on rule: a Pass becomes Assumed, any other
+// status stays and names the rule too.
+func (d *run) assume(name, rule string) {
+	c := d.checks[name]
+	if c == nil {
+		return
+	}
+	if c.Status == Pass {
+		c.Status = Assumed
+	}
+	if c.Assumption == "" {
+		c.Assumption = rule
+	} else if !strings.Contains(c.Assumption, rule) {
+		c.Assumption += "; " + rule
+	}
+}
+
+// skewAssumption names the clock leeway a token passes by, "" when it needs none: AWS
+// documents no leeway for exp, nbf or iat (jwtinspect.DefaultSkew is rawsts's choice).
+func (d *run) skewAssumption() string {
+	c, at, skew := d.tok.Claims, d.at, jwtinspect.DefaultSkew
+	var within []string
+	if c.ExpiresAt != nil && at.After(c.ExpiresAt.Time) && !at.After(c.ExpiresAt.Time.Add(skew)) {
+		within = append(within, "expired "+jwtinspect.HumanDuration(at.Sub(c.ExpiresAt.Time))+" ago")
+	}
+	if c.NotBefore != nil && c.NotBefore.Time.After(at) && !c.NotBefore.Time.After(at.Add(skew)) {
+		within = append(within, "is not valid for another "+jwtinspect.HumanDuration(c.NotBefore.Time.Sub(at)))
+	}
+	if c.IssuedAt != nil && c.IssuedAt.Time.After(at) && !c.IssuedAt.Time.After(at.Add(skew)) {
+		within = append(within, "was issued "+jwtinspect.HumanDuration(c.IssuedAt.Time.Sub(at))+" in the future")
+	}
+	if len(within) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the token %s, within the %s of clock skew rawsts allows; AWS does not document any leeway for exp, nbf or iat, so STS may refuse it", strings.Join(within, " and "), jwtinspect.HumanDuration(skew))
 }
 
 // fromFindings sets check name from the findings routed to it: Fail on any error finding,
@@ -81,12 +128,20 @@ func (d *run) token() {
 func (d *run) fromFindings(name, okDetail string) {
 	st, detail, fix, cause := Pass, okDetail, "", ""
 	var ev []string
+	assumption := ""
 	for _, f := range d.findings {
 		if findingCheck[f.Code] != name {
 			continue
 		}
 		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
 		switch {
+		case f.Code == jwtinspect.CodeSurroundingWhitespace:
+			// Not a warning of its own: whether STS trims is undocumented, and rawsts
+			// diagnoses the trimmed token, so the check rests on that assumption.
+			assumption = whitespaceAssumption
+			if st == Pass {
+				detail = f.Message
+			}
 		case f.Severity == jwtinspect.Error && st != Fail:
 			st, detail, fix, cause = Fail, f.Message, fixFor[f.Code], f.Code
 		case f.Severity == jwtinspect.Warning && st == Pass:
@@ -94,6 +149,9 @@ func (d *run) fromFindings(name, okDetail string) {
 		}
 	}
 	d.set(name, st, detail, fix, ev...).cause = cause
+	if assumption != "" {
+		d.assume(name, assumption)
+	}
 }
 
 func (d *run) timesDetail() string {
@@ -105,7 +163,7 @@ func (d *run) timesDetail() string {
 	if left >= 0 {
 		return fmt.Sprintf("valid at %s; expires %s (in %s)", stamp(d.at), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(left))
 	}
-	return fmt.Sprintf("at %s; expired %s ago at %s, within STS's %s of skew", stamp(d.at), jwtinspect.HumanDuration(-left), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(jwtinspect.DefaultSkew))
+	return fmt.Sprintf("at %s; expired %s ago at %s, within the %s of skew rawsts allows (AWS documents none)", stamp(d.at), jwtinspect.HumanDuration(-left), stamp(c.ExpiresAt.Time), jwtinspect.HumanDuration(jwtinspect.DefaultSkew))
 }
 
 // signature runs token.signature with the Verifier, when asked to.

@@ -5,5 +5,5 @@
 //
 // It is not an IAM SDK: no writes, no pagination (an account has at most 100 OIDC providers,
 // which ListOpenIDConnectProviders returns in one reply), no credential chain (the caller passes
-// credentials, e.g. from sigv4.ResolveCredentials).
+// credentials, e.g. from a creds.Provider).
 package iam
