@@ -4,18 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fuzzCreds signs and verifies in the fuzz targets: AWS's documented example key, with a
@@ -222,60 +217,4 @@ func overTheWire(r *http.Request) (*http.Request, []byte, bool) {
 		return nil, wire, false
 	}
 	return got, wire, true
-}
-
-// FuzzParseINI checks the shared credentials file reader: an error names the line (or is a
-// line over bufio.Scanner's 64 KiB); a file that parses, written back out by a second,
-// independent writer (sections and keys sorted, "key = value"), parses to the same profiles.
-func FuzzParseINI(f *testing.F) {
-	// Seeds: the credentials files of the bad-input corpus (testdata/bad/credentials), which
-	// hold CRLF, NUL bytes, a key outside any section, and the AWS CLI's own layout.
-	cases, _ := filepath.Glob(filepath.Join("..", "testdata", "bad", "credentials", "*.txt"))
-	for _, name := range cases {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		if _, file, ok := bytes.Cut(data, []byte("-- file credentials --\n")); ok {
-			file, _, _ = bytes.Cut(file, []byte("\n-- "))
-			f.Add(file)
-		}
-	}
-	f.Add([]byte("[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")) // the AWS CLI's layout
-	f.Add([]byte("# comment\n; comment\n[ ci ]\nAWS_Session_Token=a=b==\n[ci]\nregion =\n"))                                                 // comments, spaces in a header, case, '=' in a value, a repeated section
-	f.Add([]byte("[a]b]\n= v\n[]\nk\u0085= \u00a0v\u2028\r\n"))                                                                              // ']' after the name, an empty key and section, Unicode spaces
-	f.Add([]byte("key = outside\n"))                                                                                                         // a key before any section
-	f.Fuzz(func(t *testing.T, data []byte) {
-		sections, err := parseINI(data)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "line ") && !errors.Is(err, bufio.ErrTooLong) {
-				t.Fatalf("parseINI(%q) error %q does not name the line", data, err)
-			}
-			return
-		}
-		var b strings.Builder
-		names := make([]string, 0, len(sections))
-		for name := range sections {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			fmt.Fprintf(&b, "[%s]\n", name)
-			keys := make([]string, 0, len(sections[name]))
-			for k := range sections[name] {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				fmt.Fprintf(&b, "%s = %s\n", k, sections[name][k])
-			}
-		}
-		again, err := parseINI([]byte(b.String()))
-		if err != nil && !errors.Is(err, bufio.ErrTooLong) {
-			t.Fatalf("parseINI(%q) succeeded; its profiles written out do not parse: %v\n%s", data, err, b.String())
-		}
-		if err == nil && !cmp.Equal(sections, again, cmpopts.EquateEmpty()) {
-			t.Fatalf("parseINI(%q) = %q; written out and read again: %q", data, sections, again)
-		}
-	})
 }

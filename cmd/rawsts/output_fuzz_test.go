@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rawsts/rawsts/internal/awsconfig"
 	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/sts"
 )
@@ -20,8 +21,8 @@ import (
 // reading of what it wrote, for any credentials a reply may carry: a format either refuses the
 // values (an *unwritableError) or writes what reads back as the same credentials — env through
 // a POSIX shell's eval, json and credential-process through encoding/json, ini through the
-// shared credentials file reader that signs with it (sigv4.LoadSharedCredentials) under the
-// --profile it names.
+// shared config reader the signing commands use (internal/awsconfig) under the --ini-profile it
+// names.
 func FuzzCredentialOutputs(f *testing.F) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
@@ -43,7 +44,7 @@ func FuzzCredentialOutputs(f *testing.F) {
 		want := sts.Credentials{AccessKeyID: keyID, SecretAccessKey: secret, SessionToken: token, Expiration: fixedNow.Add(time.Hour)}
 		out, err := formatCredentials(format, profile, credentialResult{creds: want, awsCLI: cliWebIdentityOutput{Credentials: toCLICredentials(want)}})
 		if err != nil {
-			if _, ok := err.(*unwritableError); !ok && (format != "ini" || checkProfileName("--profile", profile) == nil) {
+			if _, ok := err.(*unwritableError); !ok && (format != "ini" || checkProfileName("--ini-profile", profile) == nil) {
 				t.Fatalf("formatCredentials(%s, %q, %q) error %T %v; want an *unwritableError", format, keyID, token, err, err)
 			}
 			return
@@ -73,11 +74,14 @@ func FuzzCredentialOutputs(f *testing.F) {
 		case "ini":
 			path := filepath.Join(dir, "credentials")
 			writeFile(t, path, out)
-			c, err := sigv4.LoadSharedCredentials(path, profile)
-			if err != nil {
+			files, err := awsconfig.Load(func(k string) string {
+				return map[string]string{"AWS_SHARED_CREDENTIALS_FILE": path, "AWS_CONFIG_FILE": filepath.Join(dir, "none")}[k]
+			})
+			if err != nil || files.Profile(profile) == nil {
 				t.Fatalf("the ini output does not read as profile [%s]: %v\n%s", profile, err, out)
 			}
-			got = [3]string{c.AccessKeyID, c.SecretAccessKey, c.SessionToken}
+			p := files.Profile(profile)
+			got = [3]string{p.Get("aws_access_key_id"), p.Get("aws_secret_access_key"), p.Get("aws_session_token")}
 		}
 		if got != [3]string{keyID, secret, token} {
 			t.Fatalf("--output %s of %q reads back as %q:\n%s", format, [3]string{keyID, secret, token}, got, out)
