@@ -57,6 +57,9 @@ const (
 	canarySecretKey    = "CANARYsecretKEY/K7MDENG/bPxRfiCYCANARY1"
 	canarySessionToken = "IQoJCANARYsentSessionToken//////////wEaDCANARY+abc/def=="
 	canaryMFACode      = "271828"
+	// The request token of GitHub Actions' ID-token endpoint and Buildkite's agent token.
+	canaryGitHubRequestToken = "CANARYghRequestToken.eyJ0aGUgam9iIHRva2Vu.0123456789"
+	canaryBuildkiteToken     = "bkagent_CANARYbuildkiteAgentAccessToken0123"
 )
 
 // The canaries the hostile servers send back.
@@ -88,6 +91,10 @@ var (
 	canaryRecvIDToken = jwtCanary(map[string]any{"iss": "https://cognito-idp.us-east-1.amazonaws.com/" + canaryPoolID, "sub": "canary-sub",
 		"aud": canaryClientID, "token_use": "id", "cognito:username": canaryUser, "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix()},
 		"RID-canary-received-id-token-signature")
+	// canaryRecvCIToken is the ID token GitHub Actions or Buildkite answers with.
+	canaryRecvCIToken = jwtCanary(map[string]any{"iss": "https://token.actions.githubusercontent.com", "sub": "repo:acme/app:ref:refs/heads/main",
+		"aud": "sts.amazonaws.com", "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix(), "jti": "canary-ci"},
+		"RCI-canary-ci-token-signature")
 	canaryRecvAccessToken = jwtCanary(map[string]any{"iss": "https://cognito-idp.us-east-1.amazonaws.com/" + canaryPoolID, "sub": "canary-sub",
 		"client_id": canaryClientID, "token_use": "access", "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix()},
 		"RAT-canary-received-access-token-signature")
@@ -107,6 +114,7 @@ func staticCanaries() map[string]string {
 		"refresh-token": canaryRefreshToken, "secret-key": canarySecretKey, "session-token": canarySessionToken, "mfa-code": canaryMFACode,
 		"recv-secret-key": canaryRecvSecretKey, "recv-session-token": canaryRecvSessionToken, "recv-session": canaryRecvSession,
 		"recv-id-token": canaryRecvIDToken, "recv-access-token": canaryRecvAccessToken, "recv-refresh-token": canaryRecvRefreshToken,
+		"github-request-token": canaryGitHubRequestToken, "buildkite-token": canaryBuildkiteToken, "recv-ci-token": canaryRecvCIToken,
 	}
 }
 
@@ -225,7 +233,7 @@ func assumeCase(output string, trace bool, extra ...string) canaryCase {
 		args = append(args, "--trace")
 	}
 	if output == "ini" {
-		args = append(args, "--profile", "canary")
+		args = append(args, "--ini-profile", "canary")
 	}
 	return canaryCase{name: name + strings.Join(append([]string{""}, extra...), " "), target: "sts", stdoutMay: recvCredentials,
 		args: func(c *canaryRun) []string {
@@ -415,6 +423,59 @@ func canaryCases() map[string][]canaryCase {
 		{name: "lint-trust-policy", args: func(c *canaryRun) []string { return []string{"lint-trust-policy", ex("ref-policy.json")} }},
 		{name: "lint-trust-policy --json", args: func(c *canaryRun) []string { return []string{"lint-trust-policy", "--json", ex("ref-policy.json")} }},
 	}
+	ciEnv := func(c *canaryRun) {
+		c.env["ACTIONS_ID_TOKEN_REQUEST_URL"] = c.url + "/github-token?api-version=2.0"
+		c.env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = canaryGitHubRequestToken
+		c.env["BUILDKITE_AGENT_ENDPOINT"], c.env["BUILDKITE_JOB_ID"] = c.url+"/v3", "canary-job"
+		c.env["BUILDKITE_AGENT_ACCESS_TOKEN"] = canaryBuildkiteToken
+	}
+	for _, trace := range []bool{false, true} {
+		for _, from := range []string{"github", "buildkite"} {
+			cases["token"] = append(cases["token"], canaryCase{name: "token --from " + from + map[bool]string{true: " --trace"}[trace],
+				target: from, stdoutMay: []string{"recv-ci-token"}, codes: map[behaviour]int{bRefusal: exitRefused, bInjectRefusal: exitRefused, bPage: exitRefused, bInjectPage: exitRefused},
+				args: func(c *canaryRun) []string { ciEnv(c); return traced(trace, "token", "--from", from) }})
+		}
+		for _, flow := range []string{"srp", "refresh"} {
+			cases["token"] = append(cases["token"], canaryCase{name: "token --from cognito --flow " + flow + map[bool]string{true: " --trace"}[trace],
+				target: "cognito", stdin: canaryPassword + "\n" + canaryNewPassword + "\n", stdoutMay: []string{"recv-id-token"},
+				args: func(c *canaryRun) []string {
+					return traced(trace, append([]string{"token", "--from"}, cognitoArgs("cognito", flow, c)[1:]...)...)
+				}})
+		}
+		cases["exec"] = append(cases["exec"], canaryCase{name: "exec --web-identity-token" + map[bool]string{true: " --trace"}[trace], target: "sts",
+			args: func(c *canaryRun) []string {
+				return traced(trace, "exec", "--endpoint", c.url, "--role-arn", canaryRole, "--role-session-name", "canary", "--web-identity-token", canaryToken, "--", "true")
+			}})
+	}
+	cases["token"] = append(cases["token"],
+		canaryCase{name: "token --from github --inspect", target: "github", codes: map[behaviour]int{bRefusal: exitRefused, bInjectRefusal: exitRefused, bPage: exitRefused, bInjectPage: exitRefused},
+			args: func(c *canaryRun) []string { ciEnv(c); return []string{"token", "--from", "github", "--inspect"} }},
+		canaryCase{name: "token --from env", stdoutMay: []string{"token"}, args: func(c *canaryRun) []string {
+			c.env["CANARY_TOKEN"] = canaryToken
+			return []string{"token", "--from", "env:CANARY_TOKEN"}
+		}},
+		canaryCase{name: "token --from file", stdoutMay: []string{"token"}, args: func(c *canaryRun) []string {
+			return []string{"token", "--from", "file:" + c.file("token", canaryToken+"\n")}
+		}},
+		canaryCase{name: "token --from command", stdoutMay: []string{"token"}, args: func(c *canaryRun) []string {
+			return []string{"token", "--from", "command:cat " + c.file("token", canaryToken+"\n")}
+		}})
+	cases["exec"] = append(cases["exec"],
+		canaryCase{name: "exec --token-from github", target: "github", codes: map[behaviour]int{bRefusal: exitRefused, bInjectRefusal: exitRefused, bPage: exitRefused, bInjectPage: exitRefused},
+			args: func(c *canaryRun) []string {
+				ciEnv(c)
+				return []string{"exec", "--endpoint", c.url, "--role-arn", canaryRole, "--token-from", "github", "--", "true"}
+			}},
+		canaryCase{name: "exec --server --web-identity-token-file", target: "sts", args: func(c *canaryRun) []string {
+			return []string{"exec", "--server", "--endpoint", c.url, "--role-arn", canaryRole, "--web-identity-token-file", c.file("token", canaryToken), "--", "true"}
+		}})
+	cases["assume-role-with-web-identity"] = append(cases["assume-role-with-web-identity"],
+		canaryCase{name: "assume --token-from github", target: "github", stdoutMay: recvCredentials,
+			codes: map[behaviour]int{bRefusal: exitRefused, bInjectRefusal: exitRefused, bPage: exitRefused, bInjectPage: exitRefused},
+			args: func(c *canaryRun) []string {
+				ciEnv(c)
+				return []string{"assume", "--endpoint", c.url, "--role-arn", canaryRole, "--token-from", "github"}
+			}})
 	cases["version"] = []canaryCase{{name: "version", args: func(c *canaryRun) []string { return []string{"version"} }}}
 	cases["emulator"] = []canaryCase{{name: "emulator", run: runEmulatorCanary}}
 	return cases
@@ -457,7 +518,7 @@ func diagnoseCase(name, verify string, js, trace bool) canaryCase {
 
 // canaryModeFlags are the flags that change what a command prints or sends: a command that has
 // one must have a case that uses it.
-var canaryModeFlags = []string{"log", "trace", "json", "print-curl", "show-secrets", "dry-run", "presign", "verbose", "i", "verify", "fetch",
+var canaryModeFlags = []string{"log", "inspect", "server", "from", "token-from", "trace", "json", "print-curl", "show-secrets", "dry-run", "presign", "verbose", "i", "verify", "fetch",
 	"show-signature", "output", "flow", "error", "web-identity-token-file", "refresh-token-file", "token-code", "client-secret", "mfa-code"}
 
 // TestSecretCanaries runs every case against every behaviour.
@@ -530,7 +591,7 @@ func checkCanaryCoverage(t *testing.T, cases map[string][]canaryCase) {
 			var args []string
 			switch {
 			case tc.args != nil:
-				args = tc.args(&canaryRun{url: "http://127.0.0.1:9", dir: t.TempDir(), token: canaryToken, pki: &testPKI{}})
+				args = tc.args(&canaryRun{url: "http://127.0.0.1:9", dir: t.TempDir(), env: canaryEnv(), token: canaryToken, pki: &testPKI{}})
 			case c.name == "emulator":
 				for _, v := range emulatorVariants {
 					args = append(args, v.args(t.TempDir())...)
@@ -948,6 +1009,8 @@ func (h *hostileServer) record(r *http.Request, body []byte) *request {
 			if k == "Authorization" {
 				if i := strings.LastIndex(v, "Signature="); i >= 0 {
 					h.seen["signature"] = v[i+len("Signature="):]
+				} else if _, cred, ok := strings.Cut(v, " "); ok && len(cred) > len(req.secret) {
+					req.secret = cred // a bearer token, an agent token
 				}
 			}
 		}
@@ -972,6 +1035,13 @@ func (h *hostileServer) record(r *http.Request, body []byte) *request {
 		req.kind, req.action, req.isFinal = "oidc", "discovery", true
 	case r.URL.Path == "/jwks":
 		req.kind, req.action = "oidc", "jwks"
+	case r.URL.Path == "/github-token":
+		req.kind, req.action, req.isFinal = "github", "token", true
+	case strings.HasSuffix(r.URL.Path, "/oidc/tokens"):
+		req.kind, req.action, req.isFinal = "buildkite", "token", true
+		var in map[string]any
+		json.Unmarshal(body, &in)
+		walkJSON(in, "", add)
 	default:
 		form, _ := url.ParseQuery(string(body))
 		for k, vs := range form {
@@ -1076,7 +1146,7 @@ func contentType(req *request) string {
 	switch req.kind {
 	case "cognito":
 		return "application/x-amz-json-1.1"
-	case "oidc":
+	case "oidc", "github", "buildkite":
 		return "application/json"
 	}
 	return "text/xml"
@@ -1088,7 +1158,7 @@ func (h *hostileServer) cutBody(req *request) string {
 	s := h.firstSecret(req)
 	half := s[:min(len(s), max(len(s)/2, 10))]
 	switch req.kind {
-	case "cognito", "oidc":
+	case "cognito", "oidc", "github", "buildkite":
 		return `{"__type":"NotAuthorizedException","message":"echo ` + half
 	}
 	return `<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>echo ` + half
@@ -1102,10 +1172,10 @@ func (h *hostileServer) refuse(w http.ResponseWriter, req *request, msg string) 
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(http.StatusBadRequest)
 		json.NewEncoder(w).Encode(map[string]string{"__type": "NotAuthorizedException", "message": msg})
-	case "oidc":
+	case "oidc", "github", "buildkite":
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
-		json.NewEncoder(w).Encode(map[string]string{"error": "access_denied", "error_description": msg})
+		json.NewEncoder(w).Encode(map[string]string{"error": "access_denied", "error_description": msg, "message": msg})
 	default:
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(http.StatusForbidden)
@@ -1137,6 +1207,10 @@ func (h *hostileServer) answer(w http.ResponseWriter, req *request) {
 		json.NewEncoder(w).Encode(map[string]any{"issuer": h.url, "jwks_uri": jwks, "echo": blob,
 			"response_types_supported": []string{"id_token"}, "subject_types_supported": []string{"public"},
 			"id_token_signing_alg_values_supported": []string{"RS256"}})
+	case "github":
+		json.NewEncoder(w).Encode(map[string]any{"count": 1, "value": canaryRecvCIToken, "echo": blob})
+	case "buildkite":
+		json.NewEncoder(w).Encode(map[string]any{"token": canaryRecvCIToken, "echo": blob})
 	case "iam":
 		name := map[string]string{"GetRole": "get-role", "ListOpenIDConnectProviders": "list-open-id-connect-providers",
 			"GetOpenIDConnectProvider": "get-open-id-connect-provider"}[req.action]
