@@ -29,7 +29,7 @@ func FuzzDecodeReply(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out AuthOutput
 		err := decodeReply("InitiateAuth", data, &out)
-		strs := stringValues(data)
+		strs := fixture.JSONValues(data)
 		if err != nil {
 			for _, v := range strs {
 				if len(v) >= 12 && strings.Contains(err.Error(), v) {
@@ -106,40 +106,4 @@ func member(obj map[string]any, name string) (any, int) {
 		}
 	}
 	return v, n
-}
-
-// stringValues returns the string values (not the keys) of a JSON document, as far as it
-// decodes.
-func stringValues(data []byte) []string {
-	type frame struct{ object, wantKey bool }
-	var out []string
-	var stack []frame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		if _, ok := tok.(string); ok && len(stack) > 0 && stack[len(stack)-1].wantKey {
-			stack[len(stack)-1].wantKey = false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, frame{object: true, wantKey: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, frame{})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		default:
-			if s, ok := tok.(string); ok {
-				out = append(out, s)
-			}
-		}
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].wantKey = true
-		}
-	}
 }
