@@ -241,6 +241,9 @@ func TestScrubCut(t *testing.T) {
 		{"URL-encoded", "echo " + url.QueryEscape(sessionToken)[:30], url.QueryEscape(sessionToken)[:30]},
 		{"cut inside an escape", "echo p%40ss%2", "p%40ss"},
 		{"JSON-escaped", `{"m":"p@ss\/w`, `p@ss\/w`},
+		// A server or proxy may end its cut text with a newline or blanks.
+		{"then a newline", "echo " + sessionToken[:20] + "\r\n", sessionToken[:20]},
+		{"a JWT, then a blank", "token " + sampleJWT[:strings.IndexByte(sampleJWT, '.')+6] + " ", sampleJWT[:strings.IndexByte(sampleJWT, '.')+6]},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := s.ScrubCut(tt.text); strings.Contains(got, tt.gone) || !strings.HasPrefix(got, tt.text[:4]) {
