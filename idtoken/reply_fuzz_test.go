@@ -27,7 +27,10 @@ func (r replyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(bytes.NewReader(r.body)), Request: req}, nil
 }
 
-var jwtPiece = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}`)
+// jwtWhole is a whole compact JWT (three segments), what a refusal must never quote; the
+// start of one cut off at the end of a reply is hidden too (ScrubCut), the first segments of
+// one cut in the middle of a text are not a token.
+var jwtWhole = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}`)
 
 // FuzzGitHubReply feeds any reply of GitHub Actions' ID-token endpoint (and so of Buildkite's,
 // read by the same code) to Token. A token it returns is the reply's "value", trimmed, as a
@@ -66,7 +69,7 @@ func FuzzGitHubReply(f *testing.F) {
 				t.Fatalf("Token() error %q shows the request token", msg)
 			}
 		}
-		if m := jwtPiece.FindString(msg); m != "" {
+		if m := jwtWhole.FindString(msg); m != "" {
 			t.Fatalf("Token() error %q shows a JWT (%q)", msg, m)
 		}
 		if !textsafe.Printable(msg) {
