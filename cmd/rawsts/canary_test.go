@@ -656,7 +656,12 @@ func runCanary(t *testing.T, tc canaryCase, b behaviour, pki *testPKI, landing *
 		if b == bStallAccept || b == bStallBody {
 			timeout = "300ms"
 		}
-		args = append(args, "--timeout", timeout)
+		// Before a "--" (exec's COMMAND follows it).
+		at := len(args)
+		if i := slices.Index(args, "--"); i >= 0 {
+			at = i
+		}
+		args = slices.Insert(args, at, "--timeout", timeout)
 	}
 	done := make(chan cliRun, 1)
 	go func() { done <- runCLI(t, c.env, tc.stdin, nil, args...) }()
