@@ -565,9 +565,11 @@ func TestSecretCanaries(t *testing.T) {
 			}
 		}
 	}
-	if n := landing.Contacted(); n != 0 {
-		t.Errorf("the redirects' landing server was contacted %d times; a redirect must never be followed", n)
-	}
+	t.Cleanup(func() { // after every subtest, the parallel ones included
+		if n := landing.Contacted(); n != 0 {
+			t.Errorf("the redirects' landing server was contacted %d times; a redirect must never be followed", n)
+		}
+	})
 }
 
 // checkCanaryCoverage fails for a command of `rawsts help` without cases, a case for a command
