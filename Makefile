@@ -5,7 +5,7 @@ BIN := bin/rawsts
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build test test-main test-bench interop-check demo bench size clean
+.PHONY: all build test test-main test-bench interop-check demo bench size fuzz clean
 
 all: build
 
@@ -43,6 +43,11 @@ bench:
 # size compares stripped binaries: rawsts's sts package and the SDK's doing the same one call.
 size:
 	sh bench/size.sh
+
+# fuzz runs every fuzz target of the module for FUZZTIME each (scripts/fuzz.sh finds them).
+FUZZTIME ?= 30s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 clean:
 	rm -rf bin

@@ -142,6 +142,10 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 	// password, a refresh token, a code, the session token and signature of a signed call), or
 	// of the reply; error text hides them all, by value, before any of it is cut.
 	secrets := httpx.NewSecrets(c.ClientSecret)
+	if login, ok := ctx.Value(loginSecretsKey{}).(*httpx.Secrets); ok {
+		login.Add(c.ClientSecret)
+		secrets = login // the secrets of the login's earlier calls too
+	}
 	r := json11.Request{Op: op, In: in, Out: out, Secrets: secrets}
 	if ch, ok := out.(interface{ check() error }); ok {
 		r.Check = ch.check

@@ -12,7 +12,7 @@ import (
 // which refuses values of a shape Cognito does not send. The errors never quote a value.
 
 // checkDuplicateKeys reports the first object in data (valid JSON) that has a key twice,
-// compared as encoding/json matches keys to fields: without regard to case.
+// compared as encoding/json matches keys to fields (see json11.CheckDuplicateKeys).
 func checkDuplicateKeys(data []byte) error { return json11.CheckDuplicateKeys(data) }
 
 // challengeName is the shape of ChallengeNameType's values: SMS_MFA, PASSWORD_VERIFIER …

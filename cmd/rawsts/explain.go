@@ -141,7 +141,17 @@ func netProblem(err error) string {
 		for errors.Unwrap(inner) != nil {
 			inner = errors.Unwrap(inner)
 		}
-		return plain(inner)
+		// A library may have scrubbed secrets from the text (httpx.Secrets.ScrubError wraps the
+		// whole error, not its causes): when the cause's words are not in err's own text, take
+		// them from there, after the quoted URL.
+		text, full := inner.Error(), err.Error()
+		if !strings.Contains(full, text) {
+			text = full
+			if i := strings.Index(full, `": `); i >= 0 {
+				text = full[i+3:]
+			}
+		}
+		return unchain(text)
 	}
 	return ""
 }

@@ -58,7 +58,8 @@ func jsonKind(t reflect.Type) string {
 }
 
 // CheckDuplicateKeys reports the first object in data (valid JSON) that has a key twice,
-// compared as encoding/json matches keys to fields: without regard to case.
+// compared as encoding/json matches keys to fields: without regard to case, Unicode's simple
+// folding included, under which the long s (U+017F) is an s and the Kelvin sign (U+212A) a k.
 func CheckDuplicateKeys(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	type object struct {
@@ -77,7 +78,7 @@ func CheckDuplicateKeys(data []byte) error {
 			top = stack[len(stack)-1]
 		}
 		if key, ok := tok.(string); ok && top != nil && top.wantKey {
-			folded := strings.ToLower(key)
+			folded := strings.ToLower(strings.ToUpper(key)) // ToUpper maps ſ to S; ToLower maps K to k
 			if top.keys[folded] {
 				return fmt.Errorf("has the key %q twice in %s", key, jsonPath(path))
 			}
