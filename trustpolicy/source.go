@@ -126,6 +126,23 @@ func (s *Source) Locate(path string) (Span, bool) {
 	return Span{}, false
 }
 
+// Nearest is Locate for an element that may not be written: a lint finding about a missing
+// element ("Statement[0].Condition" of a statement without one) names where it belongs. It
+// returns the span of path, or else of its nearest enclosing element that is written, and
+// the path found.
+func (s *Source) Nearest(path string) (Span, string, bool) {
+	for {
+		if sp, ok := s.Locate(path); ok {
+			return sp, path, true
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return Span{}, "", false
+		}
+		path = path[:i]
+	}
+}
+
 // Statement returns where statement i of the document is written.
 func (s *Source) Statement(i int) (Span, bool) {
 	return s.Locate("Statement[" + strconv.Itoa(i) + "]")

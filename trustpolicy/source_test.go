@@ -135,6 +135,29 @@ func TestSourceLocatesParseErrors(t *testing.T) {
 	}
 }
 
+func TestSourceNearest(t *testing.T) {
+	src, err := ParseSource([]byte(sourceDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, want, wantText string }{
+		{"Statement[1].Condition", "Statement[1]", `{"Effect": "Deny", "Principal": "*", "Action": "*"}`},
+		{"Statement[0].Condition.StringLike.token.actions.githubusercontent.com:aud", "Statement[0].Condition.StringLike",
+			`"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}`},
+		{"Statement[0].Action", "Statement[0].Action", `"Action": "sts:AssumeRoleWithWebIdentity"`},
+		{"Statement[7]", "Statement", src.Text[strings.Index(src.Text, `"Statement"`) : len(src.Text)-2]},
+	}
+	for _, tt := range tests {
+		sp, got, ok := src.Nearest(tt.path)
+		if !ok || got != tt.want || src.Text[sp.Start:sp.End] != tt.wantText {
+			t.Errorf("Nearest(%q) = %q, %q, %v; want %q, %q", tt.path, got, src.Text[sp.Start:sp.End], ok, tt.want, tt.wantText)
+		}
+	}
+	if _, _, ok := src.Nearest("Nothing.here"); ok {
+		t.Errorf("Nearest(%q) found something; want nothing", "Nothing.here")
+	}
+}
+
 // FuzzSource: every policy Parse accepts has a Source, and each of its statements and clauses
 // is found where the text says what Parse read.
 func FuzzSource(f *testing.F) {
