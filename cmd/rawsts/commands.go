@@ -16,6 +16,7 @@ func commands() []*command {
 		cmdSign,
 		cmdThumbprint,
 		cmdToken,
+		cmdUI,
 		cmdVersion,
 		cmdWhoami,
 	}
