@@ -114,7 +114,7 @@ const (
 	// CodeSourceIdentityNeedsSetSourceIdentity: the token sets a source identity. [warning]
 	CodeSourceIdentityNeedsSetSourceIdentity = "source-identity-claim-needs-sts-SetSourceIdentity"
 	// CodeSurroundingWhitespace: whitespace around the token; whether STS trims it is not
-	// documented. [warning]
+	// documented (the AWS SDKs send a token file's bytes as they are). [warning]
 	CodeSurroundingWhitespace = "surrounding-whitespace"
 	// CodeNoSub: the token has no sub claim for a trust policy to match. [warning]
 	CodeNoSub = "no-sub"

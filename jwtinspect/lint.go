@@ -111,7 +111,7 @@ func (l *linter) shape() {
 		l.add(CodeTokenTooLong, "The token is %d characters; STS accepts at most %d. Drop custom claims or shorten the session tags.", n, MaxTokenLength)
 	}
 	if l.tok.Trimmed != "" {
-		l.add(CodeSurroundingWhitespace, "The input has %s around the token; whether STS trims it is not documented (it may refuse the token as not a valid JWT), so strip it before sending (rawsts does).", l.tok.Trimmed)
+		l.add(CodeSurroundingWhitespace, "The input has %s around the token; whether STS trims it is not documented (it may refuse the token as not a valid JWT; the AWS SDKs send a token file's bytes as they are), so strip it before sending (rawsts does; its emulator reads the token without it).", l.tok.Trimmed)
 	}
 	for _, p := range l.tok.claimProblems {
 		l.add(CodeClaimType, "The %s claim is unusable: %s.", p.claim, p.reason)

@@ -139,3 +139,17 @@ func credentialScope(r *http.Request) [5]string {
 	}
 	return out
 }
+
+// accessKeyOf returns the access key id a request is signed with (the Credential of its
+// Authorization header or X-Amz-Credential), "" for an unsigned request: who asked, for the
+// log, when the signature did not verify.
+func accessKeyOf(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		if i := strings.Index(auth, "Credential="); i >= 0 {
+			cred, _, _ = strings.Cut(auth[i+len("Credential="):], ",")
+		}
+	}
+	akid, _, _ := strings.Cut(strings.TrimSpace(cred), "/")
+	return akid
+}

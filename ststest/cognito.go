@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,7 +157,14 @@ type cognitoRequest struct {
 // Cognito's error body (__type, message) and status.
 func (c *cognitoEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
+	var logged *authLog
+	if c.logEvent != nil && authOperations[strings.TrimPrefix(r.Header.Get("X-Amz-Target"), cognitoTarget)] {
+		logged = readAuthLog(r)
+	}
 	out, cerr := c.serve(r)
+	if logged != nil {
+		c.log(logged.event(c.now(), r, out, cerr))
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	w.Header().Set("X-Amzn-Requestid", reqID)
 	if cerr != nil {
@@ -249,4 +257,71 @@ func (c *cognitoEmulator) lookupClient(poolID, clientID string, admin bool) (*po
 		return nil, notFound(fmt.Sprintf("User pool client %s does not exist.", clientID))
 	}
 	return p, nil
+}
+
+// authOperations are the login operations whose decisions ServeHTTP logs.
+var authOperations = map[string]bool{"InitiateAuth": true, "RespondToAuthChallenge": true,
+	"AdminInitiateAuth": true, "AdminRespondToAuthChallenge": true}
+
+// authLog is what the log says of a login request: who logs in where, with which flow. It
+// holds no secret.
+type authLog struct {
+	ClientID, UserPoolID, AuthFlow, ChallengeName string
+	username                                      string
+}
+
+// readAuthLog reads a login request's public members for the log, leaving the body for serve
+// to read again.
+func readAuthLog(r *http.Request) *authLog {
+	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodySize+1))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var in struct {
+		ClientID           string            `json:"ClientId"`
+		UserPoolID         string            `json:"UserPoolId"`
+		AuthFlow           string            `json:"AuthFlow"`
+		ChallengeName      string            `json:"ChallengeName"`
+		AuthParameters     map[string]string `json:"AuthParameters"`
+		ChallengeResponses map[string]string `json:"ChallengeResponses"`
+	}
+	l := &authLog{}
+	if err == nil && json.Unmarshal(body, &in) == nil {
+		l.ClientID, l.UserPoolID, l.AuthFlow, l.ChallengeName = in.ClientID, in.UserPoolID, in.AuthFlow, in.ChallengeName
+		l.username = in.AuthParameters["USERNAME"]
+		if l.username == "" {
+			l.username = in.ChallengeResponses["USERNAME"]
+		}
+	}
+	return l
+}
+
+// event is the log's event for the answer out or cerr.
+func (l *authLog) event(now time.Time, r *http.Request, out any, cerr *cognitoError) Event {
+	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), cognitoTarget)
+	e := Event{Time: now, Service: "cognito-idp", Action: op, Principal: l.username, Decision: "allow"}
+	switch {
+	case l.UserPoolID != "" && l.ClientID != "":
+		e.Resource = "userpool/" + l.UserPoolID + "/client/" + l.ClientID
+	case l.ClientID != "":
+		e.Resource = "client/" + l.ClientID
+	}
+	what := l.AuthFlow
+	if l.ChallengeName != "" {
+		what = "answer to " + l.ChallengeName
+	}
+	if strings.HasPrefix(op, "Admin") { // the caller is the signer; the user is who logs in
+		e.Principal = accessKeyOf(r)
+		what = strings.TrimSpace("user " + l.username + " " + what)
+	}
+	if cerr != nil {
+		e.Decision, e.Code, e.Detail = "deny", cerr.typ, strings.TrimSpace(what+": "+cerr.message)
+		return e
+	}
+	if m, ok := out.(map[string]any); ok {
+		if ch, ok := m["ChallengeName"].(string); ok && ch != "" {
+			e.Detail = what + ": challenge " + ch
+		} else if _, ok := m["AuthenticationResult"]; ok {
+			e.Detail = what + ": tokens issued"
+		}
+	}
+	return e
 }

@@ -58,6 +58,11 @@ type Config struct {
 	// credentials handed out before a restart keep working after it. A hand-written config
 	// has none.
 	Sessions []Session `json:"Sessions,omitempty"`
+	// SigningKeys are the issuers' private keys; [Server.Snapshot] writes them, so that a
+	// server started from the snapshot signs with the same keys: tokens minted before a
+	// restart still verify after it, and no key has to be made at start. A hand-written config
+	// has none: each issuer makes its key when it first needs it.
+	SigningKeys []SigningKey `json:"SigningKeys,omitempty"`
 }
 
 // User is an IAM user. Calls signed with one of its access keys (or with GetSessionToken
@@ -353,6 +358,15 @@ type Session struct {
 	PolicyArns []string       `json:"PolicyArns,omitempty"`
 	// Tags are the session tags.
 	Tags map[string]string `json:"Tags,omitempty"`
+}
+
+// SigningKey is the private key of one issuer, as [Server.Snapshot] records it. Secret.
+type SigningKey struct {
+	// Issuer is the issuer's name: "oidc", a user pool's id or an extra issuer's Name.
+	Issuer string `json:"Issuer"`
+	// PrivateKey is the RSA key (2048 bits or more) in PEM: PKCS #8 ("PRIVATE KEY") or
+	// PKCS #1 ("RSA PRIVATE KEY").
+	PrivateKey string `json:"PrivateKey"`
 }
 
 // The placeholders a Config may use for the server's own URL.

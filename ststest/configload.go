@@ -59,8 +59,13 @@ func LoadConfig(path string) (Config, error) {
 // ParseConfig decodes a JSON config strictly — a member it does not know, a value of the
 // wrong type, a duplicate member or anything after the document is an error naming the path —
 // and checks it with [Config.Validate]. Errors are [*ConfigError].
+//
+// The JSON may carry line comments: from // to the end of the line, outside strings, is
+// ignored (so a URL such as "https://example.com" in a string stays whole). The example
+// `rawsts emulator --init` writes is commented so. Block comments (/* */) are not read.
 func ParseConfig(data []byte) (Config, error) {
 	var cfg Config
+	data = stripComments(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc any
@@ -285,4 +290,32 @@ func firstDuplicate(data []byte) string {
 	}
 	d, _ := walk("")
 	return d
+}
+
+// stripComments returns data with every line comment — from // outside a JSON string to the
+// end of the line — replaced by spaces, so that the offsets and line numbers of a syntax error
+// stay those of the file. A string's escapes (\" included) are followed, so // inside a string
+// is kept.
+func stripComments(data []byte) []byte {
+	if !bytes.Contains(data, []byte("//")) {
+		return data
+	}
+	out := bytes.Clone(data)
+	inString := false
+	for i := 0; i < len(out); i++ {
+		switch c := out[i]; {
+		case inString && c == '\\':
+			i++ // the escaped character, whatever it is
+		case c == '"':
+			inString = !inString
+		case c == '\n':
+			inString = false // a string never spans lines; the decoder reports the broken one
+		case !inString && c == '/' && i+1 < len(out) && out[i+1] == '/':
+			for ; i < len(out) && out[i] != '\n'; i++ {
+				out[i] = ' '
+			}
+			i-- // the newline is read by the loop
+		}
+	}
+	return out
 }

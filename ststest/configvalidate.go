@@ -149,6 +149,19 @@ func (c *Config) Validate() error {
 		}
 		keys[s.AccessKeyID] = p
 	}
+	signers := map[string]bool{}
+	for i, k := range c.SigningKeys {
+		p := fmt.Sprintf("SigningKeys[%d]", i)
+		switch _, err := parseSigningKey(k.PrivateKey); {
+		case k.Issuer == "":
+			v.fail(p+".Issuer", "is empty; name the issuer the key belongs to (oidc, a user pool id, an extra issuer's Name)")
+		case signers[k.Issuer]:
+			v.fail(p+".Issuer", "issuer %q has two keys; keep one", k.Issuer)
+		case err != nil:
+			v.fail(p+".PrivateKey", "%v", err)
+		}
+		signers[k.Issuer] = true
+	}
 	if v.err == nil {
 		return nil // not a nil *ConfigError in a non-nil error
 	}

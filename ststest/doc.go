@@ -21,12 +21,21 @@
 //
 // The state changes while the server runs — [Server.AddRole], [Server.AddProvider],
 // [Server.AddIssuer], a user choosing a new password — and [Server.Snapshot] returns it, with the
-// sessions and refresh tokens issued, as a Config that [WithConfig] or [Server.Restore] brings
-// back.
+// sessions and refresh tokens issued and the issuers' keys, as a Config that [WithConfig] or
+// [Server.Restore] brings back ([WithOnChange] says when it changed: rawsts emulator --state
+// saves it then). [ParseConfig] reads // line comments.
+//
+// # HTTPS, the log
+//
+// [NewTLSServer] (or [Server.StartTLS]) serves HTTPS with a CA made for the server
+// ([Server.CACertificate]; [Server.Client] trusts it and never follows a redirect): its URL and
+// its issuers are then https://127.0.0.1:PORT/…, as Cognito's are. [WithLog] writes one line per
+// decision, secrets scrubbed; [WithEventLog] hands the same events to a function.
 //
 // # The issuers
 //
-// Every issuer has its own RSA key, made when first needed: the default one at URL + "/oidc"
+// Every issuer has its own RSA key, made when first needed (or taken from the config's
+// SigningKeys, which a snapshot records): the default one at URL + "/oidc"
 // ([Server.Issuer]), one per user pool at URL + "/POOL_ID" serving
 // /POOL_ID/.well-known/openid-configuration and /POOL_ID/.well-known/jwks.json as Cognito does
 // (the pool's ID tokens carry that iss), and the extra ones ([Server.LookupIssuer] finds them
@@ -152,8 +161,9 @@
 // issuer.go and transport.go (issuers and the in-process transport), auth.go (the services
 // every protocol shares and the SigV4 authentication of every signed call), permissions.go (the
 // policies a session's calls are authorized against: services.authorize for S3 and EC2, and
-// allowed, the authorization step of an IAM or Cognito admin call), keys.go (sessions), then one
-// file per protocol: sts.go, signed.go, cognito.go, cognito_auth.go, cognito_admin.go and
+// allowed, the authorization step of an IAM or Cognito admin call), keys.go (sessions), tls.go
+// (the certificates of StartTLS), log.go (WithLog's lines and scrub), then one file per
+// protocol: sts.go, signed.go, cognito.go, cognito_auth.go, cognito_admin.go and
 // cognito_users.go, iam.go (with iam_providers.go, iam_roles.go, iam_xml.go), replay.go, s3.go,
 // ec2.go and authmsg.go (encoded authorization messages and DecodeAuthorizationMessage). The
 // server routes a request by its X-Amz-Target prefix (JSON protocols), by its path (issuers),
@@ -172,8 +182,9 @@
 // ststest is not a security boundary and not a complete AWS: the credentials it returns are
 // random per session in the shape of AWS's documented EXAMPLE keys (an access key id
 // ASIA…EXAMPLE, a secret ending in EXAMPLEKEY) and open nothing anywhere, only the operations
-// named here exist, and the server listens on 127.0.0.1 over plain HTTP. Its issuers are plain
-// http on loopback, which AWS would refuse; jwtinspect, diagnose and the emulator accept them
-// alike as the local emulator's exception, with a warning (iss-http-loopback). Do not use it
-// outside tests, examples and demos.
+// named here exist, and the server listens on 127.0.0.1 (plain HTTP unless started with TLS).
+// Plain-http issuers on loopback are what AWS would refuse; jwtinspect, diagnose and the
+// emulator accept them alike as the local emulator's exception, with a warning
+// (iss-http-loopback); a TLS server needs no exception. Do not use it outside tests, examples
+// and demos, and never where others can reach it.
 package ststest

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
@@ -14,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -63,6 +66,7 @@ type Issuer struct {
 	now        func() time.Time
 
 	once   sync.Once
+	made   atomic.Bool // set once key and kid are (Snapshot reads them without making one)
 	key    *rsa.PrivateKey
 	kid    string
 	keyErr error
@@ -95,8 +99,77 @@ func (i *Issuer) signer() (*rsa.PrivateKey, error) {
 			return
 		}
 		i.key, i.kid = key, thumbprint(&key.PublicKey)
+		i.made.Store(true)
 	})
 	return i.key, i.keyErr
+}
+
+// useKey makes key the issuer's signing key, unless it has one already.
+func (i *Issuer) useKey(key *rsa.PrivateKey) {
+	i.once.Do(func() {
+		i.key, i.kid = key, thumbprint(&key.PublicKey)
+		i.made.Store(true)
+	})
+}
+
+// parsedKeys remembers the keys parseSigningKey read, by their PEM: a config's keys are read
+// by Validate more than once on the way to a server (ParseConfig, NewUnstartedServer), and
+// reading an RSA key costs a millisecond or more. It is emptied when it holds maxParsedKeys.
+var parsedKeys struct {
+	sync.Mutex
+	m map[string]*rsa.PrivateKey
+}
+
+const maxParsedKeys = 64
+
+// parseSigningKey reads a SigningKey's PEM: an RSA key of 2048 bits or more, PKCS #8 or
+// PKCS #1.
+func parseSigningKey(text string) (*rsa.PrivateKey, error) {
+	parsedKeys.Lock()
+	key := parsedKeys.m[text]
+	parsedKeys.Unlock()
+	if key != nil {
+		return key, nil
+	}
+	key, err := readSigningKey(text)
+	if err == nil {
+		parsedKeys.Lock()
+		if len(parsedKeys.m) >= maxParsedKeys || parsedKeys.m == nil {
+			parsedKeys.m = map[string]*rsa.PrivateKey{}
+		}
+		parsedKeys.m[text] = key
+		parsedKeys.Unlock()
+	}
+	return key, err
+}
+
+// readSigningKey is parseSigningKey without the memory.
+func readSigningKey(text string) (*rsa.PrivateKey, error) {
+	block, _ := pem.Decode([]byte(text))
+	if block == nil {
+		return nil, errors.New("is not a PEM block (-----BEGIN PRIVATE KEY----- …)")
+	}
+	var key any
+	var err error
+	switch block.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	default:
+		return nil, fmt.Errorf("is a PEM %q block; want PRIVATE KEY or RSA PRIVATE KEY", block.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("is not a readable private key: %v", err)
+	}
+	rk, ok := key.(*rsa.PrivateKey)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("is a %T; the issuers sign RS256 with an RSA key", key)
+	case rk.N.BitLen() < 2048:
+		return nil, fmt.Errorf("is an RSA key of %d bits; RS256 wants 2048 or more", rk.N.BitLen())
+	}
+	return rk, nil
 }
 
 // KeyID returns the kid of the signing key: its RFC 7638 JWK thumbprint. It generates the key
@@ -304,6 +377,54 @@ type issuerRegistry struct {
 	mu     sync.Mutex
 	url    string // the server's URL; "" before it starts
 	byName map[string]*Issuer
+	keys   map[string]*rsa.PrivateKey // from Config.SigningKeys, for issuers not made yet
+}
+
+// useKeys makes the keys of a Config's SigningKeys (validated) those of the issuers they
+// name, now or when they are made.
+func (r *issuerRegistry) useKeys(list []SigningKey) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range list {
+		key, err := parseSigningKey(k.PrivateKey)
+		if err != nil {
+			continue
+		}
+		if iss := r.byName[k.Issuer]; iss != nil {
+			iss.useKey(key)
+			continue
+		}
+		if r.keys == nil {
+			r.keys = map[string]*rsa.PrivateKey{}
+		}
+		r.keys[k.Issuer] = key
+	}
+}
+
+// signingKeys returns the keys the issuers have made or been given, by issuer name, as a
+// Config records them.
+func (r *issuerRegistry) signingKeys() []SigningKey {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []SigningKey
+	for _, name := range sortedKeys(r.byName) {
+		iss := r.byName[name]
+		if !iss.made.Load() || iss.key == nil {
+			continue
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(iss.key)
+		if err != nil {
+			continue
+		}
+		out = append(out, SigningKey{Issuer: name, PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))})
+	}
+	for _, name := range sortedKeys(r.keys) { // given, for issuers the state no longer names
+		der, err := x509.MarshalPKCS8PrivateKey(r.keys[name])
+		if err == nil {
+			out = append(out, SigningKey{Issuer: name, PrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))})
+		}
+	}
+	return out
 }
 
 func newIssuerRegistry(now func() time.Time) *issuerRegistry {
@@ -319,6 +440,10 @@ func (r *issuerRegistry) add(iss *Issuer) *Issuer {
 	}
 	if !iss.external && r.url != "" {
 		iss.URL = r.url + "/" + iss.name
+	}
+	if key := r.keys[iss.name]; key != nil {
+		iss.useKey(key)
+		delete(r.keys, iss.name)
 	}
 	r.byName[iss.name] = iss
 	return iss

@@ -68,6 +68,10 @@ const forgetAfter = time.Hour
 // state. It is safe for concurrent use. Sessions are forgotten forgetAfter past their expiry,
 // when a later session is issued.
 type keyring struct {
+	// issued, when set, is called after every session issued, with no lock held
+	// (Server.notify).
+	issued func()
+
 	mu       sync.Mutex
 	keys     map[string]identity
 	byExpiry expiryHeap // the keys of keys, soonest expiry first
@@ -91,6 +95,9 @@ func (k *keyring) issue(id identity, now, expires time.Time) identity {
 	}
 	id.expires = expires
 	k.remember(id, now)
+	if k.issued != nil {
+		k.issued()
+	}
 	return id
 }
 

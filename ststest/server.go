@@ -2,7 +2,11 @@ package ststest
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,8 +22,9 @@ import (
 // address. Make one with [NewServer] (or [NewUnstartedServer] and [Server.Start]) and stop it
 // with [Server.Close].
 type Server struct {
-	// URL is the base URL of the server, http://127.0.0.1:PORT with no trailing slash. Point an
-	// sts.Client's Endpoint at it. It is empty until the server starts.
+	// URL is the base URL of the server, http://127.0.0.1:PORT (https:// after
+	// [Server.StartTLS]) with no trailing slash. Point an sts.Client's Endpoint at it. It is
+	// empty until the server starts.
 	URL string
 
 	// Issuer is the default OpenID Connect issuer, served under URL + "/oidc". Its URL is set
@@ -37,6 +42,10 @@ type Server struct {
 	edits    []func(*Config) // from WithCognitoUser and the like, applied to cfg in order
 	logf     func(Event)     // from WithEventLog
 	listener net.Listener    // from WithListener
+	log      *eventLog       // from WithLog
+	onChange func()          // from WithOnChange
+	certs    *certificates   // made by StartTLS
+	client   *http.Client    // made at start, for Client
 	issuers  *issuerRegistry
 	svc      *services
 	// routes are the handlers of signed requests by the service of their credential scope
@@ -100,7 +109,9 @@ func WithFixtureFiles(paths ...string) Option {
 
 // WithListener makes the server serve on l instead of a new listener on 127.0.0.1 at a free
 // port: a fixed address, for config files that name it (rawsts emulator --addr). The server's
-// URL is http:// and l's address; Close closes l.
+// URL is http:// (https:// after StartTLS) and l's address, with 127.0.0.1 for an unspecified
+// one (0.0.0.0, ::): the URL is the one this machine's clients use and the iss of its issuers'
+// tokens. Close closes l.
 func WithListener(l net.Listener) Option {
 	return func(s *Server) { s.listener = l }
 }
@@ -120,6 +131,9 @@ type Event struct {
 	Service string
 	// Action is the operation, e.g. "AssumeRoleWithWebIdentity".
 	Action string
+	// Resource is what the action is on, when there is one: "role/TestRole", a user pool, a
+	// bucket, an issuer's URL.
+	Resource string
 	// Principal is who asked: a caller's ARN, or a token's issuer and subject.
 	Principal string
 	// Decision is "allow" or "deny".
@@ -135,6 +149,25 @@ type Event struct {
 // request's goroutine: log must be safe for concurrent use).
 func WithEventLog(log func(Event)) Option {
 	return func(s *Server) { s.logf = log }
+}
+
+// WithOnChange calls f after every change of the server's state that [Server.Snapshot] shows:
+// a role, provider, user or pool added or changed (Server.AddRole, the admin APIs, a user
+// choosing a new password), a refresh token or an STS session issued, a [Server.Restore]. f
+// runs on the goroutine that made the change, after it, with no lock held; it should return
+// at once (signal a goroutine that takes the Snapshot: rawsts emulator --state saves it so).
+func WithOnChange(f func()) Option {
+	return func(s *Server) { s.onChange = f }
+}
+
+// notify tells the WithLog scrubber and the WithOnChange function that the state changed.
+func (s *Server) notify(configChanged bool) {
+	if configChanged && s.log != nil {
+		s.log.hold(s.svc.state.config())
+	}
+	if s.onChange != nil {
+		s.onChange()
+	}
 }
 
 // log reports an event to the WithEventLog function, if any.
@@ -170,12 +203,22 @@ func NewUnstartedServer(opts ...Option) *Server {
 	if err := cfg.Validate(); err != nil {
 		panic(err)
 	}
+	if s.log != nil {
+		s.log.hold(cfg)
+	}
 	s.issuers = newIssuerRegistry(s.clock)
+	s.issuers.useKeys(cfg.SigningKeys)
 	s.Issuer = s.issuers.add(newIssuer(strings.TrimPrefix(issuerPath, "/"), kindGeneric, s.clock))
-	s.svc = &services{now: s.clock, state: newState(cfg, s.issuers), keys: &keyring{}, issuers: s.issuers, logEvent: s.logf,
+	logf := s.logf
+	if s.log != nil {
+		logf = s.log.add(logf)
+	}
+	s.svc = &services{now: s.clock, state: newState(cfg, s.issuers), keys: &keyring{}, issuers: s.issuers, logEvent: logf,
 		started: s.clock().UTC().Truncate(time.Second)}
 	s.svc.verifier = s.Verifier()
 	s.svc.keys.restore(cfg.Sessions, s.svc.state.view().account, s.clock())
+	s.svc.state.changed = s.notify
+	s.svc.keys.issued = func() { s.notify(false) }
 	switch {
 	case s.handler != nil && s.replay != nil:
 		panic("ststest: WithHandler and WithFixtureFiles cannot be used together")
@@ -202,7 +245,33 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.ts.Config.ReadHeaderTimeout = ReadTimeout
 	s.ts.Config.ReadTimeout = ReadTimeout
 	s.ts.Config.IdleTimeout = IdleTimeout
+	if logf != nil {
+		// What net/http says of a connection (a TLS handshake a client broke off because it does
+		// not trust the CA) goes to the log as an event, not to the standard logger.
+		s.ts.Config.ErrorLog = log.New(serverErrors{s.svc}, "", 0)
+	}
 	return s
+}
+
+// serverErrors turns the lines of the http.Server's ErrorLog into events.
+type serverErrors struct{ sv *services }
+
+func (e serverErrors) Write(p []byte) (int, error) {
+	msg := strings.TrimPrefix(strings.TrimSpace(string(p)), "http: ")
+	ev := Event{Time: e.sv.now(), Service: "http", Action: "Serve", Decision: "deny", Detail: msg}
+	if rest, ok := strings.CutPrefix(msg, "TLS handshake error from "); ok {
+		ev.Action = "TLSHandshake"
+		addr, why, _ := strings.Cut(rest, ": ")
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			ev.Principal = host
+		}
+		ev.Detail = why
+		if strings.Contains(why, "bad certificate") || strings.Contains(why, "unknown certificate authority") {
+			ev.Detail += " (the client does not trust the emulator's CA: give it AWS_CA_BUNDLE)"
+		}
+	}
+	e.sv.log(ev)
+	return len(p), nil
 }
 
 // route sends a request to the protocol it speaks: a JSON request (X-Amz-Target) to the
@@ -223,6 +292,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if iss, ok := s.issuers.forPath(r.URL.Path); ok && signingService(r) == "" {
 		iss.ServeHTTP(w, r)
+		s.svc.logIssuerFetch(iss, r)
 		return
 	}
 	if h, ok := s.routes[signingService(r)]; ok && s.handler == nil {
@@ -249,19 +319,102 @@ func (s *Server) clock() time.Time { return s.now() }
 
 // Start starts a server from NewUnstartedServer and sets URL and the issuers' URLs.
 func (s *Server) Start() {
-	// The listener exists already; set the URLs before serving so handlers never race with it.
-	s.URL = "http://" + s.ts.Listener.Addr().String()
-	s.issuers.start(s.URL)
-	s.svc.state.setURL(s.URL)
+	s.setURL("http")
+	s.client = newClient(nil)
 	s.ts.Start()
 }
 
-// Close shuts the server down and blocks until all outstanding requests have completed.
-func (s *Server) Close() { s.ts.Close() }
+// StartTLS starts a server from NewUnstartedServer on HTTPS, as httptest's StartTLS does, with
+// a certificate of its own: it makes a CA for this server alone and a certificate it issues
+// for localhost, 127.0.0.1 and ::1 (and the listener's address when [WithListener] gave one of
+// the LAN; every address of the machine's interfaces for 0.0.0.0 or ::), both ECDSA P-256. URL and the issuers' URLs are then https://, so the tokens'
+// iss is https://127.0.0.1:PORT/POOL_ID as a Cognito pool's is https:// — no plain-http
+// exception applies. Clients must trust [Server.CACertificate]; [Server.Client] does. It
+// panics if the certificates cannot be made (crypto/rand failing), as httptest panics when it
+// cannot listen.
+func (s *Server) StartTLS() {
+	var extra []net.IP
+	if a, ok := s.ts.Listener.Addr().(*net.TCPAddr); ok {
+		extra = append(extra, a.IP)
+		if a.IP.IsUnspecified() { // every address of the machine reaches it
+			addrs, _ := net.InterfaceAddrs()
+			for _, ad := range addrs {
+				if n, ok := ad.(*net.IPNet); ok {
+					extra = append(extra, n.IP)
+				}
+			}
+		}
+	}
+	certs, err := newCertificates(s.clock(), extra)
+	if err != nil {
+		panic(err)
+	}
+	s.certs = certs
+	s.ts.TLS = &tls.Config{Certificates: []tls.Certificate{certs.leaf}, MinVersion: tls.VersionTLS12}
+	pool := x509.NewCertPool()
+	pool.AddCert(certs.ca)
+	s.setURL("https")
+	s.client = newClient(pool)
+	s.ts.StartTLS()
+}
 
-// Client returns an HTTP client for the server; it is a plain client, since the server speaks
-// plain HTTP on loopback.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+// NewTLSServer starts and returns a new Server on HTTPS (see [Server.StartTLS]), as
+// httptest.NewTLSServer does. [Server.Client] trusts its certificate; other clients trust
+// [Server.CACertificate] (AWS_CA_BUNDLE for the AWS CLI and SDKs, and rawsts).
+func NewTLSServer(opts ...Option) *Server {
+	s := NewUnstartedServer(opts...)
+	s.StartTLS()
+	return s
+}
+
+// setURL sets URL, and the issuers' and the state's URLs, before the server serves, so that
+// handlers never race with it.
+func (s *Server) setURL(scheme string) {
+	addr := s.ts.Listener.Addr().String()
+	if a, ok := s.ts.Listener.Addr().(*net.TCPAddr); ok && a.IP.IsUnspecified() {
+		addr = net.JoinHostPort("127.0.0.1", fmt.Sprint(a.Port))
+	}
+	s.URL = scheme + "://" + addr
+	s.issuers.start(s.URL)
+	s.svc.state.setURL(s.URL)
+}
+
+// CACertificate returns the CA that issued the certificate of a server started with
+// [Server.StartTLS] or [NewTLSServer] — the certificate a client must trust, the one rawsts
+// emulator --tls writes for AWS_CA_BUNDLE — and nil for a plain-http server. Each server makes
+// its own.
+func (s *Server) CACertificate() *x509.Certificate {
+	if s.certs == nil {
+		return nil
+	}
+	return s.certs.ca
+}
+
+// Close shuts the server down and blocks until all outstanding requests have completed.
+func (s *Server) Close() {
+	s.ts.Close()
+	if s.client != nil {
+		s.client.CloseIdleConnections()
+	}
+}
+
+// Client returns an HTTP client for the server: it trusts the server's CA when the server
+// speaks HTTPS, uses no proxy and never follows a redirect (AWS never sends one, and a client
+// that followed it would carry a token or signed headers to another host). Close closes its
+// idle connections. Before the server starts it returns nil.
+func (s *Server) Client() *http.Client { return s.client }
+
+// newClient returns a client for the server; roots, when not nil, are the CAs it trusts.
+func newClient(roots *x509.CertPool) *http.Client {
+	tr := &http.Transport{MaxIdleConnsPerHost: 16, IdleConnTimeout: IdleTimeout}
+	if roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
 
 // LookupIssuer returns the issuer named name: "oidc" for the default one (Server.Issuer), a
 // user pool's id for the pool's, or the Name of one of the config's Issuers; ok is false for
@@ -316,26 +469,31 @@ func (s *Server) AddIssuer(ic IssuerConfig) (*Issuer, error) {
 }
 
 // Snapshot returns the server's state as a Config: what it started with, what changed since
-// (roles and providers added, passwords changed), the refresh tokens its user pools issued and
-// the STS sessions it handed out. [WithConfig] of a snapshot starts a server where this one
-// stands (the issuers' keys aside: they are new, so tokens minted before do not verify). A
-// snapshot holds secrets; write it only where the keys it holds may be.
+// (roles and providers added, passwords changed), the refresh tokens its user pools issued,
+// the STS sessions it handed out and the keys its issuers sign with. [WithConfig] of a
+// snapshot starts a server where this one stands: its sessions, refresh tokens and the tokens
+// its issuers minted work there too (on another port only where they do not name the URL).
+// A snapshot holds secrets; write it only where the keys it holds may be.
 func (s *Server) Snapshot() Config {
 	c := s.svc.state.snapshot()
 	c.Sessions = s.svc.keys.sessions()
+	c.SigningKeys = s.issuers.signingKeys()
 	return c
 }
 
 // Restore replaces the server's whole state with c — a [Server.Snapshot], or any config — while
 // it runs: IAM, user pools, refresh tokens and sessions. The issuers keep their keys (an
-// issuer c no longer names stays served). An invalid c is a [*ConfigError] and changes nothing.
+// issuer c no longer names stays served; c's SigningKeys are used only by issuers that have
+// no key yet). An invalid c is a [*ConfigError] and changes nothing.
 func (s *Server) Restore(c Config) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	s.svc.state.restore(c)
+	s.issuers.useKeys(c.SigningKeys)
 	s.svc.keys.reset()
 	s.svc.keys.restore(c.Sessions, s.svc.state.view().account, s.clock())
+	s.notify(true)
 	return nil
 }
 
@@ -393,6 +551,11 @@ func (s *Server) record(h http.Handler) http.Handler {
 		h2 := r.Header.Clone()
 		h2.Set("Host", r.Host)
 		rec := RecordedRequest{Method: r.Method, Target: r.URL.RequestURI(), Header: h2, Body: body, Form: form}
+		if s.log != nil {
+			s.log.received(rec)
+			w = s.log.watch(w)
+			defer s.log.issued(w)
+		}
 		s.mu.Lock()
 		if len(s.requests) < requestsKept {
 			s.requests = append(s.requests, rec)

@@ -36,7 +36,7 @@ func (e *emulator) signed(w http.ResponseWriter, r *http.Request, body []byte, a
 	if err != nil {
 		now := e.now().UTC()
 		status, code, msg := stsAuthFailure(err, r, "sts", now)
-		e.log(Event{Time: now, Service: "sts", Action: action, Decision: "deny", Code: code, Detail: msg})
+		e.log(Event{Time: now, Service: "sts", Action: action, Principal: accessKeyOf(r), Decision: "deny", Code: code, Detail: msg})
 		writeError(w, status, "Sender", code, msg, reqID, now)
 		return
 	}
@@ -44,6 +44,7 @@ func (e *emulator) signed(w http.ResponseWriter, r *http.Request, body []byte, a
 }
 
 func (e *emulator) getCallerIdentity(w http.ResponseWriter, _ *http.Request, caller identity, reqID string) {
+	e.log(Event{Time: e.now(), Service: "sts", Action: "GetCallerIdentity", Principal: caller.arn, Decision: "allow"})
 	writeXML(w, http.StatusOK, reqID, e.now(), &getCallerIdentityResponse{
 		Xmlns: namespace, RequestID: reqID,
 		Result: callerIdentityResult{Arn: caller.arn, UserID: caller.userID, Account: caller.account},
@@ -75,7 +76,7 @@ func (e *emulator) assumeRole(w http.ResponseWriter, r *http.Request, caller ide
 		tags[t.Key] = t.Value
 	}
 	denied := func(action string) {
-		e.refuse(w, reqID, now, "AssumeRole", caller.arn, &diagnose.STSError{Code: "AccessDenied", StatusCode: http.StatusForbidden,
+		e.refuseOn(w, reqID, now, "AssumeRole", roleResource(in.RoleArn), caller.arn, &diagnose.STSError{Code: "AccessDenied", StatusCode: http.StatusForbidden,
 			Message: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", caller.arn, action, in.RoleArn)}, "")
 	}
 	if !exists || role.trustPolicy == nil {
@@ -127,7 +128,7 @@ func (e *emulator) assumeRole(w http.ResponseWriter, r *http.Request, caller ide
 		sess.tags = tags
 	}
 	id := e.keys.issue(sess, now, target.expires(now))
-	e.log(Event{Time: now, Service: "sts", Action: "AssumeRole", Principal: caller.arn, Decision: "allow", Detail: "session " + id.arn})
+	e.log(Event{Time: now, Service: "sts", Action: "AssumeRole", Resource: roleResource(in.RoleArn), Principal: caller.arn, Decision: "allow", Detail: "session " + id.arn})
 	res := assumeRoleResult{
 		Credentials:     credentialsOf(id),
 		AssumedRoleUser: &assumedRoleUser{Arn: id.arn, AssumedRoleID: id.userID},
@@ -165,16 +166,18 @@ func (e *emulator) getSessionToken(w http.ResponseWriter, r *http.Request, calle
 	// Credentials from GetSessionToken act as the user: GetCallerIdentity shows the user's ARN.
 	id := e.keys.issue(identity{account: caller.account, arn: caller.arn, userID: caller.userID},
 		now, now.Add(time.Duration(duration)*time.Second))
+	e.log(Event{Time: now, Service: "sts", Action: "GetSessionToken", Principal: caller.arn, Decision: "allow"})
 	writeXML(w, http.StatusOK, reqID, now, &getSessionTokenResponse{
 		Xmlns: namespace, RequestID: reqID, Result: getSessionTokenResult{Credentials: credentialsOf(id)},
 	})
 }
 
-func (e *emulator) getAccessKeyInfo(w http.ResponseWriter, r *http.Request, _ identity, reqID string) {
+func (e *emulator) getAccessKeyInfo(w http.ResponseWriter, r *http.Request, caller identity, reqID string) {
 	now := e.now().UTC()
 	form := r.Form
 	akid := form.Get("AccessKeyId")
 	if len(akid) < 16 || len(akid) > 128 || strings.Trim(akid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+		e.log(Event{Time: now, Service: "sts", Action: "GetAccessKeyInfo", Principal: caller.arn, Decision: "deny", Code: "ValidationError", Detail: "AccessKeyId is not an access key id"})
 		writeError(w, http.StatusBadRequest, "Sender", "ValidationError",
 			"1 validation error detected: Value at 'accessKeyId' failed to satisfy constraint: Member must have length between 16 and 128 and match pattern [\\w]*", reqID, now)
 		return
@@ -184,6 +187,7 @@ func (e *emulator) getAccessKeyInfo(w http.ResponseWriter, r *http.Request, _ id
 	if id, ok := e.keys.lookup(akid); ok {
 		account = id.account
 	}
+	e.log(Event{Time: now, Service: "sts", Action: "GetAccessKeyInfo", Resource: akid, Principal: caller.arn, Decision: "allow"})
 	writeXML(w, http.StatusOK, reqID, now, &getAccessKeyInfoResponse{
 		Xmlns: namespace, RequestID: reqID, Result: accessKeyInfoResult{Account: account},
 	})

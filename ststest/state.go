@@ -22,6 +22,10 @@ import (
 type state struct {
 	issuers *issuerRegistry // the pools' and extra issuers' keys outlive every view
 
+	// changed, when set, is called after every change, with no lock held (Server.notify);
+	// configChanged is false when only a refresh token was added.
+	changed func(configChanged bool)
+
 	mu      sync.Mutex
 	cfg     Config
 	url     string                  // the server's URL once it listens, for the placeholders
@@ -102,7 +106,8 @@ func (st *state) restore(cfg Config) {
 		}
 		p.RefreshTokens = nil
 	}
-	cfg.Sessions = nil // the keyring holds them
+	cfg.Sessions = nil    // the keyring holds them
+	cfg.SigningKeys = nil // the issuers hold them
 	st.cfg, st.current = cfg, nil
 }
 
@@ -128,16 +133,34 @@ func (st *state) view() *view {
 // is how every run-time change is made (Server.AddRole, the IAM and Cognito admin APIs).
 func (st *state) update(change func(c *Config) error) error {
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	c := st.cfg.clone()
-	if err := change(&c); err != nil {
-		return err
+	err := change(&c)
+	if err == nil {
+		err = c.Validate()
 	}
-	if err := c.Validate(); err != nil {
-		return err
+	if err == nil {
+		st.cfg, st.current = c, nil
 	}
-	st.cfg, st.current = c, nil
+	st.mu.Unlock()
+	if err != nil {
+		return err // a nil *ConfigError never gets here: Validate returns a nil error then
+	}
+	st.notify(true)
 	return nil
+}
+
+// notify calls changed, if set.
+func (st *state) notify(configChanged bool) {
+	if st.changed != nil {
+		st.changed(configChanged)
+	}
+}
+
+// config returns a copy of the Config, without the refresh tokens and sessions.
+func (st *state) config() Config {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.cfg.clone()
 }
 
 // read calls f with the current Config under the lock, for reads the parsed view does not
@@ -169,6 +192,7 @@ func (st *state) addRefresh(token string, g refreshGrant) {
 	st.mu.Lock()
 	st.refresh[token] = g
 	st.mu.Unlock()
+	st.notify(false)
 }
 
 // lookupRefresh returns the grant of a refresh token.

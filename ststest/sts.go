@@ -69,8 +69,9 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if action == "" {
 			action = "(none)"
 		}
-		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction",
-			fmt.Sprintf("Could not find operation %s for version %s", action, version), reqID, e.now())
+		msg := fmt.Sprintf("Could not find operation %s for version %s", action, version)
+		e.log(Event{Time: e.now(), Service: "sts", Action: action, Principal: accessKeyOf(r), Decision: "deny", Code: "InvalidAction", Detail: msg})
+		writeError(w, http.StatusBadRequest, "Sender", "InvalidAction", msg, reqID, e.now())
 	}
 }
 
@@ -111,6 +112,7 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	}
 	v := e.state.view()
 	role, exists := v.role(in.RoleArn)
+	resource := roleResource(in.RoleArn)
 	din := diagnose.Input{
 		Token: in.WebIdentityToken, Providers: v.providers, RoleARN: in.RoleArn,
 		SessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds, At: now,
@@ -123,14 +125,14 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	tok := rep.Token
 	who := "a token that is not a JWT"
 	if tok != nil {
-		who = tok.Claims.Issuer + " sub " + strconv.Quote(tok.Claims.Subject)
+		who = tok.Claims.Issuer + " sub " + tok.Claims.Subject
 	}
 	if se := rep.STSError(); se != nil {
 		detail := ""
 		if c := rep.Check(se.Check); c != nil {
 			detail = c.Detail
 		}
-		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", who, se, detail)
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, who, se, detail)
 		return
 	}
 	if !exists || rep.Verdict != diagnose.Allow {
@@ -138,13 +140,13 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 		if exists {
 			why = "the trust policy does not allow the request (verdict " + string(rep.Verdict) + ")"
 		}
-		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", who, &diagnose.STSError{
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, who, &diagnose.STSError{
 			Code: "AccessDenied", Message: diagnose.MsgAssumeRoleWithWebIdentity, StatusCode: http.StatusForbidden, Row: 1}, why)
 		return
 	}
 	policies, serr := sessionPolicies(in.Policy, in.PolicyArns)
 	if serr != nil {
-		e.refuse(w, reqID, now, "AssumeRoleWithWebIdentity", who, serr, "")
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, who, serr, "")
 		return
 	}
 	claims := tok.Claims
@@ -153,7 +155,15 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	sess.sessionPolicy, sess.sessionPolicyArns, sess.sessionPolicies = in.Policy, in.PolicyArns, policies
 	sess.tags = tokenTags(tok)
 	id := e.keys.issue(sess, now, target.expires(now))
-	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Principal: who, Decision: "allow", Detail: "session " + id.arn})
+	detail := "session " + id.arn
+	if tok.Trimmed != "" {
+		// Undocumented: whether STS trims whitespace around WebIdentityToken. The AWS SDKs send
+		// a token file's bytes as they are (botocore does not strip web_identity_token_file), so
+		// the emulator accepts such a token, as diagnose does (a warning, surrounding-whitespace),
+		// and says so here.
+		detail += "; the token came with " + tok.Trimmed + ", read without it (whether STS trims it is not documented)"
+	}
+	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Resource: resource, Principal: who, Decision: "allow", Detail: detail})
 	res := assumeRoleWithWebIdentityResult{
 		Credentials:                 credentialsOf(id),
 		SubjectFromWebIdentityToken: claims.Subject,
@@ -172,8 +182,22 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 
 // refuse answers an STS error and logs the decision.
 func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, action, who string, se *diagnose.STSError, detail string) {
-	e.log(Event{Time: now, Service: "sts", Action: action, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
+	e.refuseOn(w, reqID, now, action, "", who, se, detail)
+}
+
+// refuseOn is refuse for an action on a resource (a role: roleResource).
+func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
 	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
+}
+
+// roleResource is the resource part of a role ARN, role/PATH/NAME, for the log; the ARN as
+// given when it is not one.
+func roleResource(arn string) string {
+	if p := strings.SplitN(arn, ":", 6); len(p) == 6 && strings.HasPrefix(p[5], "role/") {
+		return p[5]
+	}
+	return arn
 }
 
 // tokenTags returns the session tags of a token's https://aws.amazon.com/tags claim (the first

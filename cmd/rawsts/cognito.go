@@ -234,6 +234,9 @@ func (o *cognitoOptions) login(ctx context.Context, s *streams, name, region str
 	if err != nil {
 		return fail(usageError(s, name, "%v", err))
 	}
+	if code := s.checkCABundle(); code != exitOK {
+		return fail(code)
+	}
 	c := &cognitoauth.Client{UserPoolID: o.poolID, ClientID: o.clientID, ClientSecret: o.clientSecret,
 		Region: region, Endpoint: o.endpoint, HTTPClient: s.httpClient(trace, timeout), MaxAttempts: maxAttempts,
 		Now: s.now, Rand: deps.rand, UserAgent: "rawsts/" + buildVersion()}

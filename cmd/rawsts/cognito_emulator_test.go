@@ -101,13 +101,16 @@ func TestEmulatorCognitoPipe(t *testing.T) {
 	if assume.code != exitOK || !emulatedKeyID.MatchString(assume.stdout) {
 		t.Errorf("assume: exit %d, stdout %q, stderr %q", assume.code, assume.stdout, assume.stderr)
 	}
-	for _, want := range []string{"pool id " + demoPoolID, "app client id " + demoClientID, "Cognito user:                    alice\n", "rawsts cognito login --endpoint " + url} {
+	// The first --cognito-user is the one exported (standard output's job); standard error,
+	// the banner, never shows the password.
+	for _, want := range []string{"export AWS_ENDPOINT_URL=" + url + "\n", "export RAWSTS_POOL_ID=" + demoPoolID + "\n",
+		"export RAWSTS_CLIENT_ID=" + demoClientID + "\n", "export RAWSTS_USERNAME=alice\n", "export RAWSTS_PASSWORD=Correct-Horse-9\n"} {
 		if !strings.Contains(emu.stdout, want) {
 			t.Errorf("emulator output lacks %q:\n%s", want, emu.stdout)
 		}
 	}
-	if strings.Contains(emu.stdout, "Correct-Horse-9") {
-		t.Errorf("the emulator prints a user's own password:\n%s", emu.stdout)
+	if !strings.Contains(emu.stderr, "user pool "+demoPoolID+", app client "+demoClientID) || strings.Contains(emu.stderr, "Correct-Horse-9") {
+		t.Errorf("the banner should name the pool and client, never the password:\n%s", emu.stderr)
 	}
 }
 

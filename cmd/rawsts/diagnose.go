@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type diagnoseOptions struct {
 	errText, at           string
 	verify, fetch, asJSON bool
 	suggest               bool
+	jwks                  string
 	claimsFile            string
 	cloudtrailFile        string
 	eventID               string
@@ -50,6 +52,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	fs.StringVar(&o.errText, "error", "", "")
 	fs.StringVar(&o.at, "at", "", "")
 	fs.BoolVar(&o.verify, "verify", false, "")
+	fs.StringVar(&o.jwks, "jwks", "", "")
 	fs.BoolVar(&o.fetch, "fetch", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
 	fs.BoolVar(&o.suggest, "suggest", false, "")
@@ -114,13 +117,27 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		}
 		in.Providers = append(in.Providers, ps...)
 	}
+	if o.fetch || (o.verify && o.jwks == "") {
+		if code := s.checkCABundle(); code != exitOK {
+			return code
+		}
+	}
+	switch {
+	case o.jwks != "":
+		// The signature is checked with the keys given, and nothing is fetched (--verify
+		// alongside means the same).
+		set, code := readJWKS(s, name, o.jwks)
+		if code != exitOK {
+			return code
+		}
+		in.Verify, in.Verifier = true, keySetVerifier(set, o.jwks)
+	case o.verify:
+		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
+	}
 	if o.fetch {
 		if code := fetchFromIAM(ctx, s, &o, &in); code != exitOK {
 			return code
 		}
-	}
-	if o.verify {
-		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
 	}
 	rep := diagnose.Run(ctx, in)
 	var sug *diagnose.Suggestion
@@ -140,13 +157,42 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	}
 	if transportFailure(rep.VerifyErr) {
 		// The issuer could not be reached from here (or redirected): the verdict is not STS's.
-		errorf(s, "--verify could not fetch the issuer's documents: %s", plain(rep.VerifyErr))
+		errorf(s, "--verify could not fetch the issuer's documents: %s", verifyFetchProblem(rep.VerifyErr))
 		return exitTransport
 	}
 	if rep.Verdict == diagnose.Allow {
 		return exitOK
 	}
 	return exitRefused
+}
+
+// verifyFetchProblem says for people why --verify got no reply from the issuer (err is a
+// transport failure of jwtinspect.Verifier.Verify). diagnose gives each fetch at most STS's
+// own 5 seconds (its Verifier keeps jwtinspect.DefaultTimeout; --timeout, which bounds the
+// requests of --fetch too, only ever shortens it): waiting longer would hide what STS meets.
+func verifyFetchProblem(err error) string {
+	step, _ := stepOf(err)
+	var te *jwtinspect.TimeoutError
+	var redirect *jwtinspect.RedirectError
+	var urlErr *url.Error
+	switch {
+	case errors.As(err, &te) && te.Limit < jwtinspect.DefaultTimeout:
+		return fmt.Sprintf("GET %s (the %s step) got no complete reply within %s, the --timeout given (STS itself waits about %s, and diagnose never longer)",
+			te.URL, step, te.Limit, jwtinspect.DefaultTimeout)
+	case errors.As(err, &te):
+		return fmt.Sprintf("GET %s (the %s step) got no complete reply within %s. diagnose gives each fetch of --verify STS's own %s budget, and --timeout does not extend it: an issuer this slow makes STS fail with Couldn't retrieve verification key",
+			te.URL, step, te.Limit, jwtinspect.DefaultTimeout)
+	case errors.As(err, &redirect):
+		return fmt.Sprintf("the %s step: %s", step, plain(redirect))
+	}
+	where := "the issuer"
+	if errors.As(err, &urlErr) {
+		where = urlErr.URL
+	}
+	if p := netProblem(err); p != "" {
+		return fmt.Sprintf("cannot get a reply from %s (the %s step): %s", where, step, p)
+	}
+	return plain(err)
 }
 
 // diagnoseToken reads the token from the argument (- is standard input) or --file, unwrapping

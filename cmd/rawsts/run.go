@@ -17,6 +17,7 @@ import (
 
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/textsafe"
+	"github.com/rawsts/rawsts/ststest"
 )
 
 // Exit codes, as documented in doc.go and ARCHITECTURE.md.
@@ -42,6 +43,11 @@ type streams struct {
 	// onFlagSet, when set, is told of every FlagSet a command builds (tests check the help
 	// text documents every flag).
 	onFlagSet func(*flag.FlagSet)
+	// onEmulator, when set, is given the server `rawsts emulator` started (tests change its
+	// state at run time with it, as an admin API would).
+	onEmulator func(*ststest.Server)
+	// ca is AWS_CA_BUNDLE, read once (caRoots).
+	ca caBundle
 	// secrets holds every secret the command handled — the token, password, client secret,
 	// refresh token and codes it read, the credentials it signs with, and what replies carried —
 	// and what --trace learns from each request. run scrubs them from everything written to
@@ -258,13 +264,15 @@ func errorf(s *streams, format string, a ...any) {
 	fmt.Fprintf(s.stderr, "rawsts: %s\n", textsafe.OneLine(fmt.Sprintf(format, a...)))
 }
 
-// httpClient builds the HTTP client a command uses: the test transport when one is installed,
-// wrapped in the redacting tracer for --trace. It never follows a redirect (httpx.Client), and
-// every request ends after timeout (httpx.DefaultTimeout if timeout is not positive).
+// httpClient builds the HTTP client a command uses — the one place the CLI makes one: the test
+// transport when one is installed, else the network trusting AWS_CA_BUNDLE when it is set
+// (networkTransport; a command checks the bundle first with checkCABundle), wrapped in the
+// redacting tracer for --trace. It never follows a redirect (httpx.Client), and every request
+// ends after timeout (httpx.DefaultTimeout if timeout is not positive).
 func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	var rt http.RoundTripper = s.transport
 	if rt == nil {
-		rt = http.DefaultTransport
+		rt = s.networkTransport()
 	}
 	if trace {
 		rt = &httpx.TraceTransport{Base: rt, W: s.stderr, Secrets: s.secretSet()}

@@ -268,7 +268,10 @@ func (o *signOptions) send(ctx context.Context, s *streams, r *http.Request, bod
 	secrets.AddHeader(r.Header)
 	secrets.AddForm(r.URL.Query())
 	secrets.AddBody(r.Header.Get("Content-Type"), body)
-	s.addSecrets(secrets.Values()...)        // and from everything on stderr: an error may quote the URL or a status line
+	s.addSecrets(secrets.Values()...) // and from everything on stderr: an error may quote the URL or a status line
+	if code := s.checkCABundle(); code != exitOK {
+		return code
+	}
 	client := s.httpClient(false, o.timeout) // never follows a redirect
 	resp, err := client.Do(r.WithContext(ctx))
 	if err != nil {

@@ -26,6 +26,9 @@ func newSTSClient(s *streams, region, endpoint string, trace bool, timeout time.
 		errorf(s, "%s (nothing was sent)", plain(err))
 		return nil, exitUsage
 	}
+	if code := s.checkCABundle(); code != exitOK {
+		return nil, code
+	}
 	if region != "" {
 		c.Region = region
 	}

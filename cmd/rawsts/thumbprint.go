@@ -61,11 +61,20 @@ func runThumbprint(ctx context.Context, s *streams, args []string) int {
 		}
 	}
 
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	// The TLS settings: --ca-file, else AWS_CA_BUNDLE, else the system's CAs.
+	var tr *http.Transport
 	if caFile != "" {
 		var err error
 		if tr, err = transportWithCA(caFile); err != nil {
 			return usageError(s, name, "--ca-file: %v", err)
+		}
+	} else {
+		if code := s.checkCABundle(); code != exitOK {
+			return code
+		}
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+		if t, ok := s.networkTransport().(*http.Transport); ok {
+			tr = t
 		}
 	}
 

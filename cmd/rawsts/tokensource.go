@@ -44,6 +44,12 @@ func newTokenSource(s *streams, flag, value, audience string, hc *http.Client, t
 	}
 	getenv := s.getenv
 	switch kind {
+	case "github", "buildkite", "auto": // they may ask a service for the token, through hc
+		if _, err := s.caRoots(); err != nil {
+			return nil, fmt.Errorf("%v (fix the file or unset %s)", err, envCABundle)
+		}
+	}
+	switch kind {
 	case "github":
 		if err := noArg(); err != nil {
 			return nil, err
