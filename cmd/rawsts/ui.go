@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/rawsts/rawsts/internal/ui"
 )
@@ -29,7 +31,10 @@ func runUI(ctx context.Context, s *streams, args []string) int {
 		return usageError(s, name, "unexpected argument %s (rawsts ui takes flags only; paste the token into the page)", describeArg(pos[0]))
 	}
 	ln, err := ui.Listen(addr)
-	if err != nil {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return usageError(s, name, "--addr %s is in use (another program listens there): pick another port, or leave --addr out for a free one", addr)
+	case err != nil:
 		return usageError(s, name, "--addr: %s", plain(err))
 	}
 	srv, err := ui.New(ui.Options{Addr: ln.Addr().String(), Now: s.now, Log: s.stderr})

@@ -153,6 +153,15 @@ func TestUIUsage(t *testing.T) {
 		{[]string{"ui", "--addr", "8080"}, "want HOST:PORT"},
 		{[]string{"ui", "token"}, "unexpected argument"},
 	}
+	busy, err := ui.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	tests = append(tests, struct {
+		args []string
+		want string
+	}{[]string{"ui", "--addr", busy.Addr().String()}, "is in use"})
 	for _, tt := range tests {
 		r := runCLI(t, nil, "", nil, tt.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
