@@ -2,6 +2,7 @@ package jwtinspect
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -59,4 +60,15 @@ func TestClaimTime(t *testing.T) {
 			t.Errorf("IsTimeClaim(%q) = %v; want %v", name, got, want)
 		}
 	}
+}
+
+func ExampleRelative() {
+	now := time.Date(2030, 1, 1, 0, 5, 0, 0, time.UTC)
+	for _, claim := range []string{"exp", "iat"} {
+		t, _ := ClaimTime(json.Number(map[string]string{"exp": "1893459600", "iat": "1893456000"}[claim]))
+		fmt.Println(claim, t.Format(time.RFC3339), Relative(claim, t, now))
+	}
+	// Output:
+	// exp 2030-01-01T01:00:00Z expires in 55m
+	// iat 2030-01-01T00:00:00Z issued 5m ago
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,30 +19,11 @@ import (
 	"github.com/rawsts/rawsts/internal/ui"
 )
 
-// lockedBuffer is a bytes.Buffer a command writes in one goroutine while the test reads it in
-// another.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // uiRun is `rawsts ui` running in-process.
 type uiRun struct {
 	url            string // RAWSTS_UI_URL
 	base, key      string // http://127.0.0.1:PORT/ and the session key
-	stdout, stderr *lockedBuffer
+	stdout, stderr *syncBuffer
 	stop           func() int // ends the run and returns its exit code
 }
 
@@ -54,7 +33,7 @@ var exportURL = regexp.MustCompile(`^export RAWSTS_UI_URL='(http://127\.0\.0\.1:
 func startUI(t *testing.T) *uiRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &uiRun{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	r := &uiRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	done := make(chan int, 1)
 	go func() {
 		s := &streams{stdin: strings.NewReader(""), stdout: r.stdout, stderr: r.stderr, getenv: func(string) string { return "" },

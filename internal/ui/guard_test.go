@@ -187,8 +187,8 @@ func TestSession(t *testing.T) {
 		header                        map[string]string
 	}{
 		{"the page", "/", "text/html; charset=utf-8", "Trust-policy playground", nil},
-		{"the style sheet", "/static/ui.css", "text/css; charset=utf-8", "prefers-color-scheme", nil},
-		{"the page's script", "/static/page.js", "text/javascript; charset=utf-8", "data-theme", nil},
+		{"the style sheet", "/static/ui.css", "text/css; charset=utf-8", `:root[data-scheme="dark"]`, nil},
+		{"the page's script", "/static/page.js", "text/javascript; charset=utf-8", "prefers-color-scheme", nil},
 		{"the playground's script", "/static/playground.js", "text/javascript; charset=utf-8", "/api/playground", nil},
 		{"the icon", "/static/icon.svg", "image/svg+xml", "<svg", nil},
 		{"the key header instead of the cookie", "/", "text/html; charset=utf-8", "<html", map[string]string{"Cookie": "", ui.KeyHeader: testKey}},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,8 +45,17 @@ type inputError struct {
 
 func (e *inputError) Error() string { return e.Field + ": " + e.Message }
 
-// The fields of a link, in the order the page writes them.
-var linkFields = []string{"claims", "policy", "providers", "role", "at", "session"}
+// linkFields are the fields of a link, in the order the page writes them, and where each
+// goes in a request: claims is the input (a link never carries a token).
+func linkFields(req *playgroundRequest) []struct {
+	name string
+	text *string
+} {
+	return []struct {
+		name string
+		text *string
+	}{{"claims", &req.Input}, {"policy", &req.Policy}, {"providers", &req.Providers}, {"role", &req.Role}, {"at", &req.At}, {"session", &req.Session}}
+}
 
 // parseFragment reads a link's fragment: NAME=VALUE pairs joined by "&", each VALUE the
 // base64url (RFC 4648 §5, padding optional) of the field's text: claims, policy and
@@ -59,6 +69,11 @@ func parseFragment(frag string) (playgroundRequest, error) {
 	if len(frag) > 4*MaxField {
 		return bad("the link is longer than %d characters", 4*MaxField)
 	}
+	fields := linkFields(&req)
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.name)
+	}
 	seen := map[string]bool{}
 	for _, part := range strings.Split(strings.TrimPrefix(frag, "#"), "&") {
 		if part == "" {
@@ -69,6 +84,13 @@ func parseFragment(frag string) (playgroundRequest, error) {
 			return bad("%q is given twice", name)
 		}
 		seen[name] = true
+		if name == "token" {
+			return bad("a link never carries a token (it would stay in the browser's history); use its claims: claims=…")
+		}
+		i := slices.Index(names, name)
+		if i < 0 {
+			return bad("unknown field %q (a link has %s)", name, strings.Join(names, ", "))
+		}
 		b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(value, "="))
 		if err != nil {
 			return bad("the value of %q is not base64url", name)
@@ -76,25 +98,7 @@ func parseFragment(frag string) (playgroundRequest, error) {
 		if !utf8.Valid(b) {
 			return bad("the value of %q is not UTF-8 text", name)
 		}
-		text := string(b)
-		switch name {
-		case "claims":
-			req.Input = text
-		case "policy":
-			req.Policy = text
-		case "providers":
-			req.Providers = text
-		case "role":
-			req.Role = text
-		case "at":
-			req.At = text
-		case "session":
-			req.Session = text
-		case "token":
-			return bad("a link never carries a token (it would stay in the browser's history); use its claims: claims=…")
-		default:
-			return bad("unknown field %q (a link has %s)", name, strings.Join(linkFields, ", "))
-		}
+		*fields[i].text = string(b)
 	}
 	if req.Input != "" && diagnose.Detect([]byte(req.Input)) != diagnose.KindClaims {
 		return bad("claims= holds no JSON object of claims")
@@ -103,20 +107,15 @@ func parseFragment(frag string) (playgroundRequest, error) {
 }
 
 // fragment writes the link of a case: the claims (never the token), the documents and the
-// request's values, base64url each.
+// request's values, base64url each, the time being the one evaluated at.
 func fragment(claims []byte, req playgroundRequest, at string) string {
+	req.Input, req.At = string(claims), at
 	var parts []string
-	add := func(name, text string) {
-		if strings.TrimSpace(text) != "" {
-			parts = append(parts, name+"="+base64.RawURLEncoding.EncodeToString([]byte(text)))
+	for _, f := range linkFields(&req) {
+		if strings.TrimSpace(*f.text) != "" {
+			parts = append(parts, f.name+"="+base64.RawURLEncoding.EncodeToString([]byte(*f.text)))
 		}
 	}
-	add("claims", string(claims))
-	add("policy", req.Policy)
-	add("providers", req.Providers)
-	add("role", req.Role)
-	add("at", at)
-	add("session", req.Session)
 	return "#" + strings.Join(parts, "&")
 }
 

@@ -18,7 +18,7 @@
     return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   }
 
-  // data-scheme says the scheme in effect, for whoever reads the page (a test among them).
+  // data-scheme is the scheme in effect: the style sheet draws by it (and a test reads it).
   function mark() {
     root.setAttribute('data-scheme', current());
   }
