@@ -17,6 +17,7 @@ func commands() []*command {
 		cmdSign,
 		cmdThumbprint,
 		cmdToken,
+		cmdUI,
 		cmdVersion,
 		cmdWhoami,
 	}

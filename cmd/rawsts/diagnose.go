@@ -263,90 +263,12 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 }
 
 // verdictLine is the report's last word: "verdict: deny (first failure: policy.condition)", or
-// "verdict: allow as far as checked (not checked: …)" when the report is not complete
-// (Report.Summary), so that an allow is never stated without what it was not checked against.
-func verdictLine(rep *diagnose.Report) string {
-	line := "verdict: " + string(rep.Verdict)
-	switch f := rep.FirstFailure(); {
-	case f != nil:
-		line += fmt.Sprintf(" (first failure: %s)", f.Name)
-	case rep.Verdict == diagnose.Indeterminate:
-		line += fmt.Sprintf(" (%s)", indeterminateReason(rep))
-	case rep.Summary() == diagnose.AllowAsFarAsChecked:
-		line += fmt.Sprintf(" as far as checked (%s)", incompleteReason(rep))
-	}
-	return line
-}
+// "verdict: allow as far as checked (not checked: …)" when the report is not complete.
+func verdictLine(rep *diagnose.Report) string { return "verdict: " + rep.Line() }
 
-// incompleteReason names what an allow was not checked against: the skipped checks, the
-// unknown ones, and those resting on an assumption.
-func incompleteReason(rep *diagnose.Report) string {
-	var skipped, assumed []string
-	for _, name := range rep.Incomplete() {
-		if c := rep.Check(name); c.Status == diagnose.Skip || c.Status == diagnose.Unknown {
-			skipped = append(skipped, name)
-		} else {
-			assumed = append(assumed, name)
-		}
-	}
-	var parts []string
-	if len(skipped) > 0 {
-		parts = append(parts, "not checked: "+strings.Join(skipped, ", "))
-	}
-	if len(assumed) > 0 {
-		parts = append(parts, "assumed: "+strings.Join(assumed, ", "))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func indeterminateReason(rep *diagnose.Report) string {
-	var unknown []string
-	for _, c := range rep.Checks {
-		if c.Status == diagnose.Unknown {
-			unknown = append(unknown, c.Name)
-		}
-	}
-	if len(unknown) > 0 {
-		return "undecided: " + strings.Join(unknown, ", ")
-	}
-	return "the trust policy was not evaluated: pass --trust-policy or --fetch"
-}
-
-type jsonCheck struct {
-	Name       string          `json:"name"`
-	Status     diagnose.Status `json:"status"`
-	Detail     string          `json:"detail"`
-	Fix        string          `json:"fix"`
-	Assumption string          `json:"assumption,omitempty"`
-	Evidence   []string        `json:"evidence,omitempty"`
-}
-
-type jsonError struct {
-	Text  string               `json:"text"`
-	Known *diagnose.KnownError `json:"known"`
-}
-
+// writeReportJSON prints --json: diagnose.Output, which the playground page shows too.
 func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool, input diagnose.InputKind, sug *diagnose.Suggestion) {
-	out := struct {
-		// Verdict is Report.Summary: never a bare "allow" when Complete is false.
-		Verdict    diagnose.Verdict   `json:"verdict"`
-		Input      diagnose.InputKind `json:"input"`
-		Complete   bool               `json:"complete"`
-		Incomplete []string           `json:"incomplete"`
-		Checks     []jsonCheck        `json:"checks"`
-		Error      *jsonError         `json:"error,omitempty"`
-		Suggestion *jsonSuggestion    `json:"suggestion,omitempty"`
-	}{Verdict: rep.Summary(), Input: input, Complete: rep.Complete(), Incomplete: nonNil(rep.Incomplete()), Suggestion: suggestionJSON(sug)}
-	for _, c := range rep.Checks {
-		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Assumption, c.Evidence})
-	}
-	if withError {
-		out.Error = &jsonError{Known: known}
-		if known != nil {
-			out.Error.Text = known.Message
-		}
-	}
-	b, _ := json.MarshalIndent(out, "", "  ")
+	b, _ := json.MarshalIndent(diagnose.NewOutput(rep, input, known, withError, sug), "", "  ")
 	fmt.Fprintf(w, "%s\n", b)
 }
 

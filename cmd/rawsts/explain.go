@@ -32,7 +32,7 @@ import (
 // packagePrefix matches the "pkg: " prefixes of our libraries' messages (and of the XML
 // library's and net/url's), wherever a wrapped message put them, and net/url's
 // `parse "URL": ` (the URL is already named).
-var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:(?:sts|sigv4|cognitoauth|cognitoidentity|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|verify|awsconfig|creds|idtoken|eks|net/url|json): |parse "(?:[^"\\]|\\.)*": )`)
+var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:(?:sts|sigv4|cognitoauth|cognitoidentity|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|verify|awsconfig|creds|idtoken|eks|ui|net/url|json): |parse "(?:[^"\\]|\\.)*": )`)
 
 // plain returns the text of err without package prefixes: the last resort for an error no
 // rendering below knows.

@@ -152,8 +152,8 @@ func (r *inspectReport) writeText(w io.Writer) {
 	for _, k := range orderedKeys(tok.RawClaims, []string{"iss", "sub", "aud", "exp", "nbf", "iat", "auth_time", "jti"}) {
 		v := tok.RawClaims[k]
 		text := renderValue(v)
-		if t, ok := numericTime(v); ok && isTimeClaim(k) {
-			text = t.UTC().Format(time.RFC3339) + "  (" + relative(k, t, r.now) + ")"
+		if t, ok := jwtinspect.ClaimTime(v); ok && jwtinspect.IsTimeClaim(k) {
+			text = t.UTC().Format(time.RFC3339) + "  (" + jwtinspect.Relative(k, t, r.now) + ")"
 		}
 		c.add(clean(k), text)
 	}

@@ -84,6 +84,12 @@ type Check struct {
 	// Assumption names the rule AWS does not document that the check's outcome rests on
 	// (status Assumed, or a failure that holds only under that rule); "" when none.
 	Assumption string `json:"assumption,omitempty"`
+	// Locations are the elements of the trust policy the check is about, as trustpolicy paths
+	// (the form of ParseError.Path and lint locations: "Statement[0].Principal",
+	// "Statement[0].Condition.StringLike.token.actions.githubusercontent.com:sub"): for a
+	// failure, the elements that fail; for a pass, those that match. trustpolicy.Source
+	// finds them in the policy's text. Empty for the checks that are not about the policy.
+	Locations []string `json:"locations,omitempty"`
 
 	// notApplicable marks a Skip for a check that does not apply to this request (a built-in
 	// provider has no provider object; a token without session tags needs no sts:TagSession):
