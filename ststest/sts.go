@@ -110,7 +110,7 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	g, se, detail := e.webIdentitySession(r.Context(), webIdentityRequest{token: in.WebIdentityToken, roleARN: in.RoleArn,
 		sessionName: in.RoleSessionName, duration: in.DurationSeconds, policy: in.Policy, policyArns: in.PolicyArns, sourceIP: remoteIP(r)})
 	if se != nil {
-		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail)
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail, g.failed)
 		return
 	}
 	tok, id := g.token, g.session
@@ -142,12 +142,17 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 
 // refuse answers an STS error and logs the decision.
 func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, action, who string, se *diagnose.STSError, detail string) {
-	e.refuseOn(w, reqID, now, action, "", who, se, detail)
+	e.refuseOn(w, reqID, now, action, "", who, se, detail, nil)
 }
 
-// refuseOn is refuse for an action on a resource (a role: roleResource).
-func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string) {
-	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
+// refuseOn is refuse for an action on a resource (a role: roleResource); failed, when not nil,
+// is the diagnose check that failed, whose evidence and fix the event carries.
+func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string, failed *diagnose.Check) {
+	ev := Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail}
+	if failed != nil {
+		ev.Evidence, ev.Fix = failed.Evidence, failed.Fix
+	}
+	e.log(ev)
 	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
 }
 
@@ -167,6 +172,7 @@ type webIdentityGrant struct {
 	session identity
 	token   *jwtinspect.Token
 	who     string
+	failed  *diagnose.Check // the check a refusal failed on, nil when none did
 }
 
 // webIdentitySession decides req with the code `rawsts diagnose` runs: internal/diagnose
@@ -198,7 +204,7 @@ func (sv *services) webIdentitySession(ctx context.Context, req webIdentityReque
 	if se := rep.STSError(); se != nil {
 		detail := ""
 		if c := rep.Check(se.Check); c != nil {
-			detail = c.Detail
+			detail, g.failed = c.Detail, c
 		}
 		return g, se, detail
 	}
