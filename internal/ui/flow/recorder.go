@@ -33,9 +33,8 @@ const (
 // to ststest.WithExchanges and its Section to the page (ui.Options.Sections). It is safe for
 // concurrent use.
 type Recorder struct {
-	held []string // the emulator's own secrets, hidden wherever they show
-
 	mu      sync.Mutex
+	held    []string // the emulator's own secrets, hidden wherever they show
 	ring    []entry // at most MaxSteps; once full, oldest is the index of the oldest
 	oldest  int
 	last    uint64 // the ID of the newest exchange
@@ -55,6 +54,19 @@ func NewRecorder(held ...string) *Recorder {
 	return &Recorder{held: append([]string(nil), held...)}
 }
 
+// Hold adds secrets the emulator holds (its state's, known once it has started).
+func (r *Recorder) Hold(values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.held = append(r.held, values...)
+}
+
+func (r *Recorder) heldSecrets() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.held...)
+}
+
 // Record keeps ex (its bodies cut at MaxKeptBody), forgetting the oldest exchange when the
 // ring is full. It is the function for ststest.WithExchanges.
 func (r *Recorder) Record(ex ststest.Exchange) {
@@ -64,7 +76,7 @@ func (r *Recorder) Record(ex ststest.Exchange) {
 	if e.ex.Body, c = cut(ex.Body); c {
 		e.respCut = true
 	}
-	e.step = StepOf(ex, ExchangeSecrets(ex, r.held))
+	e.step = StepOf(ex, ExchangeSecrets(ex, r.heldSecrets()))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.ring) < MaxSteps {
@@ -208,7 +220,7 @@ func (r *Recorder) serveSteps(w http.ResponseWriter, req *http.Request) {
 // exchange shows one kept exchange: the wire as the tracer shows it, its secrets hidden with
 // the tracer's rules unless show.
 func (r *Recorder) exchange(e entry, show bool) Exchange {
-	sec := ExchangeSecrets(e.ex, r.held)
+	sec := ExchangeSecrets(e.ex, r.heldSecrets())
 	wire := sec
 	if show {
 		wire = nil // the person asked, for this exchange

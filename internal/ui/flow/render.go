@@ -40,7 +40,7 @@ func (n *Node) text(s string) *Node {
 const (
 	colWidth   = 150 // between two lifelines
 	leftX      = 70  // the first lifeline
-	rightRoom  = 150 // after the last lifeline: the decision of an arrow to it
+	rightRoom  = 250 // after the last lifeline: the decision of an arrow to it
 	headTop    = 10
 	headHeight = 32
 	firstRow   = 78 // the first arrow
@@ -135,10 +135,9 @@ func arrow(s Step, row, x int) *Node {
 	if !s.Allowed() {
 		g.add(node("path", "class", "cross", "d", fmt.Sprintf("M%d %d L%d %d M%d %d L%d %d", x+4, y-6, x+16, y+6, x+4, y+6, x+16, y-6)))
 	}
-	mark := "✓ " + decision
-	markX := x + 8
+	mark, markX := "✓ "+decision, x+8
 	if !s.Allowed() {
-		mark, markX = "✗ "+decision, x+22
+		mark, markX = decision, x+22 // after the cross
 	}
 	g.add(node("text", "class", "decision", "x", strconv.Itoa(markX), "y", strconv.Itoa(y+4)).text(mark))
 	under := s.Principal
