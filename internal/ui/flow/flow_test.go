@@ -95,8 +95,8 @@ func TestRender(t *testing.T) {
 		{ID: 4, Service: "sts", Operation: "AssumeRoleWithWebIdentity", Decision: "deny", Status: 403, Code: "AccessDenied", Check: "policy.condition"},
 	}
 	tests := []struct {
-		name  string
-		steps []flow.Step
+		name            string
+		steps           []flow.Step
 		arrows, refused int
 		want, notWant   []string
 	}{

@@ -35,7 +35,7 @@ const (
 type Recorder struct {
 	mu      sync.Mutex
 	held    []string // the emulator's own secrets, hidden wherever they show
-	ring    []entry // at most MaxSteps; once full, oldest is the index of the oldest
+	ring    []entry  // at most MaxSteps; once full, oldest is the index of the oldest
 	oldest  int
 	last    uint64 // the ID of the newest exchange
 	dropped int    // exchanges forgotten
