@@ -1291,6 +1291,7 @@ var emulatorVariants = []struct {
 }{
 	{"defaults", func(dir string) []string { return nil }},
 	{"--token-file", func(dir string) []string { return []string{"--token-file", filepath.Join(dir, "token")} }},
+	{"--ui", func(dir string) []string { return []string{"--ui"} }},
 }
 
 // runEmulatorCanary runs `rawsts emulator` in-process with a canary user, drives requests
