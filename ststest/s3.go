@@ -63,8 +63,9 @@ type s3Call struct {
 	r           *http.Request
 	reqID, host string // x-amz-request-id and x-amz-id-2
 	now         time.Time
-	operation   string // ListBuckets, ListObjectsV2, or the method and path
-	principal   string // the caller's ARN, "anonymous" before authentication
+	operation   string   // ListBuckets, ListObjectsV2, or the method and path
+	principal   string   // the caller's ARN, "anonymous" before authentication
+	evidence    []string // of a refusal by the policies: the evaluator's explanation
 }
 
 func (s *s3Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -259,6 +260,7 @@ func (s *s3Emulator) s3Authorize(c *s3Call, caller identity, req request, onReso
 		onResource = `"` + onResource + `"`
 	}
 	msg := deniedMessage(caller.arn, req.action, onResource, a)
+	c.evidence = authorizationEvidence(a)
 	s.s3Error(c, http.StatusForbidden, "AccessDenied", msg, checkPermissions, a.Reason(ctx))
 	return false
 }
@@ -538,7 +540,7 @@ func s3Send(c *s3Call, status int, body []byte) {
 // s3Error answers S3's Error document — Code, Message, the code's own elements (extra: name,
 // value pairs, in order), RequestId, HostId; no namespace — and logs the refusal.
 func (s *s3Emulator) s3Error(c *s3Call, status int, code, msg, check, detail string, extra ...string) {
-	s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Principal: c.principal, Decision: "deny", Code: code, Check: check, Detail: detail})
+	s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Principal: c.principal, Decision: "deny", Code: code, Check: check, Detail: detail, Evidence: c.evidence})
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString("<Error>")

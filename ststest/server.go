@@ -146,8 +146,10 @@ type Event struct {
 	Detail string
 	// Evidence and Fix are, for a refusal decided by an internal/diagnose check, that check's
 	// evidence (the values it compared, one per line) and what to change, in the words
-	// `rawsts diagnose` prints them; empty otherwise. The log line ([Event.String]) leaves them
-	// out.
+	// `rawsts diagnose` prints them; for a call refused by the caller's policies (Check
+	// "permissions"), Evidence is the policy evaluator's explanation of each policy and
+	// statement (trustpolicy.Authorization.String) and Fix is empty. The log line
+	// ([Event.String]) leaves them out.
 	Evidence []string
 	Fix      string
 }

@@ -215,6 +215,9 @@ func TestAPI(t *testing.T) {
 		ec2.Decisions[0].Failed.Detail != "no identity-based policy allows the ec2:DescribeInstances action" {
 		t.Errorf("the EC2 refusal's decisions = %+v; want the failing permissions check", ec2.Decisions)
 	}
+	if ev := ec2.Decisions[0].Failed.Evidence; len(ev) < 2 || ev[0] != "identity-based policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess:" {
+		t.Errorf("the EC2 refusal's evidence = %q; want the evaluator's explanation of TestRole's policies", ev)
+	}
 	wrong := exchange("/api/flow/steps/7")
 	if len(wrong.Decisions) != 1 || wrong.Decisions[0].Failed == nil {
 		t.Fatalf("the wrong role's decisions = %+v; want a failing check", wrong.Decisions)
