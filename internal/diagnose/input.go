@@ -62,14 +62,20 @@ func ParseClaims(data []byte) (map[string]any, error) {
 	return nil, fmt.Errorf("%w: the object has no iss, sub or aud claim", ErrNotClaims)
 }
 
-// claimsInLog finds the JSON object that starts a line of a log, its lines' timestamps removed.
+// claimsInLog finds the JSON object that starts a line of a log (after spaces or tabs), its
+// lines' timestamps removed.
 func claimsInLog(data []byte) (map[string]any, error) {
 	text := logStamp.ReplaceAll(data, nil)
 	at := -1
-	for i := 0; i < len(text); i++ {
-		if text[i] == '{' && (i == 0 || text[i-1] == '\n') {
+	lineStart := true // only spaces and tabs since the start of the line
+	for i := 0; i < len(text) && at < 0; i++ {
+		switch c := text[i]; {
+		case c == '{' && lineStart:
 			at = i
-			break
+		case c == '\n':
+			lineStart = true
+		case c != ' ' && c != '\t':
+			lineStart = false
 		}
 	}
 	if at < 0 {

@@ -142,6 +142,13 @@ func TestParseClaims(t *testing.T) {
 			t.Errorf("ParseClaims(%s) = %v, %v; want sub %s", file, m["sub"], err, subProd)
 		}
 	}
+	// A log line indented with spaces or tabs, and a document Detect trims before it reads
+	// (found by FuzzWithoutToken: Detect said claims, ParseClaims of the same bytes refused).
+	for _, doc := range []string{"step 3\n\t  {\"sub\": \"x\"}\n", ` {"sub": ""}00`} {
+		if _, err := diagnose.ParseClaims([]byte(doc)); err != nil {
+			t.Errorf("ParseClaims(%q) = %v; want the object", doc, err)
+		}
+	}
 	for _, tt := range []struct{ doc, want string }{
 		{`{"alg": "RS256"}`, "no iss, sub or aud"},
 		{`no object here`, "no JSON object starts a line"},
