@@ -3,7 +3,9 @@
 // screenshot. It is for tests only, and uses the standard library alone: Chromium runs as
 // `chromium --headless --dump-dom URL` (or --screenshot) with a virtual time budget, within
 // which the page's scripts and their fetches run before the DOM is taken. A page tested this
-// way draws what it has to show from its URL without waiting for a person.
+// way draws what it has to show from its URL without waiting for a person; [Browser.Click]
+// also clicks an element as a person does (Chromium's DevTools protocol on a pipe, no port)
+// and returns the DOM the click led to.
 //
 // Without Chromium the test is skipped with a line saying so, except under CI=true, where it
 // fails (.ci/run installs Chromium). Every run has a fresh profile and the flags that keep
