@@ -15,6 +15,7 @@ import (
 	"github.com/rawsts/rawsts/internal/fixture"
 	"github.com/rawsts/rawsts/internal/ui"
 	"github.com/rawsts/rawsts/internal/ui/flow"
+	"github.com/rawsts/rawsts/ststest"
 )
 
 // TestLiveSteps runs the walkthrough against the emulator and checks the arrows the live view
@@ -193,6 +194,17 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("GET %s = %d %s", path, r.Code, r.Body)
 		}
 		return x
+	}
+	for i := range wantOps {
+		x := exchange("/api/flow/steps/" + strconv.Itoa(i+1))
+		for _, secret := range []string{w.idToken, w.secretKey, w.sessionToken, ststest.DefaultPassword, ststest.UserSecretAccessKey} {
+			if strings.Contains(x.Request+x.Response, secret) {
+				t.Errorf("GET /api/flow/steps/%d shows a secret:\n%s\n%s", i+1, x.Request, x.Response)
+			}
+		}
+	}
+	if x := exchange("/api/flow/steps/2"); !strings.Contains(x.Response, `"IdToken":"<redacted `) {
+		t.Errorf("GET /api/flow/steps/2 = %s; want the tokens issued redacted", x.Response)
 	}
 	assumed := exchange("/api/flow/steps/3")
 	all := assumed.Request + assumed.Response
