@@ -3,13 +3,12 @@ package browsertest
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,39 +24,34 @@ func (b *Browser) Click(url, selector, until string, o Options) (string, error) 
 	if budget == 0 {
 		budget = 5 * time.Second
 	}
-	timeout := o.Timeout
-	if timeout == 0 {
-		timeout = time.Minute
-	}
-	profile, err := os.MkdirTemp("", "rawsts-chromium-")
-	if err != nil {
-		return "", err
-	}
-	defer removeSoon(profile)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	args := []string{"--user-data-dir=" + profile, "--remote-debugging-pipe"}
+	args := []string{"--remote-debugging-pipe"}
 	for _, a := range o.args() {
 		if !strings.HasPrefix(a, "--virtual-time-budget=") { // real time here: the waits are ours
 			args = append(args, a)
 		}
 	}
-	cmd := exec.CommandContext(ctx, b.path, append(args, "about:blank")...)
+	cmd, done, err := b.command(o, append(args, "about:blank")...)
+	if err != nil {
+		return "", err
+	}
+	defer done()
 	toChrome, ours, err := os.Pipe() // Chromium reads commands on fd 3
 	if err != nil {
 		return "", err
 	}
 	theirs, fromChrome, err := os.Pipe() // and writes answers on fd 4
 	if err != nil {
+		toChrome.Close()
+		ours.Close()
 		return "", err
 	}
 	cmd.ExtraFiles = []*os.File{toChrome, fromChrome}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Env = append(os.Environ(), "HOME="+profile)
-	ownGroup(cmd)
-	cmd.WaitDelay = 5 * time.Second
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
+		for _, f := range []*os.File{toChrome, ours, theirs, fromChrome} {
+			f.Close()
+		}
 		return "", err
 	}
 	toChrome.Close()
@@ -68,8 +62,9 @@ func (b *Browser) Click(url, selector, until string, o Options) (string, error) 
 		cmd.Wait()
 		theirs.Close()
 	}()
-	p := &pipe{w: ours, r: bufio.NewReader(theirs), ctx: ctx}
-	go func() { <-ctx.Done(); theirs.Close() }() // a read blocked past the timeout ends
+	// A read blocked past o.Timeout ends: the browser's process group is killed, which closes
+	// the pipe's only writer.
+	p := &pipe{w: ours, r: bufio.NewReader(theirs)}
 
 	fail := func(err error) (string, error) {
 		return "", fmt.Errorf("chromium (DevTools pipe): %v\n%s", err, tail(stderr.String(), 20))
@@ -114,12 +109,30 @@ func (b *Browser) Click(url, selector, until string, o Options) (string, error) 
 	return dom, nil
 }
 
+// lockedBuffer is the browser's standard error, written by exec's goroutine while Click may
+// quote it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // pipe is the DevTools protocol on Chromium's pipe: JSON messages ended by a NUL byte.
 type pipe struct {
-	w   *os.File
-	r   *bufio.Reader
-	ctx context.Context
-	id  int
+	w  *os.File
+	r  *bufio.Reader
+	id int
 }
 
 // call sends a command (to the browser, or to the page of session) and decodes its result into
@@ -137,10 +150,7 @@ func (p *pipe) call(session, method string, params any, out any) error {
 	for {
 		raw, err := p.r.ReadBytes(0)
 		if err != nil {
-			if p.ctx.Err() != nil {
-				return p.ctx.Err()
-			}
-			return err
+			return fmt.Errorf("%s: reading the answer: %v (the browser ended: its time is up, or it failed)", method, err)
 		}
 		var reply struct {
 			ID     int             `json:"id"`
