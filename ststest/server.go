@@ -38,17 +38,19 @@ type Server struct {
 	replay  *replayer    // non-nil with WithFixtureFiles
 	handler http.Handler // from WithHandler
 
-	cfg       *Config         // from WithConfig; nil means DefaultConfig
-	edits     []func(*Config) // from WithCognitoUser and the like, applied to cfg in order
-	logf      func(Event)     // from WithEventLog
-	listener  net.Listener    // from WithListener
-	log       *eventLog       // from WithLog
-	onChange  func()          // from WithOnChange
-	exchanges func(Exchange)  // from WithExchanges
-	certs     *certificates   // made by StartTLS
-	client    *http.Client    // made at start, for Client
-	issuers   *issuerRegistry
-	svc       *services
+	cfg      *Config         // from WithConfig; nil means DefaultConfig
+	edits    []func(*Config) // from WithCognitoUser and the like, applied to cfg in order
+	logf     func(Event)     // from WithEventLog
+	listener net.Listener    // from WithListener
+	log      *eventLog       // from WithLog
+	onChange func()          // from WithOnChange
+	certs    *certificates   // made by StartTLS
+	client   *http.Client    // made at start, for Client
+	issuers  *issuerRegistry
+	svc      *services
+
+	exchanges func(Exchange) // from WithExchanges
+
 	// routes are the handlers of signed requests by the service of their credential scope
 	// (sts, iam, ec2, s3 …) and of JSON requests by their X-Amz-Target prefix.
 	routes  map[string]http.Handler
