@@ -59,14 +59,14 @@ type s3Emulator struct{ *services }
 
 // s3Call is one S3 request being answered.
 type s3Call struct {
+	evidence []string // of a refusal by the policies: the evaluator's explanation
+
 	w           http.ResponseWriter
 	r           *http.Request
 	reqID, host string // x-amz-request-id and x-amz-id-2
 	now         time.Time
 	operation   string // ListBuckets, ListObjectsV2, or the method and path
 	principal   string // the caller's ARN, "anonymous" before authentication
-
-	evidence []string // of a refusal by the policies: the evaluator's explanation
 }
 
 func (s *s3Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {

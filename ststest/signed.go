@@ -81,7 +81,7 @@ func (e *emulator) assumeRole(w http.ResponseWriter, r *http.Request, caller ide
 	}
 	denied := func(action string) {
 		e.refuseOn(w, reqID, now, "AssumeRole", roleResource(in.RoleArn), caller.arn, &diagnose.STSError{Code: "AccessDenied", StatusCode: http.StatusForbidden,
-			Message: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", caller.arn, action, in.RoleArn)}, "", nil)
+			Message: fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", caller.arn, action, in.RoleArn)}, "")
 	}
 	if !exists || role.trustPolicy == nil {
 		denied(trustpolicy.ActionAssumeRole)

@@ -110,7 +110,11 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	g, se, detail := e.webIdentitySession(r.Context(), webIdentityRequest{token: in.WebIdentityToken, roleARN: in.RoleArn,
 		sessionName: in.RoleSessionName, duration: in.DurationSeconds, policy: in.Policy, policyArns: in.PolicyArns, sourceIP: remoteIP(r)})
 	if se != nil {
-		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail, g.failed)
+		if g.failed != nil {
+			e.refuseFailed(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, g.failed)
+			return
+		}
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail)
 		return
 	}
 	tok, id := g.token, g.session
@@ -142,17 +146,20 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 
 // refuse answers an STS error and logs the decision.
 func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, action, who string, se *diagnose.STSError, detail string) {
-	e.refuseOn(w, reqID, now, action, "", who, se, detail, nil)
+	e.refuseOn(w, reqID, now, action, "", who, se, detail)
 }
 
-// refuseOn is refuse for an action on a resource (a role: roleResource); failed, when not nil,
-// is the diagnose check that failed, whose evidence and fix the event carries.
-func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string, failed *diagnose.Check) {
-	ev := Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail}
-	if failed != nil {
-		ev.Evidence, ev.Fix = failed.Evidence, failed.Fix
-	}
-	e.log(ev)
+// refuseOn is refuse for an action on a resource (a role: roleResource).
+func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
+	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
+}
+
+// refuseFailed is refuseOn for a refusal of a diagnose check, failed: the event carries its
+// detail, evidence and fix.
+func (e *emulator) refuseFailed(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, failed *diagnose.Check) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check,
+		Detail: failed.Detail, Evidence: failed.Evidence, Fix: failed.Fix})
 	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
 }
 
