@@ -144,6 +144,14 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	})
 }
 
+// refuseFailed is refuseOn (below) for a refusal of a diagnose check, failed: the event carries its
+// detail, evidence and fix.
+func (e *emulator) refuseFailed(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, failed *diagnose.Check) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check,
+		Detail: failed.Detail, Evidence: failed.Evidence, Fix: failed.Fix})
+	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
+}
+
 // refuse answers an STS error and logs the decision.
 func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, action, who string, se *diagnose.STSError, detail string) {
 	e.refuseOn(w, reqID, now, action, "", who, se, detail)
@@ -152,14 +160,6 @@ func (e *emulator) refuse(w http.ResponseWriter, reqID string, now time.Time, ac
 // refuseOn is refuse for an action on a resource (a role: roleResource).
 func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, detail string) {
 	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check, Detail: detail})
-	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
-}
-
-// refuseFailed is refuseOn for a refusal of a diagnose check, failed: the event carries its
-// detail, evidence and fix.
-func (e *emulator) refuseFailed(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, failed *diagnose.Check) {
-	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check,
-		Detail: failed.Detail, Evidence: failed.Evidence, Fix: failed.Fix})
 	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
 }
 
