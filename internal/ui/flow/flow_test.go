@@ -102,6 +102,8 @@ func TestRender(t *testing.T) {
 		want, notWant   []string
 	}{
 		{"none", nil, 0, 0, []string{"No request yet", ">your client<", ">Cognito<", ">STS<", ">IAM<", ">S3<", ">EC2<"}, []string{"OIDC issuer"}},
+		{"pool issuer", []flow.Step{{ID: 1, Service: "oidc", Operation: "GetJWKS", Resource: "http://127.0.0.1:4566/us-east-1_EXAMPLE", Decision: "allow", Status: 200}},
+			1, 0, []string{`data-service="oidc"`, `<path class="tip" d="M220 78 `}, []string{"OIDC issuer"}},
 		{"walk", steps, 4, 2, []string{">OIDC issuer<", "refused UnauthorizedOperation", "refused AccessDenied", "✓ allowed", "&lt;script&gt;&quot;x&quot;&amp;"}, []string{"<script>"}},
 	}
 	for _, tt := range tests {

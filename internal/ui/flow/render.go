@@ -62,7 +62,7 @@ func Diagram(steps []Step) *Node {
 		index[l.Key] = i
 	}
 	for _, s := range steps {
-		if l := lifelineOf(s.Service); !hasKey(index, l.Key) {
+		if l := lifelineOf(s); !hasKey(index, l.Key) {
 			index[l.Key] = len(cols)
 			cols = append(cols, l)
 		}
@@ -90,7 +90,7 @@ func Diagram(steps []Step) *Node {
 			text("No request yet: point a client at the emulator and each request appears here."))
 	}
 	for i, s := range steps {
-		svg.add(arrow(s, i, leftX+index[lifelineOf(s.Service).Key]*colWidth))
+		svg.add(arrow(s, i, leftX+index[lifelineOf(s).Key]*colWidth))
 	}
 	return svg
 }
@@ -139,7 +139,7 @@ func arrow(s Step, row, x int) *Node {
 	if !s.Allowed() {
 		mark, markX = decision, x+22 // after the cross
 	}
-	g.add(node("text", "class", "decision", "x", strconv.Itoa(markX), "y", strconv.Itoa(y+4)).text(mark))
+	g.add(node("text", "class", "decision", "x", strconv.Itoa(markX), "y", strconv.Itoa(y+5)).text(mark))
 	under := s.Principal
 	if !s.Allowed() && s.Check != "" {
 		under = strings.TrimSpace(under + "  · " + s.Check)
@@ -171,6 +171,7 @@ svg.flow-diagram { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Dej
 .who, .empty { fill: #5d6472; font-size: 11px; }
 .allow .shaft { stroke: #1c6e38; stroke-width: 1.6; }
 .allow .tip { fill: #1c6e38; }
+.decision { paint-order: stroke; stroke: #ffffff; stroke-width: 4px; stroke-linejoin: round; }
 .allow .decision { fill: #1c6e38; font-weight: 600; }
 .deny .shaft { stroke: #a8231b; stroke-width: 1.6; stroke-dasharray: 6 3; }
 .deny .tip { fill: #a8231b; }
@@ -178,6 +179,7 @@ svg.flow-diagram { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Dej
 .deny .decision { fill: #a8231b; font-weight: 600; }
 @media (prefers-color-scheme: dark) {
   svg.flow-diagram { background: #111317; }
+  .decision { stroke: #111317; }
   .lifeline, .head { stroke: #4a505b; }
   .head { fill: #1a1d23; }
   .head-label, .op { fill: #e4e6ea; }

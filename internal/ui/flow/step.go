@@ -2,6 +2,7 @@ package flow
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,8 @@ type Step struct {
 	// Time is when the emulator began handling the request.
 	Time time.Time `json:"time"`
 	// Service is the protocol, as the emulator's events name it: sts, cognito-idp, iam, s3,
-	// ec2, oidc …; the arrow goes to its lifeline (see [Lifelines]).
+	// ec2, oidc …; the arrow goes to its lifeline (see [Lifelines]; a user pool's issuer is
+	// Cognito's).
 	Service string `json:"service"`
 	// Operation is the action asked for (AdminInitiateAuth, AssumeRoleWithWebIdentity …).
 	Operation string `json:"operation"`
@@ -57,22 +59,29 @@ var Lifelines = []Lifeline{
 	{"client", "your client"}, {"cognito", "Cognito"}, {"sts", "STS"}, {"iam", "IAM"}, {"s3", "S3"}, {"ec2", "EC2"},
 }
 
-// lifelineOf returns the column of a service.
-func lifelineOf(service string) Lifeline {
-	switch service {
+// poolIssuer is the path of a Cognito user pool's issuer: /REGION_ID.
+var poolIssuer = regexp.MustCompile(`/[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+$`)
+
+// lifelineOf returns the column of a step: its service's, a user pool's issuer (its discovery
+// document, its keys) on Cognito's, another issuer's on one of its own.
+func lifelineOf(s Step) Lifeline {
+	switch s.Service {
 	case "cognito-idp", "cognito-identity":
 		return Lifelines[1]
 	case "oidc":
+		if poolIssuer.MatchString(s.Resource) {
+			return Lifelines[1]
+		}
 		return Lifeline{"oidc", "OIDC issuer"}
 	case "":
 		return Lifeline{"other", "other"}
 	}
 	for _, l := range Lifelines[1:] {
-		if l.Key == service {
+		if l.Key == s.Service {
 			return l
 		}
 	}
-	return Lifeline{service, strings.ToUpper(service)}
+	return Lifeline{s.Service, strings.ToUpper(s.Service)}
 }
 
 // StepOf summarizes an exchange as its arrow, every text scrubbed with secrets (which should
