@@ -144,8 +144,8 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	})
 }
 
-// refuseFailed is refuseOn (below) for a refusal of a diagnose check, failed: the event carries its
-// detail, evidence and fix.
+// refuseFailed is refuseOn (below) for a refusal of a diagnose check, failed: the event
+// carries its detail, evidence and fix.
 func (e *emulator) refuseFailed(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, failed *diagnose.Check) {
 	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check,
 		Detail: failed.Detail, Evidence: failed.Evidence, Fix: failed.Fix})
