@@ -32,6 +32,12 @@ interop-check:
 	else \
 		echo "interop tests: SKIPPED: they need the AWS CLI v2 at /usr/bin/aws (Debian package awscli; .ci/run installs it)"; \
 	fi
+	@# kubectl-check: TestKubectlRunsEKSToken runs kubectl with rawsts eks token as its exec plugin.
+	@if command -v kubectl >/dev/null 2>&1; then \
+		echo "kubectl test: using $$(kubectl version --client 2>/dev/null | head -1)"; \
+	else \
+		echo "kubectl test: SKIPPED: TestKubectlRunsEKSToken needs kubectl on PATH (the cache is tested without it too)"; \
+	fi
 	@# ui-check: the browser tests of the page (internal/ui, internal/browsertest) drive Debian's Chromium.
 	@if [ -x /usr/bin/chromium ]; then \
 		echo "browser tests: using $$(/usr/bin/chromium --version 2>/dev/null | head -1)"; \
