@@ -16,11 +16,11 @@ test: test-main test-bench
 
 test-main: interop-check
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 
 test-bench:
 	@if [ -f bench/go.mod ]; then \
-		cd bench && $(GO) vet ./... && $(GO) test -race ./... ; \
+		cd bench && $(GO) vet ./... && $(GO) test -race -timeout 30m ./... ; \
 	fi
 
 # interop-check says, in make test's ordinary output, whether the interop tests that drive the
