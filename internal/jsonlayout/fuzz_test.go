@@ -3,6 +3,7 @@ package jsonlayout
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,9 +12,9 @@ import (
 // FuzzFormat checks Format, which lays a corrected policy out like the original (diagnose
 // --suggest): for any document and any original, it fails exactly when Parse refuses the
 // document; what it writes is the same JSON value (a second reading by encoding/json), up to
-// the one rewrite Format makes on purpose — a list of one written as its element, or the
-// reverse, where the original wrote it so (IAM reads the two the same); and formatting that
-// output like itself changes nothing.
+// the rewrites Format makes on purpose where the original wrote a value so — a list of one as
+// its element or the reverse, a string as the number or boolean of the same text (IAM reads
+// each pair the same); and formatting that output like itself changes nothing.
 func FuzzFormat(f *testing.F) {
 	orig := `{
   "Version": "2012-10-17",
@@ -66,10 +67,14 @@ func decode(t *testing.T, data []byte) any {
 	return v
 }
 
-// unlist replaces every list of one in v by its element, recursively: the form Format may
-// change to the original's.
+// unlist replaces every list of one in v by its element, and every number and boolean by its
+// text, recursively: the forms Format may change to the original's.
 func unlist(v any) any {
 	switch t := v.(type) {
+	case json.Number:
+		return string(t)
+	case bool:
+		return fmt.Sprint(t)
 	case []any:
 		if len(t) == 1 {
 			return unlist(t[0])
