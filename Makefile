@@ -16,11 +16,11 @@ test: test-main test-bench
 
 test-main: interop-check
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 
 test-bench:
 	@if [ -f bench/go.mod ]; then \
-		cd bench && $(GO) vet ./... && $(GO) test -race ./... ; \
+		cd bench && $(GO) vet ./... && $(GO) test -race -timeout 30m ./... ; \
 	fi
 
 # interop-check says, in make test's ordinary output, whether the interop tests that drive the
@@ -31,6 +31,12 @@ interop-check:
 		echo "interop tests: using $$(/usr/bin/aws --version 2>&1)"; \
 	else \
 		echo "interop tests: SKIPPED: they need the AWS CLI v2 at /usr/bin/aws (Debian package awscli; .ci/run installs it)"; \
+	fi
+	@# kubectl-check: TestKubectlRunsEKSToken runs kubectl with rawsts eks token as its exec plugin.
+	@if command -v kubectl >/dev/null 2>&1; then \
+		echo "kubectl test: using $$(kubectl version --client 2>/dev/null | head -1)"; \
+	else \
+		echo "kubectl test: SKIPPED: TestKubectlRunsEKSToken needs kubectl on PATH (the cache is tested without it too)"; \
 	fi
 	@# ui-check: the browser tests of the page (internal/ui, internal/browsertest) drive Debian's Chromium.
 	@if [ -x /usr/bin/chromium ]; then \

@@ -38,8 +38,14 @@ func FuzzProcessOutput(f *testing.F) {
 		c, err := (&Process{Args: []string{cat, file}, Timeout: 10 * time.Second}).Retrieve(context.Background())
 		var doc map[string]json.RawMessage
 		if err != nil {
+			// The message names the format's own members ("want {"Version": 1, "AccessKeyId":
+			// …}"): an output string inside one of those words is not quoted from the output.
+			msg := err.Error()
+			for _, w := range []string{"credential_process", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", "AccountId", "Version"} {
+				msg = strings.ReplaceAll(msg, w, "")
+			}
 			for _, s := range fixture.JSONValues(out) {
-				if len(s) >= 8 && strings.Contains(err.Error(), s) {
+				if len(s) >= 8 && strings.Contains(msg, s) {
 					t.Fatalf("Retrieve(%q) error %q quotes the output", out, err)
 				}
 			}

@@ -404,3 +404,48 @@ func TestIdentityPoolConfigErrors(t *testing.T) {
 		t.Errorf("a pool accepting the default issuer's provider: Validate = %v", err)
 	}
 }
+
+// TestIdentityPoolTokenRoleMapping: a Token role mapping takes the role from the login token's
+// cognito:preferred_role, or CustomRoleArn when the token's cognito:roles has it; with Deny and
+// no role chosen, no credentials. The login is an OIDC provider's (the emulator's /oidc issuer),
+// whose tokens carry any claims the test mints.
+func TestIdentityPoolTokenRoleMapping(t *testing.T) {
+	const demo, other = "arn:aws:iam::123456789012:role/Demo", "arn:aws:iam::123456789012:role/Other"
+	cfg := ststest.DefaultConfig()
+	trust := cfg.Roles[len(cfg.Roles)-2].AssumeRolePolicyDocument // CognitoAuthRole's
+	cfg.Roles = append(cfg.Roles, ststest.Role{RoleName: "Demo", AssumeRolePolicyDocument: trust}, ststest.Role{RoleName: "Other", AssumeRolePolicyDocument: trust})
+	cfg.IdentityPools[0].OpenIdConnectProviderARNs = []string{"arn:aws:iam::123456789012:oidc-provider/${EMULATOR_HOST}/oidc"}
+	cfg.IdentityPools[0].RoleMappings = map[string]ststest.RoleMapping{"${EMULATOR_HOST}/oidc": {Type: "Token", AmbiguousRoleResolution: "Deny"}}
+	srv, _ := idPoolServer(t, &cfg)
+	provider := strings.TrimPrefix(srv.Issuer.URL, "http://")
+	for _, tt := range []struct {
+		name   string
+		claims map[string]any
+		custom string
+		want   string // the role's name in the session ARN, or the error's start
+	}{
+		{"preferred role", map[string]any{"cognito:preferred_role": demo, "cognito:roles": []string{demo, other}}, "", "assumed-role/Demo/"},
+		{"CustomRoleArn among cognito:roles", map[string]any{"cognito:preferred_role": demo, "cognito:roles": []string{demo, other}}, other, "assumed-role/Other/"},
+		{"one role, no preference", map[string]any{"cognito:roles": []string{other}}, "", "assumed-role/Other/"},
+		{"CustomRoleArn not among them", map[string]any{"cognito:roles": []string{demo}}, other, "InvalidIdentityPoolConfigurationException"},
+		{"two roles, no preference, Deny", map[string]any{"cognito:roles": []string{demo, other}}, "", "InvalidIdentityPoolConfigurationException"},
+		{"no roles, Deny", nil, "", "InvalidIdentityPoolConfigurationException"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, err := srv.Issuer.Mint(tt.claims)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := identityClient(srv).EnhancedFlow(context.Background(), &cognitoidentity.FlowInput{IdentityPoolID: ststest.DefaultIdentityPoolID,
+				Logins: map[string]string{provider: tok}, CustomRoleArn: tt.custom})
+			got := identityError(err)
+			if err == nil {
+				cr := out.Credentials
+				got = whoami(t, srv, sigv4.Credentials{AccessKeyID: cr.AccessKeyID, SecretAccessKey: cr.SecretKey, SessionToken: cr.SessionToken})
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("EnhancedFlow(%v, CustomRoleArn %q) = %s; want %s", tt.claims, tt.custom, got, tt.want)
+			}
+		})
+	}
+}

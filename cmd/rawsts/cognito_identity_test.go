@@ -100,46 +100,83 @@ func TestCognitoIdentityOutputs(t *testing.T) {
 	}
 }
 
-// TestCognitoIdentityTrustMistakes: a role whose trust policy has the identity pool's classic
-// mistakes is refused by the emulator in both flows, and what the basic flow's refusal points
-// to (rawsts diagnose on the token's claims) explains it.
+// TestCognitoIdentityTrustMistakes (issue 13's done-when): a role whose trust policy has one of
+// the identity pool's classic mistakes — aud set to the user pool's app client id, the
+// unauthenticated (guest) role trusting "authenticated", the authenticated role trusting
+// "unauthenticated" — is refused by the emulator in both flows, and what the basic flow's
+// refusal points to (rawsts diagnose on the token's claims) explains it. amr without
+// ForAnyValue is not refused (what AWS does is undocumented; the emulator and diagnose read it
+// as ForAnyValue, and agree), and rawsts lint-trust-policy flags it; lint flags the wrong aud
+// too, without a token.
 func TestCognitoIdentityTrustMistakes(t *testing.T) {
+	pool := ststest.DefaultIdentityPoolID
+	aud := func(v string) string { return `"StringEquals": {"cognito-identity.amazonaws.com:aud": "` + v + `"}` }
+	amr := func(op, v string) string { return `"` + op + `": {"cognito-identity.amazonaws.com:amr": "` + v + `"}` }
 	for _, tt := range []struct {
-		name, condition, explains string
+		name      string
+		guest     bool // the guest role, with no login; else the authenticated role
+		condition string
+		explains  string // in diagnose's report; "" when the emulator lets it in
+		lint      string // a lint-trust-policy code, or ""
 	}{
-		{"aud is the user pool client id", `"StringEquals": {"cognito-identity.amazonaws.com:aud": "` + ststest.DefaultClientID + `"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}`,
-			`"` + ststest.DefaultClientID + `" is not an identity pool id`},
-		{"authenticated role trusts unauthenticated", `"StringEquals": {"cognito-identity.amazonaws.com:aud": "` + ststest.DefaultIdentityPoolID + `"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "unauthenticated"}`,
-			"the condition of the pool's unauthenticated (guest) role"},
+		{"aud is the user pool client id", false, aud(ststest.DefaultClientID) + ", " + amr("ForAnyValue:StringLike", "authenticated"),
+			`"` + ststest.DefaultClientID + `" is not an identity pool id`, "identity-pool-aud"},
+		{"unauthenticated role trusts authenticated", true, aud(pool) + ", " + amr("ForAnyValue:StringLike", "authenticated"),
+			`amr is "unauthenticated": a guest (unauthenticated) identity`, ""},
+		{"authenticated role trusts unauthenticated", false, aud(pool) + ", " + amr("ForAnyValue:StringLike", "unauthenticated"),
+			"the condition of the pool's unauthenticated (guest) role", ""},
+		{"amr without ForAnyValue", false, aud(pool) + ", " + amr("StringLike", "authenticated"), "", "multivalued-needs-set-operator"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			trust := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {` + tt.condition + `}}]}`
-			srv := ststest.NewServer(ststest.WithNow(func() time.Time { return fixedNow }))
+			cfg := ststest.DefaultConfig()
+			cfg.IdentityPools[0].AllowUnauthenticatedIdentities = true
+			srv := ststest.NewServer(ststest.WithConfig(cfg), ststest.WithNow(func() time.Time { return fixedNow }))
 			defer srv.Close()
-			if err := srv.AddRole(ststest.Role{RoleName: "CognitoAuthRole", AssumeRolePolicyDocument: ststest.PolicyDocument(trust)}); err != nil {
+			role, roleArn := "CognitoAuthRole", ststest.IdentityPoolRoleArn
+			if tt.guest {
+				role, roleArn = "CognitoGuestRole", ststest.IdentityPoolGuestRoleArn
+			}
+			if err := srv.AddRole(ststest.Role{RoleName: role, AssumeRolePolicyDocument: ststest.PolicyDocument(trust)}); err != nil {
 				t.Fatal(err)
 			}
-			token := idLogin(t, srv, nil)
-			base := []string{"cognito", "identity", "--endpoint", srv.URL, "--identity-pool-id", ststest.DefaultIdentityPoolID, "--login", "-"}
-			r := runCLI(t, nil, token, nil, base...)
-			if r.code != exitRefused || !strings.Contains(r.stderr, "rawsts: InvalidIdentityPoolConfigurationException: Invalid identity pool configuration.") {
-				t.Errorf("enhanced: exit %d, stderr %q; want 1 and InvalidIdentityPoolConfigurationException", r.code, r.stderr)
-			}
-			r = runCLI(t, nil, token, nil, append(base, "--flow", "basic", "--role-arn", ststest.IdentityPoolRoleArn, "--role-session-name", "app")...)
-			if r.code != exitRefused || !strings.Contains(r.stderr, "rawsts: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity") {
-				t.Fatalf("basic: exit %d, stderr %q; want 1 and AccessDenied", r.code, r.stderr)
-			}
-			// The pointer: echo 'CLAIMS' | rawsts diagnose --claims - …; run it with the trust policy.
-			_, after, ok := strings.Cut(r.stderr, "to see why, run: echo '")
-			claims, _, ok2 := strings.Cut(after, "' | rawsts diagnose --claims -")
-			if !ok || !ok2 {
-				t.Fatalf("no diagnose pointer in %q", r.stderr)
+			base := []string{"cognito", "identity", "--endpoint", srv.URL, "--identity-pool-id", pool}
+			token := ""
+			if !tt.guest {
+				token = idLogin(t, srv, nil)
+				base = append(base, "--login", "-")
 			}
 			policyFile := filepath.Join(t.TempDir(), "trust.json")
 			writeFile(t, policyFile, trust)
-			d := runCLI(t, nil, claims, nil, "diagnose", "--claims", "-", "--role-arn", ststest.IdentityPoolRoleArn, "--trust-policy", policyFile)
-			if d.code != exitRefused || !strings.Contains(d.stdout, tt.explains) {
-				t.Errorf("diagnose: exit %d, stdout:\n%s\nstderr %q; want 1 and %q", d.code, d.stdout, d.stderr, tt.explains)
+			if tt.lint != "" {
+				l := runCLI(t, nil, "", nil, "lint-trust-policy", policyFile)
+				if !strings.Contains(l.stdout, "["+tt.lint+"]") {
+					t.Errorf("lint-trust-policy: exit %d, stdout:\n%s\nwant [%s]", l.code, l.stdout, tt.lint)
+				}
+			}
+			r := runCLI(t, nil, token, nil, base...)
+			basic := runCLI(t, nil, token, nil, append(base, "--flow", "basic", "--role-arn", roleArn, "--role-session-name", "app")...)
+			if tt.explains == "" {
+				if r.code != exitOK || basic.code != exitOK {
+					t.Fatalf("enhanced: exit %d, stderr %q; basic: exit %d, stderr %q; want both let in", r.code, r.stderr, basic.code, basic.stderr)
+				}
+				return
+			}
+			if r.code != exitRefused || !strings.Contains(r.stderr, "rawsts: InvalidIdentityPoolConfigurationException: Invalid identity pool configuration.") {
+				t.Errorf("enhanced: exit %d, stderr %q; want 1 and InvalidIdentityPoolConfigurationException", r.code, r.stderr)
+			}
+			if basic.code != exitRefused || !strings.Contains(basic.stderr, "rawsts: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity") {
+				t.Fatalf("basic: exit %d, stderr %q; want 1 and AccessDenied", basic.code, basic.stderr)
+			}
+			// The pointer: echo 'CLAIMS' | rawsts diagnose --claims - …; run it with the trust policy.
+			_, after, ok := strings.Cut(basic.stderr, "to see why, run: echo '")
+			claims, _, ok2 := strings.Cut(after, "' | rawsts diagnose --claims -")
+			if !ok || !ok2 {
+				t.Fatalf("no diagnose pointer in %q", basic.stderr)
+			}
+			d := runCLI(t, nil, claims, nil, "diagnose", "--claims", "-", "--role-arn", roleArn, "--trust-policy", policyFile)
+			if d.code != exitRefused || !strings.Contains(d.stdout, tt.explains) || !strings.Contains(d.stdout, "verdict: deny (first failure: policy.condition)") {
+				t.Errorf("diagnose: exit %d, stdout:\n%s\nstderr %q; want 1, a deny at policy.condition and %q", d.code, d.stdout, d.stderr, tt.explains)
 			}
 		})
 	}

@@ -325,3 +325,47 @@ func TestYAMLScalar(t *testing.T) {
 		}
 	}
 }
+
+// TestEKSTokenCredentialSources: eks token signs with the credentials the AWS CLI v2 would find
+// — a profile's keys, a profile's role (source_profile), a profile's web identity, and
+// AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE as in a pod — and the token verifies as
+// whoever they are.
+func TestEKSTokenCredentialSources(t *testing.T) {
+	srv := eksEmulator(t, func() time.Time { return fixedNow })
+	tok, err := srv.Issuer.Mint(nil) // the /oidc issuer's token, which DemoRole trusts
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	writeFile(t, tokenFile, tok)
+	credentials := filepath.Join(dir, "credentials")
+	writeFile(t, credentials, "[alice]\naws_access_key_id = "+ststest.UserAccessKeyID+"\naws_secret_access_key = "+ststest.UserSecretAccessKey+"\n")
+	config := filepath.Join(dir, "config")
+	writeFile(t, config, "[profile admin]\nrole_arn = "+eksRole+"\nsource_profile = alice\n\n"+
+		"[profile pod]\nrole_arn = arn:aws:iam::123456789012:role/DemoRole\nweb_identity_token_file = "+tokenFile+"\n")
+	files := map[string]string{"AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": credentials}
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		arn  string
+	}{
+		{"profile's keys", files, []string{"--profile", "alice"}, ststest.UserArn},
+		{"profile's role", merge(files, map[string]string{"AWS_PROFILE": "admin"}), nil, "arn:aws:sts::123456789012:assumed-role/eks-admin/"},
+		{"profile's web identity", files, []string{"--profile", "pod"}, "arn:aws:sts::123456789012:assumed-role/DemoRole/"},
+		{"web identity from the environment", map[string]string{"AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/DemoRole", "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
+			"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}, nil, "arn:aws:sts::123456789012:assumed-role/DemoRole/"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.env, "", nil, append([]string{"eks", "token", "--cluster-name", "demo", "--no-cache", "--endpoint", srv.URL}, tt.args...)...)
+			if r.code != exitOK || r.stderr != "" {
+				t.Fatalf("eks token: exit %d, stderr %q", r.code, r.stderr)
+			}
+			v := runCLI(t, nil, r.stdout, nil, "eks", "verify", "--cluster-name", "demo", "-")
+			if v.code != exitOK || !strings.Contains(v.stdout, "Arn        "+tt.arn) {
+				t.Errorf("eks verify: exit %d, stdout:\n%s\nstderr %q; want Arn %s…", v.code, v.stdout, v.stderr, tt.arn)
+			}
+		})
+	}
+}

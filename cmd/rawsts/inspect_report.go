@@ -80,7 +80,7 @@ func (r *inspectReport) json() inspectJSON {
 		At:       r.now.UTC().Format(time.RFC3339),
 	}
 	if iss := r.tok.Claims.Issuer; iss != "" {
-		out.ProviderARN = jwtinspect.ProviderARN(iss, r.opts.partition, r.account())
+		out.ProviderARN, _ = r.principal(iss)
 		out.ConditionKeyPrefix = jwtinspect.ConditionKeyPrefix(iss)
 		for _, k := range trustpolicy.TokenKeys(iss, r.tok.RawClaims) {
 			v := k.Values
@@ -164,11 +164,14 @@ func (r *inspectReport) writeText(w io.Writer) {
 	if iss := tok.Claims.Issuer; iss == "" {
 		iam.add("provider ARN", "none: the token has no iss, so STS cannot find an IAM OIDC provider")
 	} else {
-		arn := jwtinspect.ProviderARN(iss, r.opts.partition, r.account())
-		if r.opts.account == "" {
-			arn += "  (--account fills in ACCOUNT)"
+		switch arn, builtin := r.principal(iss); {
+		case builtin:
+			iam.add("principal", clean(arn)+"  (built in: a trust policy names it in Principal.Federated; no IAM OIDC provider)")
+		case r.opts.account == "":
+			iam.add("provider ARN", clean(arn)+"  (--account fills in ACCOUNT)")
+		default:
+			iam.add("provider ARN", clean(arn))
 		}
-		iam.add("provider ARN", clean(arn))
 		addConditionKeys(&iam, trustpolicy.TokenKeys(iss, tok.RawClaims))
 	}
 	iam.write(w)
@@ -382,4 +385,15 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// principal is what a role's trust policy names in Principal.Federated for tokens of iss: the
+// IAM OIDC provider's ARN, or, for the four providers IAM knows without one
+// (cognito-identity.amazonaws.com, accounts.google.com, graph.facebook.com, www.amazon.com),
+// the provider's name, as STS and diagnose take them; builtin says which.
+func (r *inspectReport) principal(iss string) (name string, builtin bool) {
+	if host := trustpolicy.IssuerHost(iss); trustpolicy.BuiltinProvider(host) {
+		return host, true
+	}
+	return jwtinspect.ProviderARN(iss, r.opts.partition, r.account()), false
 }

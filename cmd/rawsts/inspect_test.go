@@ -55,6 +55,21 @@ func cognitoAccessClaims() map[string]any {
 	}
 }
 
+// identityPoolClaims is an identity pool's token (GetOpenIdToken, PROTOCOL.md §12.3) for an
+// identity signed in with the user pool us-east-1_EXAMPLE, issued 2 minutes before inspectAt
+// and valid for 10 minutes.
+func identityPoolClaims() map[string]any {
+	const pool = "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"
+	return map[string]any{
+		"iss": "https://cognito-identity.amazonaws.com",
+		"sub": "us-east-1:0b41ab8e-27a5-4c5f-9c3b-0e5d1a7b2f10",
+		"aud": "us-east-1:12345678-1234-1234-1234-123456789012",
+		"amr": []string{"authenticated", pool, pool + ":CognitoSignIn:aaaaaaaa-bbbb-cccc-dddd-example"},
+		"https://cognito-identity.amazonaws.com/identity-pool-arn": "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:12345678-1234-1234-1234-123456789012",
+		"iat": unix(-2 * time.Minute), "exp": unix(8 * time.Minute),
+	}
+}
+
 // expiredClaims is a GitHub Actions token that expired 3h10m before inspectAt.
 func expiredClaims() map[string]any {
 	c := githubClaims()
@@ -89,6 +104,8 @@ func TestInspectGolden(t *testing.T) {
 		{"github-actions", githubClaims(), []string{"--account", "123456789012", "--expect-aud", "sts.amazonaws.com"}, exitOK},
 		{"cognito-access-token", cognitoAccessClaims(), nil, exitRefused},
 		{"expired", expiredClaims(), nil, exitRefused},
+		// A built-in provider: the principal is its name, not an IAM OIDC provider's ARN.
+		{"identity-pool", identityPoolClaims(), []string{"--account", "123456789012"}, exitOK},
 	} {
 		token := mintRS256(t, tt.claims)
 		for _, format := range []string{"txt", "json"} {

@@ -190,9 +190,9 @@ func (s *Secrets) Scrub(text string) string { return s.scrub(text, false) }
 // stopped): a secret's beginning, of 4 bytes or more, at the very end is hidden too — at the
 // end before any blanks and line ends, which a server or proxy may add after its own cut.
 func (s *Secrets) ScrubCut(text string) string {
-	// A secret may itself end in a blank (a password "… "): whole secrets are hidden in the
-	// whole text first, then a cut one before the trailing blanks.
-	text = s.scrub(text, false)
+	// A secret may itself hold blanks (a password "… "): the whole text is scrubbed first,
+	// whole secrets and a cut one at its very end, then a cut one before the trailing blanks.
+	text = s.scrub(text, true)
 	body := strings.TrimRight(text, " \t\r\n")
 	return s.scrub(body, true) + text[len(body):]
 }

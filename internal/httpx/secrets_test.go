@@ -259,6 +259,10 @@ func TestScrubCut(t *testing.T) {
 	if got := NewSecrets("pw1 ").ScrubCut("echo pw1 "); strings.Contains(got, "pw1") {
 		t.Errorf("ScrubCut = %q; want the secret that ends in a blank hidden", got)
 	}
+	// A text cut just after a blank inside a secret.
+	if got := NewSecrets("pw1 and more").ScrubCut("echo pw1 "); strings.Contains(got, "pw1") {
+		t.Errorf("ScrubCut = %q; want the cut secret's start, blank included, hidden", got)
+	}
 	if got := s.ScrubCut("ends in sess"); got != "ends in sess" {
 		t.Errorf("ScrubCut = %q; a few letters that could start a secret stay", got)
 	}

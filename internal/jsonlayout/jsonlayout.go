@@ -160,7 +160,11 @@ func lineIndent(data []byte, i int) string {
 // Format returns doc (one JSON value) laid out like the original: indent is the indentation
 // unit (see [IndentOf]); like is the original, parsed by [Parse], nil for none. A member or
 // element of doc is matched with the original's at the same place (member name, list index);
-// one the original lacks takes the style of a sibling of the same kind. The top level is always
+// one the original lacks takes the style of a sibling of the same kind. Where the original
+// wrote a single value and doc has a list of one there (or the reverse), or the original wrote
+// unquoted the number or boolean doc has as a string, the original's form is kept — IAM reads
+// each pair the same — so the result is doc's JSON value up to those rewrites.
+// The top level is always
 // spread over lines, even when the original was written on one. The result ends in a newline.
 func Format(doc []byte, like *Node, indent string) ([]byte, error) {
 	n, err := Parse(doc)
