@@ -722,9 +722,6 @@ func runCanary(t *testing.T, tc canaryCase, b behaviour, pki *testPKI, landing *
 		stdoutMay = append(slices.Clone(stdoutMay), tc.stdoutMayBelow300...)
 	}
 	checkNoCanary(t, "stdout", r.stdout, canaries, stdoutMay)
-	if os.Getenv("CANARY_SHOW") != "" {
-		t.Logf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
-	}
 	for _, v := range c.whole {
 		if strings.Contains(r.stdout, v) || strings.Contains(r.stderr, v) {
 			t.Errorf("an output shows %q whole:\nstdout:\n%s\nstderr:\n%s", v, r.stdout, r.stderr)
