@@ -1399,6 +1399,13 @@ func injectEmulator(t *testing.T, base string) {
 		"RoleArn": {"arn:aws:iam::123456789012:role/" + forged}, "RoleSessionName": {forged}, "WebIdentityToken": {canaryToken}}.Encode())
 	post("AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", j(map[string]any{"IdentityPoolId": forged,
 		"Logins": map[string]string{forged: canaryToken}}))
+	// Without a space or a quote, which would have a field quoted anyway: only its controls
+	// make it so.
+	bare := "canary\x1b[2J\r\nrawsts:forged\n12:00:00\u202e"
+	post("AWSCognitoIdentityProviderService.InitiateAuth", "application/x-amz-json-1.1", j(map[string]any{"AuthFlow": "USER_PASSWORD_AUTH",
+		"ClientId": ststest.DefaultClientID, "AuthParameters": map[string]string{"USERNAME": bare, "PASSWORD": canaryPassword}}))
+	post("AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", j(map[string]any{"IdentityPoolId": bare,
+		"Logins": map[string]string{bare: canaryToken}}))
 }
 
 // checkEmulatorStdout checks the export lines: each one line of NAME='VALUE', a canary only
