@@ -117,3 +117,33 @@ func FuzzPlaygroundRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaygroundBodyLimits: a request body past ui.MaxBody is refused with 413 naming the
+// request, without reading the rest (an endless body ends there); a field past ui.MaxField
+// with 400 naming the field; both at their limits are read.
+func TestPlaygroundBodyLimits(t *testing.T) {
+	srv := newServer(t, ui.Options{})
+	pad := func(n int) string { return `{"input":"` + strings.Repeat("a", n-len(`{"input":""}`)) + `"}` }
+	for _, tt := range []struct {
+		name, body string
+		status     int
+		field      string
+	}{
+		{"a body past MaxBody", pad(ui.MaxBody + 1), http.StatusRequestEntityTooLarge, "request"},
+		{"a field past MaxField", `{"policy":"` + strings.Repeat("p", ui.MaxField+1) + `","input":"x"}`, http.StatusBadRequest, "policy"},
+		{"a field at MaxField", `{"input":"` + strings.Repeat("a", ui.MaxField) + `"}`, http.StatusOK, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := req{method: http.MethodPost, path: "/api/playground", body: tt.body}.do(srv)
+			var res result
+			json.Unmarshal(w.Body.Bytes(), &res)
+			field := ""
+			if res.Error != nil {
+				field = res.Error.Field
+			}
+			if w.Code != tt.status || field != tt.field {
+				t.Errorf("POST of %d bytes = %d, error field %q; want %d, %q", len(tt.body), w.Code, field, tt.status, tt.field)
+			}
+		})
+	}
+}
