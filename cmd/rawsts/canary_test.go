@@ -1356,13 +1356,33 @@ var emulatorVariants = []struct {
 	{"defaults", func(dir string) []string { return nil }},
 	{"--token-file", func(dir string) []string { return []string{"--token-file", filepath.Join(dir, "token")} }},
 	{"--log", func(dir string) []string { return []string{"--log"} }},
+	// The walkthrough's config with a canary secret key for its IAM user, which the exports
+	// print as RAWSTS_ADMIN_SECRET_ACCESS_KEY and calls signed with it use: never in the log.
+	{"--config with a canary admin key, --log", func(dir string) []string {
+		path := filepath.Join(dir, "config.json")
+		s := &streams{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" },
+			now: func() time.Time { return fixedNow }}
+		if code := run(context.Background(), []string{"emulator", "--init", path}, s); code != exitOK {
+			panic("rawsts emulator --init failed")
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(b, []byte(`"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"`)) {
+			panic("the example config has no EXAMPLE secret key to replace")
+		}
+		os.WriteFile(path, bytes.Replace(b, []byte(`"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"`), []byte(`"`+canaryAdminSecretKey+`"`), 1), 0o600)
+		return []string{"--config", path, "--log"}
+	}},
 }
+
+// canaryAdminSecretKey is the emulator's IAM user's secret key in the config variant
+// (AKIAIOSFODNN7EXAMPLE's).
+const canaryAdminSecretKey = "CANARYadminSECRET/K7MDENG/bPxRfiCY0000001"
 
 // emulatorExportMay names the canaries each export line of the emulator's standard output may
 // show: RAWSTS_PASSWORD exists to print the --cognito-user's password (the canary password
 // here). RAWSTS_ADMIN_SECRET_ACCESS_KEY prints the config's IAM user's EXAMPLE secret key, no
 // canary. Every other line shows none.
-var emulatorExportMay = map[string][]string{"RAWSTS_PASSWORD": {"password"}}
+var emulatorExportMay = map[string][]string{"RAWSTS_PASSWORD": {"password"}, "RAWSTS_ADMIN_SECRET_ACCESS_KEY": {"admin-secret-key"}}
 
 // exportLine is one line of the emulator's standard output.
 var exportLine = regexp.MustCompile(`^export ([A-Z][A-Z0-9_]*)=(.*)$`)
@@ -1420,7 +1440,7 @@ func checkEmulatorStdout(t *testing.T, stdout string, canaries map[string]string
 		}
 		may := emulatorExportMay[m[1]]
 		for _, name := range may {
-			if want := shellQuote(canaries[name]); m[2] != want {
+			if want := shellQuote(canaries[name]); m[2] != want && (name != "admin-secret-key" || strings.Contains(m[2], "CANARY")) {
 				t.Errorf("the emulator's %s = %s; want %s", m[1], m[2], want)
 			}
 		}
@@ -1473,6 +1493,12 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 			dir := t.TempDir()
 			urlFile := filepath.Join(dir, "url")
 			args := append([]string{"emulator", "--url-file", urlFile, "--cognito-user", canaryUser + ":" + canaryPassword}, v.args(dir)...)
+			// The admin key signs with the canary only where the config holds it: elsewhere the
+			// emulator knows another secret for the key id, and refuses the signature.
+			adminCode := exitRefused
+			if strings.Contains(v.name, "admin key") {
+				adminCode = exitOK
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			var stdout, stderr syncBuffer
 			done := make(chan int, 1)
@@ -1493,6 +1519,7 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 			}
 			banner := stderr.String() // all of it: the URL file is written after the banner
 			canaries := staticCanaries()
+			canaries["admin-secret-key"] = canaryAdminSecretKey
 			eksRun := &canaryRun{secrets: map[string]string{}}
 			eksToken := eksCanaryToken(eksRun, base)
 			maps.Copy(canaries, eksRun.secrets)
@@ -1511,6 +1538,8 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 				{[]string{"assume-role", "--endpoint", base, "--role-arn", ststest.DemoRoleArn, "--token-code", canaryMFACode,
 					"--serial-number", "arn:aws:iam::123456789012:mfa/canary", "--trace"}, "", canaryEnv(), exitRefused},
 				{[]string{"eks", "verify", "--cluster-name", eksCluster, "--trace", eksToken}, "", nil, exitRefused},
+				{[]string{"whoami", "--endpoint", base, "--trace"}, "", map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+					"AWS_SECRET_ACCESS_KEY": canaryAdminSecretKey}, adminCode},
 				{[]string{"cognito", "identity", "--endpoint", base, "--identity-pool-id", ststest.DefaultIdentityPoolID, "--login", canaryToken, "--trace"},
 					"", nil, exitRefused},
 			} {
@@ -1532,11 +1561,11 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 				t.Fatal("the emulator still runs 30s after its context ended")
 			}
 			checkEmulatorStdout(t, stdout.String(), canaries)
-			checkEmulatorStderr(t, stderr.String(), banner, v.name == "--log", canaries)
+			checkEmulatorStderr(t, stderr.String(), banner, strings.Contains(v.name, "--log"), canaries)
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
-				if e.Name() == "token" {
-					continue // its job: the emulator's own token
+				if e.Name() == "token" || e.Name() == "config.json" {
+					continue // their job: the emulator's own token; the config the test wrote, with its key
 				}
 				b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
 				checkNoCanary(t, "the emulator's file "+e.Name(), string(b), canaries, nil)
