@@ -182,17 +182,21 @@ func decodeIdentity(resp *http.Response, body []byte, secrets *httpx.Secrets) (*
 	}
 	parts := strings.Split(r.UserID, ":")
 	if len(parts) > 2 {
-		return nil, bad(fmt.Errorf("malformed UserID %q", r.UserID))
+		return nil, bad(fmt.Errorf("malformed UserID %q", secrets.Scrub(r.UserID)))
 	}
 	if len(parts) == 2 {
 		id.SessionName = parts[1]
 	}
 	// arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION -> arn:PARTITION:iam::ACCOUNT:role/ROLE
 	f := strings.SplitN(r.Arn, ":", 6)
+	if len(f) < 6 {
+		// awsquery.IsARN looks at the start only: "arn:x" passes it.
+		return nil, bad(errors.New("Arn is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"))
+	}
 	if f[2] == "sts" && strings.HasPrefix(f[5], "assumed-role/") {
 		role := strings.Split(strings.TrimPrefix(f[5], "assumed-role/"), "/")
 		if len(role) != 2 || len(parts) != 2 || role[1] != id.SessionName {
-			return nil, bad(fmt.Errorf("malformed UserID %q for the role session %s (want ROLEID:SESSION)", r.UserID, r.Arn))
+			return nil, bad(fmt.Errorf("malformed UserID %q for the role session %s (want ROLEID:SESSION)", secrets.Scrub(r.UserID), secrets.Scrub(r.Arn)))
 		}
 		id.CanonicalARN = "arn:" + f[1] + ":iam::" + f[4] + ":role/" + role[0]
 	}
@@ -221,14 +225,17 @@ func replyError(resp *http.Response, body []byte, secrets *httpx.Secrets) error 
 		}
 		RequestID string `json:"RequestId"`
 	}
+	// Every field is scrubbed, not the message only: a server (or a proxy) may echo the
+	// token, its signature or its session token in the code, the type or the request id too.
 	if json.Unmarshal(body, &doc) == nil && doc.Error != nil && doc.Error.Code != "" {
-		return &sts.APIError{Service: "sts", Type: doc.Error.Type, Code: doc.Error.Code,
-			Message: secrets.Scrub(doc.Error.Message), RequestID: doc.RequestID, StatusCode: resp.StatusCode}
+		return &sts.APIError{Service: "sts", Type: secrets.Scrub(doc.Error.Type), Code: secrets.Scrub(doc.Error.Code),
+			Message: secrets.Scrub(doc.Error.Message), RequestID: secrets.Scrub(doc.RequestID), StatusCode: resp.StatusCode}
 	}
 	_, err := awsquery.Decode("sts", "GetCallerIdentity", resp.StatusCode, resp.Header, body)
 	var apiErr *sts.APIError
 	if errors.As(err, &apiErr) {
-		apiErr.Message = secrets.Scrub(apiErr.Message)
+		apiErr.Type, apiErr.Code = secrets.Scrub(apiErr.Type), secrets.Scrub(apiErr.Code)
+		apiErr.Message, apiErr.RequestID = secrets.Scrub(apiErr.Message), secrets.Scrub(apiErr.RequestID)
 		return apiErr
 	}
 	return &sts.ResponseError{Service: "sts", StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),

@@ -72,6 +72,7 @@ const (
 	canaryClientID         = "1canaryclient23456789"
 	canaryUser             = "canary-user"
 	canaryRole             = "arn:aws:iam::123456789012:role/ci"
+	canaryIdentityID       = "us-east-1:0c4a7d2e-5b1f-4e8a-9c3d-2f6b8a1e7d40"
 )
 
 // jwtCanary builds a JWT-shaped canary: claims signed by nobody, its signature segment the
@@ -95,6 +96,10 @@ var (
 	canaryRecvCIToken = jwtCanary(map[string]any{"iss": "https://token.actions.githubusercontent.com", "sub": "repo:acme/app:ref:refs/heads/main",
 		"aud": "sts.amazonaws.com", "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix(), "jti": "canary-ci"},
 		"RCI-canary-ci-token-signature")
+	// canaryRecvOpenIDToken is the token of an identity pool's GetOpenIdToken.
+	canaryRecvOpenIDToken = jwtCanary(map[string]any{"iss": "https://cognito-identity.amazonaws.com", "sub": canaryIdentityID,
+		"aud": "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "amr": []string{"authenticated"}, "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix()},
+		"ROI-canary-received-openid-token-signature")
 	canaryRecvAccessToken = jwtCanary(map[string]any{"iss": "https://cognito-idp.us-east-1.amazonaws.com/" + canaryPoolID, "sub": "canary-sub",
 		"client_id": canaryClientID, "token_use": "access", "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix()},
 		"RAT-canary-received-access-token-signature")
@@ -115,6 +120,7 @@ func staticCanaries() map[string]string {
 		"recv-secret-key": canaryRecvSecretKey, "recv-session-token": canaryRecvSessionToken, "recv-session": canaryRecvSession,
 		"recv-id-token": canaryRecvIDToken, "recv-access-token": canaryRecvAccessToken, "recv-refresh-token": canaryRecvRefreshToken,
 		"github-request-token": canaryGitHubRequestToken, "buildkite-token": canaryBuildkiteToken, "recv-ci-token": canaryRecvCIToken,
+		"recv-openid-token": canaryRecvOpenIDToken,
 	}
 }
 
@@ -216,6 +222,12 @@ type canaryRun struct {
 	env   map[string]string
 	token string // the web identity token sent (canaryToken, or one minted for the server's issuer)
 	pki   *testPKI
+	// stdin, when args sets it, replaces the case's standard input (a token made for url).
+	stdin string
+	// secrets are canaries args made for this run (an EKS token's signature), by name; whole
+	// are values that must not appear whole in any output (an EKS token).
+	secrets map[string]string
+	whole   []string
 }
 
 func (c *canaryRun) file(name, content string) string {
@@ -478,6 +490,9 @@ func canaryCases() map[string][]canaryCase {
 			}})
 	cases["version"] = []canaryCase{{name: "version", args: func(c *canaryRun) []string { return []string{"version"} }}}
 	cases["emulator"] = []canaryCase{{name: "emulator", run: runEmulatorCanary}}
+	cases["cognito"] = append(cases["cognito"], identityCanaryCases()...)
+	cases["eks"] = eksCanaryCases()
+	cases["ui"] = []canaryCase{{name: "ui", run: runUICanary}}
 	return cases
 }
 
@@ -593,7 +608,7 @@ func checkCanaryCoverage(t *testing.T, cases map[string][]canaryCase) {
 			var args []string
 			switch {
 			case tc.args != nil:
-				args = tc.args(&canaryRun{url: "http://127.0.0.1:9", dir: t.TempDir(), env: canaryEnv(), token: canaryToken, pki: &testPKI{}})
+				args = tc.args(&canaryRun{url: "http://127.0.0.1:9", dir: t.TempDir(), env: canaryEnv(), token: canaryToken, pki: &testPKI{}, secrets: map[string]string{}})
 			case c.name == "emulator":
 				for _, v := range emulatorVariants {
 					args = append(args, v.args(t.TempDir())...)
@@ -642,7 +657,7 @@ func checkCanaryCoverage(t *testing.T, cases map[string][]canaryCase) {
 
 // runCanary runs one case against one behaviour and checks everything it wrote.
 func runCanary(t *testing.T, tc canaryCase, b behaviour, pki *testPKI, landing *fixture.Landing) {
-	c := &canaryRun{dir: t.TempDir(), env: canaryEnv(), token: canaryToken, pki: pki}
+	c := &canaryRun{dir: t.TempDir(), env: canaryEnv(), token: canaryToken, pki: pki, secrets: map[string]string{}}
 	var h *hostileServer
 	if tc.target != "" {
 		h = newHostile(t, b, tc, landing, pki)
@@ -666,7 +681,11 @@ func runCanary(t *testing.T, tc canaryCase, b behaviour, pki *testPKI, landing *
 		args = slices.Insert(args, at, "--timeout", timeout)
 	}
 	done := make(chan cliRun, 1)
-	go func() { done <- runCLI(t, c.env, tc.stdin, nil, args...) }()
+	stdin := tc.stdin
+	if c.stdin != "" {
+		stdin = c.stdin
+	}
+	go func() { done <- runCLI(t, c.env, stdin, nil, args...) }()
 	var r cliRun
 	select {
 	case r = <-done:
@@ -686,6 +705,7 @@ func runCanary(t *testing.T, tc canaryCase, b behaviour, pki *testPKI, landing *
 		canaries["token"] = c.token
 	}
 	canaries["token-signature"] = c.token[strings.LastIndexByte(c.token, '.')+1:]
+	maps.Copy(canaries, c.secrets)
 	if h != nil {
 		known := map[string]bool{}
 		for _, v := range canaries {
@@ -702,6 +722,11 @@ func runCanary(t *testing.T, tc canaryCase, b behaviour, pki *testPKI, landing *
 		stdoutMay = append(slices.Clone(stdoutMay), tc.stdoutMayBelow300...)
 	}
 	checkNoCanary(t, "stdout", r.stdout, canaries, stdoutMay)
+	for _, v := range c.whole {
+		if strings.Contains(r.stdout, v) || strings.Contains(r.stderr, v) {
+			t.Errorf("an output shows %q whole:\nstdout:\n%s\nstderr:\n%s", v, r.stdout, r.stderr)
+		}
+	}
 	checkNoCanary(t, "stderr", r.stderr, canaries, tc.stderrMay)
 	checkStderrLines(t, r.stderr, tc.verbose)
 	if len(tc.stderrMay) == 0 {
@@ -853,16 +878,24 @@ func checkStderrLines(t *testing.T, stderr string, verbose bool) {
 		default:
 			t.Errorf("stderr line %q is neither a rawsts line nor a trace line", line)
 		}
-		for _, r := range line {
-			if r == '\t' && (trace || block) {
-				continue
-			}
-			if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029' || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
-				t.Errorf("stderr line %q holds the control character %U", line, r)
-				break
-			}
+		if r, ok := controlIn(line, trace || block); ok {
+			t.Errorf("stderr line %q holds the control character %U", line, r)
 		}
 	}
+}
+
+// controlIn returns the first control or format character of line that a terminal or a log
+// reader could be fooled by (a tab allowed with tabs).
+func controlIn(line string, tabs bool) (rune, bool) {
+	for _, r := range line {
+		if r == '\t' && tabs {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029' || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // hostileServer is one loopback server playing STS, IAM, Cognito and an OIDC issuer at once,
@@ -903,7 +936,8 @@ func (h *hostileServer) observed() map[string]string {
 // secretNames maps the names a request carries secrets under to canary names.
 var secretNames = map[string]string{"PASSWORD": "password", "NEW_PASSWORD": "new-password", "SECRET_HASH": "secret-hash",
 	"PASSWORD_CLAIM_SIGNATURE": "claim-signature", "SOFTWARE_TOKEN_MFA_CODE": "mfa-code", "REFRESH_TOKEN": "refresh-token",
-	"Session": "recv-session", "WebIdentityToken": "web-identity-token", "TokenCode": "mfa-code", "X-Amz-Security-Token": "session-token"}
+	"Session": "recv-session", "WebIdentityToken": "web-identity-token", "TokenCode": "mfa-code", "X-Amz-Security-Token": "session-token",
+	"X-Amz-Signature": "signature"}
 
 // request is what the server learned of one request.
 type request struct {
@@ -1029,6 +1063,15 @@ func (h *hostileServer) record(r *http.Request, body []byte) *request {
 		}
 	}
 	switch target := r.Header.Get("X-Amz-Target"); {
+	case strings.HasPrefix(target, "AWSCognitoIdentityService."):
+		// An identity pool: GetId, then GetCredentialsForIdentity or GetOpenIdToken.
+		req.kind, req.action = "identity", strings.TrimPrefix(target, "AWSCognitoIdentityService.")
+		json.Unmarshal(body, &req.json)
+		walkJSON(req.json, "", add)
+		req.isFinal = req.action != "GetId"
+	case r.Header.Get("X-K8s-Aws-Id") != "":
+		// An EKS token's presigned GetCallerIdentity, sent as a cluster's authenticator sends it.
+		req.kind, req.action, req.isFinal = "eks", r.URL.Query().Get("Action"), true
 	case target != "":
 		req.kind, req.action = "cognito", target[strings.LastIndexByte(target, '.')+1:]
 		json.Unmarshal(body, &req.json)
@@ -1151,9 +1194,9 @@ func headerSafe(v string) string {
 
 func contentType(req *request) string {
 	switch req.kind {
-	case "cognito":
+	case "cognito", "identity":
 		return "application/x-amz-json-1.1"
-	case "oidc", "github", "buildkite":
+	case "oidc", "github", "buildkite", "eks":
 		return "application/json"
 	}
 	return "text/xml"
@@ -1165,7 +1208,7 @@ func (h *hostileServer) cutBody(req *request) string {
 	s := h.firstSecret(req)
 	half := s[:min(len(s), max(len(s)/2, 10))]
 	switch req.kind {
-	case "cognito", "oidc", "github", "buildkite":
+	case "cognito", "identity", "oidc", "github", "buildkite", "eks":
 		return `{"__type":"NotAuthorizedException","message":"echo ` + half
 	}
 	return `<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>echo ` + half
@@ -1175,7 +1218,13 @@ func (h *hostileServer) cutBody(req *request) string {
 func (h *hostileServer) refuse(w http.ResponseWriter, req *request, msg string) {
 	h.echoInto(w.Header())
 	switch req.kind {
-	case "cognito":
+	case "eks":
+		// STS's JSON error, the answer to Accept: application/json.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		json.NewEncoder(w).Encode(map[string]any{"Error": map[string]string{"Type": "Sender", "Code": "InvalidClientTokenId", "Message": msg},
+			"RequestId": h.firstSecret(req)})
+	case "cognito", "identity":
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(http.StatusBadRequest)
 		json.NewEncoder(w).Encode(map[string]string{"__type": "NotAuthorizedException", "message": msg})
@@ -1200,6 +1249,21 @@ func (h *hostileServer) answer(w http.ResponseWriter, req *request) {
 	switch req.kind {
 	case "cognito":
 		h.answerCognito(w, req, blob)
+	case "identity":
+		reply := map[string]any{"IdentityId": canaryIdentityID, "Echo": blob}
+		switch req.action {
+		case "GetOpenIdToken":
+			reply["Token"] = canaryRecvOpenIDToken
+		case "GetCredentialsForIdentity":
+			reply["Credentials"] = map[string]any{"AccessKeyId": "ASIACANARYEXAMPLE001", "SecretKey": canaryRecvSecretKey,
+				"SessionToken": canaryRecvSessionToken, "Expiration": fixedNow.Add(time.Hour).Unix()}
+		}
+		json.NewEncoder(w).Encode(reply)
+	case "eks":
+		json.NewEncoder(w).Encode(map[string]any{"GetCallerIdentityResponse": map[string]any{
+			"GetCallerIdentityResult": map[string]string{"Account": "123456789012", "Arn": "arn:aws:sts::123456789012:assumed-role/ci/canary",
+				"UserId": "AROACANARYEXAMPLE0001:canary", "Echo": blob},
+			"ResponseMetadata": map[string]string{"RequestId": "c6104cbe-af31-11e0-8154-cbc7ccf896c7"}}})
 	case "oidc":
 		if req.action == "jwks" {
 			pub := &rsaKey(h.t).PublicKey
@@ -1282,16 +1346,140 @@ func (h *hostileServer) answerCognito(w http.ResponseWriter, req *request, echo 
 }
 
 // emulatorVariants are the flags the emulator runs with in the canary test; every file a variant
-// writes in dir is checked (but the token file). A flag that writes what the emulator saw —
-// --log — needs one row here: {"--log", func(dir string) []string { return []string{"--log",
-// filepath.Join(dir, "emulator.log")} }}; checkCanaryCoverage fails until it has one.
+// writes in dir is checked (but the token file). A flag that writes what the emulator saw needs
+// one row here (checkCanaryCoverage fails for --log until it has one): --log writes one line
+// per decision on standard error, after the banner.
 var emulatorVariants = []struct {
 	name string
 	args func(dir string) []string
 }{
 	{"defaults", func(dir string) []string { return nil }},
 	{"--token-file", func(dir string) []string { return []string{"--token-file", filepath.Join(dir, "token")} }},
+	{"--log", func(dir string) []string { return []string{"--log"} }},
 	{"--ui", func(dir string) []string { return []string{"--ui"} }},
+	// The walkthrough's config with a canary secret key for its IAM user, which the exports
+	// print as RAWSTS_ADMIN_SECRET_ACCESS_KEY and calls signed with it use: never in the log.
+	{"--config with a canary admin key, --log", func(dir string) []string {
+		path := filepath.Join(dir, "config.json")
+		s := &streams{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" },
+			now: func() time.Time { return fixedNow }}
+		if code := run(context.Background(), []string{"emulator", "--init", path}, s); code != exitOK {
+			panic("rawsts emulator --init failed")
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(b, []byte(`"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"`)) {
+			panic("the example config has no EXAMPLE secret key to replace")
+		}
+		os.WriteFile(path, bytes.Replace(b, []byte(`"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"`), []byte(`"`+canaryAdminSecretKey+`"`), 1), 0o600)
+		return []string{"--config", path, "--log"}
+	}},
+}
+
+// canaryAdminSecretKey is the emulator's IAM user's secret key in the config variant
+// (AKIAIOSFODNN7EXAMPLE's).
+const canaryAdminSecretKey = "CANARYadminSECRET/K7MDENG/bPxRfiCY0000001"
+
+// emulatorExportMay names the canaries each export line of the emulator's standard output may
+// show: RAWSTS_PASSWORD exists to print the --cognito-user's password (the canary password
+// here). RAWSTS_ADMIN_SECRET_ACCESS_KEY prints the config's IAM user's EXAMPLE secret key, no
+// canary. Every other line shows none.
+var emulatorExportMay = map[string][]string{"RAWSTS_PASSWORD": {"password"}, "RAWSTS_ADMIN_SECRET_ACCESS_KEY": {"admin-secret-key"}}
+
+// exportLine is one line of the emulator's standard output.
+var exportLine = regexp.MustCompile(`^export ([A-Z][A-Z0-9_]*)=(.*)$`)
+
+// emulatorLogLine is a line of --log (ststest.WithLog): TIME SERVICE ACTION RESOURCE
+// principal=PRINCIPAL ALLOW|DENY [DETAIL].
+var emulatorLogLine = regexp.MustCompile(strings.ReplaceAll(`^\d\d:\d\d:\d\d W W W principal=W (ALLOW|DENY)( .*)?$`,
+	"W", `(?:-|[^ "]+|"(?:[^"\\]|\\.)*")`))
+
+// injectEmulator sends the emulator requests whose values hold terminal controls, a forged
+// rawsts line and a forged log line, with canaries beside them: a Cognito login, an STS
+// exchange and an identity pool's GetId, which --log records.
+func injectEmulator(t *testing.T, base string) {
+	t.Helper()
+	forged := "canary\x1b[2J\r\nrawsts: forged line\n12:00:00 sts AssumeRole role/Admin principal=- ALLOW\u202e\u2028"
+	post := func(target, ctype, body string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/", strings.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		if target != "" {
+			req.Header.Set("X-Amz-Target", target)
+		}
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Errorf("POST %s: %v", target, err)
+			return
+		}
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+	}
+	j := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+	post("AWSCognitoIdentityProviderService.InitiateAuth", "application/x-amz-json-1.1", j(map[string]any{"AuthFlow": "USER_PASSWORD_AUTH",
+		"ClientId": ststest.DefaultClientID, "AuthParameters": map[string]string{"USERNAME": forged, "PASSWORD": canaryPassword}}))
+	post("", "application/x-www-form-urlencoded", url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"},
+		"RoleArn": {"arn:aws:iam::123456789012:role/" + forged}, "RoleSessionName": {forged}, "WebIdentityToken": {canaryToken}}.Encode())
+	post("AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", j(map[string]any{"IdentityPoolId": forged,
+		"Logins": map[string]string{forged: canaryToken}}))
+	// Without a space or a quote, which would have a field quoted anyway: only its controls
+	// make it so.
+	bare := "canary\x1b[2J\r\nrawsts:forged\n12:00:00\u202e"
+	post("AWSCognitoIdentityProviderService.InitiateAuth", "application/x-amz-json-1.1", j(map[string]any{"AuthFlow": "USER_PASSWORD_AUTH",
+		"ClientId": ststest.DefaultClientID, "AuthParameters": map[string]string{"USERNAME": bare, "PASSWORD": canaryPassword}}))
+	post("AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", j(map[string]any{"IdentityPoolId": bare,
+		"Logins": map[string]string{bare: canaryToken}}))
+}
+
+// checkEmulatorStdout checks the export lines: each one line of NAME='VALUE', a canary only
+// where emulatorExportMay allows it, and there whole (shell-quoted, as eval reads it).
+func checkEmulatorStdout(t *testing.T, stdout string, canaries map[string]string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		m := exportLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("the emulator's stdout line %q is not an export line", line)
+			continue
+		}
+		may := emulatorExportMay[m[1]]
+		for _, name := range may {
+			if want := shellQuote(canaries[name]); m[2] != want && (name != "admin-secret-key" || strings.Contains(m[2], "CANARY")) {
+				t.Errorf("the emulator's %s = %s; want %s", m[1], m[2], want)
+			}
+		}
+		checkNoCanary(t, "the emulator's stdout line "+m[1], line, canaries, may)
+	}
+}
+
+// checkEmulatorStderr checks the emulator's standard error: the banner (written before the URL
+// file, before any request) starts with its "rawsts emulator:" line and holds no control
+// character; every line after it is a --log line (with log) or a rawsts line, never a forged
+// one, and holds no control character; no canary anywhere.
+func checkEmulatorStderr(t *testing.T, stderr, banner string, log bool, canaries map[string]string) {
+	t.Helper()
+	checkNoCanary(t, "the emulator's stderr", stderr, canaries, nil)
+	if !strings.HasPrefix(stderr, banner) || !strings.HasPrefix(banner, "rawsts emulator: listening on ") {
+		t.Errorf("the emulator's stderr does not start with its banner:\n%s", stderr)
+		return
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(banner, "\n"), "\n") {
+		if r, ok := controlIn(line, false); ok {
+			t.Errorf("the emulator's banner line %q holds the control character %U", line, r)
+		}
+	}
+	rest := strings.TrimSuffix(strings.TrimPrefix(stderr, banner), "\n")
+	if rest == "" {
+		return
+	}
+	for _, line := range strings.Split(rest, "\n") {
+		switch {
+		case log && emulatorLogLine.MatchString(line):
+		case strings.HasPrefix(line, "rawsts: ") && !strings.HasPrefix(line, "rawsts: forged"):
+		default:
+			t.Errorf("the emulator's stderr line %q after the banner is neither a --log line nor a rawsts line", line)
+		}
+		if r, ok := controlIn(line, false); ok {
+			t.Errorf("the emulator's stderr line %q holds the control character %U", line, r)
+		}
+	}
 }
 
 // runEmulatorCanary runs `rawsts emulator` in-process with a canary user, drives requests
@@ -1306,6 +1494,12 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 			dir := t.TempDir()
 			urlFile := filepath.Join(dir, "url")
 			args := append([]string{"emulator", "--url-file", urlFile, "--cognito-user", canaryUser + ":" + canaryPassword}, v.args(dir)...)
+			// The admin key signs with the canary only where the config holds it: elsewhere the
+			// emulator knows another secret for the key id, and refuses the signature.
+			adminCode := exitRefused
+			if strings.Contains(v.name, "admin key") {
+				adminCode = exitOK
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			var stdout, stderr syncBuffer
 			done := make(chan int, 1)
@@ -1324,7 +1518,12 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 				cancel()
 				t.Fatalf("the emulator did not write --url-file; stderr:\n%s", stderr.String())
 			}
+			banner := stderr.String() // all of it: the URL file is written after the banner
 			canaries := staticCanaries()
+			canaries["admin-secret-key"] = canaryAdminSecretKey
+			eksRun := &canaryRun{secrets: map[string]string{}}
+			eksToken := eksCanaryToken(eksRun, base)
+			maps.Copy(canaries, eksRun.secrets)
 			for _, d := range []struct {
 				args  []string
 				stdin string
@@ -1339,6 +1538,11 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 				{[]string{"whoami", "--endpoint", base, "--trace"}, "", canaryEnv(), exitRefused},
 				{[]string{"assume-role", "--endpoint", base, "--role-arn", ststest.DemoRoleArn, "--token-code", canaryMFACode,
 					"--serial-number", "arn:aws:iam::123456789012:mfa/canary", "--trace"}, "", canaryEnv(), exitRefused},
+				{[]string{"eks", "verify", "--cluster-name", eksCluster, "--trace", eksToken}, "", nil, exitRefused},
+				{[]string{"whoami", "--endpoint", base, "--trace"}, "", map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+					"AWS_SECRET_ACCESS_KEY": canaryAdminSecretKey}, adminCode},
+				{[]string{"cognito", "identity", "--endpoint", base, "--identity-pool-id", ststest.DefaultIdentityPoolID, "--login", canaryToken, "--trace"},
+					"", nil, exitRefused},
 			} {
 				r := runCLI(t, d.env, d.stdin, nil, d.args...)
 				if r.code != d.code {
@@ -1347,6 +1551,7 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 				checkNoCanary(t, "stderr of rawsts "+d.args[0], r.stderr, canaries, nil)
 				checkStderrLines(t, r.stderr, false)
 			}
+			injectEmulator(t, base)
 			cancel()
 			select {
 			case code := <-done:
@@ -1356,13 +1561,12 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("the emulator still runs 30s after its context ended")
 			}
-			checkNoCanary(t, "the emulator's stdout", stdout.String(), canaries, nil)
-			checkNoCanary(t, "the emulator's stderr", stderr.String(), canaries, nil)
-			checkStderrLines(t, stderr.String(), false)
+			checkEmulatorStdout(t, stdout.String(), canaries)
+			checkEmulatorStderr(t, stderr.String(), banner, strings.Contains(v.name, "--log"), canaries)
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
-				if e.Name() == "token" {
-					continue // its job: the emulator's own token
+				if e.Name() == "token" || e.Name() == "config.json" {
+					continue // their job: the emulator's own token; the config the test wrote, with its key
 				}
 				b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
 				checkNoCanary(t, "the emulator's file "+e.Name(), string(b), canaries, nil)

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Tests against servers that echo what they receive: nothing secret reaches stderr (or, for
@@ -265,5 +266,104 @@ func TestEKSVerifyHidesEchoedSecrets(t *testing.T) {
 			}
 			assertNoSecret(t, "stderr", r.stderr, exampleCreds.SessionToken, sig, token[len("k8s-aws-v1."):])
 		})
+	}
+}
+
+// TestCognitoIdentityHidesEchoedSecrets: rawsts cognito identity against an identity pool that
+// refuses quoting the login token in every encoding (both flows), and, in the basic flow, an
+// STS that refuses quoting the pool's OpenID token, prints neither, with or without --trace.
+func TestCognitoIdentityHidesEchoedSecrets(t *testing.T) {
+	login := mintRS256(t, map[string]any{"iss": "https://login.example", "sub": "alice", "aud": "app", "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix()})
+	const openID = "eyJraWQiOiJ1cy1lYXN0LTEtMSJ9.eyJzdWIiOiJ1cy1lYXN0LTE6aWQiLCJhbXIiOlsiYXV0aGVudGljYXRlZCJdfQ.T1BFTklELWVjaG8tc2lnbmF0dXJl"
+	const id = "us-east-1:0c4a7d2e-5b1f-4e8a-9c3d-2f6b8a1e7d40"
+	for _, step := range []string{"GetId", "GetCredentialsForIdentity", "GetOpenIdToken", "AssumeRoleWithWebIdentity"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityService.")
+			if op == "" {
+				form, _ := url.ParseQuery(string(body))
+				op = form.Get("Action")
+			}
+			w.Header().Set("X-Echo", url.QueryEscape(string(body)))
+			if op != step {
+				w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+				answer := map[string]string{"IdentityId": id}
+				if op == "GetOpenIdToken" {
+					answer["Token"] = openID
+				}
+				json.NewEncoder(w).Encode(answer)
+				return
+			}
+			if op == "AssumeRoleWithWebIdentity" {
+				w.Header().Set("Content-Type", "text/xml")
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>`+
+					xmlText("bad token: "+echoAll(openID, login, string(body)))+`</Message></Error><RequestId>`+openID+`</RequestId></ErrorResponse>`)
+				return
+			}
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"__type": "NotAuthorizedException", "message": "Invalid login token: " + echoAll(login, string(body))})
+		}))
+		flow := "enhanced"
+		if step == "GetOpenIdToken" || step == "AssumeRoleWithWebIdentity" {
+			flow = "basic"
+		}
+		for _, trace := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/trace=%v", step, trace), func(t *testing.T) {
+				args := []string{"cognito", "identity", "--endpoint", srv.URL, "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+					"--flow", flow, "--login", login}
+				if flow == "basic" {
+					args = append(args, "--role-arn", "arn:aws:iam::123456789012:role/ci")
+				}
+				if trace {
+					args = append(args, "--trace")
+				}
+				r := runCLI(t, map[string]string{"AWS_MAX_ATTEMPTS": "1"}, "", nil, args...)
+				if r.code != exitRefused {
+					t.Fatalf("exit %d; want 1\nstderr:\n%s", r.code, r.stderr)
+				}
+				secrets := []string{login}
+				if step == "AssumeRoleWithWebIdentity" {
+					secrets = append(secrets, openID) // received from GetOpenIdToken, sent to STS
+				}
+				assertNoSecret(t, "stderr", r.stderr, secrets...)
+				assertNoSecret(t, "stdout", r.stdout, secrets...)
+			})
+		}
+		srv.Close()
+	}
+}
+
+// TestTokenFromCIHidesEchoedSecrets: rawsts token --from github and --from buildkite against
+// an ID-token endpoint that refuses quoting the request token (GitHub's) or the agent token
+// (Buildkite's) in every encoding print neither, with or without --trace.
+func TestTokenFromCIHidesEchoedSecrets(t *testing.T) {
+	const ghToken, bkToken = "ghRequestToken.eyJ0aGUgam9iIHRva2Vu.ECHO0123456789", "bkagent_ECHObuildkiteAgentAccessToken0123"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		_, cred, _ := strings.Cut(auth, " ")
+		w.Header().Set("X-Echo", url.QueryEscape(auth))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		json.NewEncoder(w).Encode(map[string]string{"message": "bad credentials: " + echoAll(cred, auth)})
+	}))
+	defer srv.Close()
+	env := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": srv.URL + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": ghToken,
+		"BUILDKITE_AGENT_ENDPOINT": srv.URL + "/v3", "BUILDKITE_JOB_ID": "job-1", "BUILDKITE_AGENT_ACCESS_TOKEN": bkToken, "AWS_MAX_ATTEMPTS": "1"}
+	for _, from := range []string{"github", "buildkite"} {
+		for _, trace := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/trace=%v", from, trace), func(t *testing.T) {
+				args := []string{"token", "--from", from}
+				if trace {
+					args = append(args, "--trace")
+				}
+				r := runCLI(t, env, "", nil, args...)
+				if r.code == exitOK {
+					t.Fatalf("exit 0; want an error\nstderr:\n%s", r.stderr)
+				}
+				assertNoSecret(t, "stderr", r.stderr, ghToken, bkToken)
+			})
+		}
 	}
 }

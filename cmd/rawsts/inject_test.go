@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -192,5 +194,91 @@ func TestCleanQuotesWhatOneLineEscapes(t *testing.T) {
 		if got := clean(in); got != want {
 			t.Errorf("clean(%q) = %s; want %s", in, got, want)
 		}
+	}
+}
+
+// TestNewerCommandsRefuseValuesThatAddLines: a reply value that would add lines to an output —
+// a session token with a newline and a [prod] section, an ARN or a token with a newline and a
+// forged line — is refused (exit 3) by cognito identity in every output and with
+// --write-profile (the shared credentials file stays as it was), by assume --write-profile, by
+// eks verify and by token --from github and buildkite: nothing on standard output, one line per
+// message on standard error.
+func TestNewerCommandsRefuseValuesThatAddLines(t *testing.T) {
+	const injected = "tok\n[prod]\ncredential_process = /bin/evil\nrawsts: forged line"
+	const poolID = "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+	identity := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		json.NewEncoder(w).Encode(map[string]any{"IdentityId": "us-east-1:0c4a7d2e-5b1f-4e8a-9c3d-2f6b8a1e7d40", "Credentials": map[string]any{
+			"AccessKeyId": "ASIAIOSFODNN7EXAMPLE", "SecretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "SessionToken": injected, "Expiration": 1716243263}})
+	}))
+	defer identity.Close()
+	sts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>`+
+			`<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</SecretAccessKey><SessionToken>`+xmlText(injected)+`</SessionToken>`+
+			`<Expiration>2014-10-24T23:00:23Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/ci/x</Arn>`+
+			`<AssumedRoleId>AROACLKWSDQRAOEXAMPLE:x</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`)
+	}))
+	defer sts.Close()
+	eksSTS := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"GetCallerIdentityResponse": map[string]any{"GetCallerIdentityResult": map[string]string{
+			"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/x\nAccount    999999999999", "UserId": "AIDAEXAMPLE"},
+			"ResponseMetadata": map[string]string{"RequestId": "r-1"}}})
+	}))
+	defer eksSTS.Close()
+	ci := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\nrawsts: forged line"
+		json.NewEncoder(w).Encode(map[string]any{"value": tok, "token": tok})
+	}))
+	defer ci.Close()
+	ciEnv := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": ci.URL + "/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "ghs_request",
+		"BUILDKITE_AGENT_ENDPOINT": ci.URL + "/v3", "BUILDKITE_JOB_ID": "job-1", "BUILDKITE_AGENT_ACCESS_TOKEN": "bkagent_token"}
+	login := "graph.facebook.com=EAAtoken"
+	type tc struct {
+		name  string
+		env   map[string]string
+		args  []string
+		write bool // with --write-profile ci, into a credentials file that must stay as it was
+	}
+	var cases []tc
+	for _, out := range outputFormats {
+		cases = append(cases, tc{"cognito identity --output " + out, nil, []string{"cognito", "identity", "--endpoint", identity.URL,
+			"--identity-pool-id", poolID, "--login", login, "--output", out}, false})
+	}
+	cases = append(cases,
+		tc{"cognito identity --write-profile", nil, []string{"cognito", "identity", "--endpoint", identity.URL, "--identity-pool-id", poolID, "--login", login}, true},
+		tc{"assume --write-profile", nil, []string{"assume", "--endpoint", sts.URL, "--role-arn", hostileRole, "--web-identity-token", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}, true},
+		tc{"eks verify", nil, []string{"eks", "verify", "--cluster-name", "demo", hostileEKSToken(t, eksSTS.URL)}, false},
+		tc{"token --from github", ciEnv, []string{"token", "--from", "github"}, false},
+		tc{"token --from buildkite", ciEnv, []string{"token", "--from", "buildkite"}, false},
+	)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := map[string]string{"AWS_MAX_ATTEMPTS": "1"}
+			for k, v := range c.env {
+				env[k] = v
+			}
+			args := c.args
+			path := filepath.Join(t.TempDir(), "credentials")
+			const before = "[ci]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+			if c.write {
+				writeFile(t, path, before)
+				env["AWS_SHARED_CREDENTIALS_FILE"] = path
+				args = append(append([]string{}, args...), "--write-profile", "ci")
+			}
+			r := runCLIAt(t, fixedNow, env, nil, args...)
+			if r.code != exitTransport || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing\nstderr:\n%s", r.code, r.stdout, exitTransport, r.stderr)
+			}
+			assertOneLinePerMessage(t, r.stderr)
+			if strings.Contains(r.stderr, "forged") || strings.Contains(r.stderr, "/bin/evil") {
+				t.Errorf("stderr quotes the injected value:\n%s", r.stderr)
+			}
+			if c.write {
+				if b, _ := os.ReadFile(path); string(b) != before {
+					t.Errorf("the credentials file is now:\n%s\nwant it unchanged", b)
+				}
+			}
+		})
 	}
 }

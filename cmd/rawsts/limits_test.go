@@ -62,6 +62,15 @@ func endlessCases(t *testing.T, endpoint, file string) []struct {
 		{"diagnose --fetch credentials file", fromFile, false, []string{"diagnose", "--fetch", "--endpoint-iam", endpoint, "--role-arn", hostileRole, token}, "1 MiB"},
 		{"lint-trust-policy FILE", nil, false, []string{"lint-trust-policy", file}, "64 KiB"},
 		{"lint-trust-policy -", nil, true, []string{"lint-trust-policy", "-"}, "64 KiB"},
+		{"eks verify -", nil, true, []string{"eks", "verify", "--cluster-name", "demo", "-"}, "64 KiB"},
+		{"eks token credentials file", fromFile, false, []string{"eks", "token", "--cluster-name", "demo", "--endpoint", endpoint, "--no-cache"}, "1 MiB"},
+		{"eks token --profile", fromFile, false, []string{"eks", "token", "--cluster-name", "demo", "--endpoint", endpoint, "--profile", "ci", "--no-cache"}, "1 MiB"},
+		{"cognito identity --login -", nil, true, []string{"cognito", "identity", "--endpoint", endpoint, "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "--login", "-"}, "64 KiB"},
+		{"token --from file:", nil, false, []string{"token", "--from", "file:" + file}, "64 KiB"},
+		{"token --from command:", nil, false, []string{"token", "--from", "command:cat " + file}, "64 KiB"},
+		{"exec --web-identity-token-file", nil, false, []string{"exec", "--endpoint", endpoint, "--role-arn", hostileRole, "--web-identity-token-file", file, "--", "true"}, "64 KiB"},
+		{"emulator --config", nil, false, []string{"emulator", "--addr", "127.0.0.1:0", "--config", file}, "8 MiB"},
+		{"emulator --state", nil, false, []string{"emulator", "--addr", "127.0.0.1:0", "--state", file}, "8 MiB"},
 	}
 }
 

@@ -17,7 +17,7 @@ const (
 	cookie   = "rawsts_ui_8080"
 )
 
-func newServer(t *testing.T, o ui.Options) *ui.Server {
+func newServer(t testing.TB, o ui.Options) *ui.Server {
 	t.Helper()
 	if o.Addr == "" {
 		o.Addr = testAddr
