@@ -55,6 +55,7 @@ type ec2Call struct {
 	reqID, action     string
 	version           string // the API version asked for: the reply's namespace
 	principal, region string
+	resource          string // what the log names: instance/ID, or "*" for all (arnResource)
 	now               time.Time
 }
 
@@ -165,13 +166,14 @@ func (e *ec2Emulator) ec2Authenticate(c *ec2Call, body []byte) (identity, bool) 
 // CreateSecurityGroup …) name the resource and end with the encoded message (PROTOCOL.md §9.3).
 func (e *ec2Emulator) ec2Authorize(c *ec2Call, caller identity, action, resource string, keys map[string][]string, encoded bool) bool {
 	keys["ec2:Region"] = []string{c.region}
+	c.resource = arnResource(resource)
 	ctx, a := e.authorize(c.r, caller, request{action: action, resource: resource, region: signingRegion(c.r), keys: keys})
 	if a.Decision == trustpolicy.Allow {
 		if c.r.Form.Get("DryRun") == "true" {
 			e.ec2Error(c, http.StatusPreconditionFailed, "DryRunOperation", msgEC2DryRun, "", a.Reason(ctx))
 			return false
 		}
-		e.log(Event{Time: c.now, Service: "ec2", Action: c.action, Principal: caller.arn, Decision: "allow", Detail: a.Reason(ctx)})
+		e.log(Event{Time: c.now, Service: "ec2", Action: c.action, Resource: c.resource, Principal: caller.arn, Decision: "allow", Detail: a.Reason(ctx)})
 		return true
 	}
 	onResource := ""
@@ -209,7 +211,7 @@ func (e *ec2Emulator) ec2Error(c *ec2Call, status int, code, msg, check, detail 
 	if code == "DryRunOperation" {
 		decision = "allow"
 	}
-	e.log(Event{Time: c.now, Service: "ec2", Action: action, Principal: c.principal, Decision: decision, Code: code, Check: check, Detail: detail})
+	e.log(Event{Time: c.now, Service: "ec2", Action: action, Resource: c.resource, Principal: c.principal, Decision: decision, Code: code, Check: check, Detail: detail})
 	b, _ := xml.Marshal(&ec2ErrorResponse{Errors: []ec2ErrItem{{Code: code, Message: msg}}, RequestID: c.reqID}) // fixed types
 	body := append([]byte(xml.Header), awsEntities(b)...)
 	h := c.w.Header()

@@ -378,3 +378,36 @@ func TestIAMListAndDelete(t *testing.T) {
 		t.Errorf("%d providers after DeleteOpenIDConnectProvider; want 1", n)
 	}
 }
+
+// TestAdminEventResources: the events of IAM and Cognito admin calls name what they act on, as
+// the log's RESOURCE column shows it: role/NAME, userpool/ID, "*" for an action without a
+// resource type.
+func TestAdminEventResources(t *testing.T) {
+	srv, log := iamServer(t, ststest.DefaultConfig())
+	for _, tt := range []struct {
+		name string
+		send func() adminReply
+		want string
+	}{
+		{"GetRole", func() adminReply {
+			return iamCall(t, srv, &aliceKey, iamNow, "GetRole", url.Values{"RoleName": {"TestRole"}})
+		}, "role/TestRole"},
+		{"ListRoles", func() adminReply { return iamCall(t, srv, &aliceKey, iamNow, "ListRoles", nil) }, "*"},
+		{"GetRole refused", func() adminReply {
+			return iamCall(t, srv, &aliceKey, iamNow, "GetRole", url.Values{"RoleName": {"NoSuchRole"}})
+		}, "role/NoSuchRole"},
+		{"AdminGetUser", func() adminReply {
+			return cognitoCall(t, srv, &aliceKey, iamNow, "AdminGetUser", map[string]string{"UserPoolId": ststest.DefaultPoolID, "Username": "demo"})
+		}, "userpool/" + ststest.DefaultPoolID},
+		{"SignUp", func() adminReply {
+			return cognitoCall(t, srv, nil, iamNow, "SignUp", map[string]string{"ClientId": ststest.DefaultClientID, "Username": "x", "Password": "Xx-Passw0rd!"})
+		}, "client/" + ststest.DefaultClientID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.send()
+			if e := log.last(); e.Resource != tt.want {
+				t.Errorf("%s: event %+v; want Resource %q", tt.name, e, tt.want)
+			}
+		})
+	}
+}
