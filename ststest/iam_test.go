@@ -255,11 +255,13 @@ func TestIAMSignature(t *testing.T) {
 		{"wrong secret", &wrong, iamNow, "SignatureDoesNotMatch"},
 		{"unknown key", &unknown, iamNow, "InvalidClientTokenId"},
 		{"ten minutes off", &aliceKey, iamNow.Add(10 * time.Minute), "SignatureDoesNotMatch"},
+		// An unsigned call reaches IAM (by its Version), not STS's InvalidAction.
+		{"unsigned", nil, iamNow, "MissingAuthenticationToken"},
 	}
 	for _, tt := range tests {
 		r := iamCall(t, srv, tt.creds, tt.at, "GetRole", url.Values{"RoleName": {"TestRole"}})
-		if code, _ := r.code(); code != tt.code || r.status != http.StatusForbidden {
-			t.Errorf("GetRole(%s) = HTTP %d %s; want 403 %s", tt.name, r.status, code, tt.code)
+		if code, _ := r.code(); code != tt.code || r.status != http.StatusForbidden || !strings.Contains(string(r.body), "https://iam.amazonaws.com/doc/2010-05-08/") {
+			t.Errorf("GetRole(%s) = HTTP %d %s; want 403 %s in IAM's namespace\n%s", tt.name, r.status, code, tt.code, r.body)
 		}
 	}
 	c := &iam.Client{Credentials: wrong, Endpoint: srv.URL, HTTPClient: srv.Client(), Now: func() time.Time { return iamNow }, MaxAttempts: 1}

@@ -277,8 +277,9 @@ func (e serverErrors) Write(p []byte) (int, error) {
 // route sends a request to the protocol it speaks: a JSON request (X-Amz-Target) to the
 // handler of its target's prefix (Cognito user pools); an unsigned request for an issuer's
 // path to that issuer; a signed request to the handler of its credential scope's service; an
-// unsigned EC2 Query call (EC2's Version) to EC2 and an unsigned request that is no Query call
-// (a GET without Action, …) to S3, which refuse them; anything else — the unsigned
+// unsigned Query call of EC2 or IAM (by its Version: 2016-11-15, 2010-05-08) to that service
+// and an unsigned request that is no Query call (a GET without Action, …) to S3, which refuse
+// them; anything else — the unsigned
 // AssumeRoleWithWebIdentity, a request for a service nothing answers — to STS.
 // With WithHandler, everything but the issuers goes to the handler.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
@@ -299,11 +300,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		return
 	}
-	// Unsigned calls of the resource services, to be refused as those services refuse them.
+	// Unsigned calls of the other services, to be refused as those services refuse them.
 	if s.handler == nil && s.replay == nil && signingService(r) == "" {
-		switch {
-		case isEC2Request(r):
+		switch v := queryVersion(r); {
+		case v == ec2Version:
 			s.routes["ec2"].ServeHTTP(w, r)
+			return
+		case v == iamVersion:
+			s.routes["iam"].ServeHTTP(w, r)
 			return
 		case isS3Request(r):
 			s.routes["s3"].ServeHTTP(w, r)
