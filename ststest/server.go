@@ -45,6 +45,7 @@ type Server struct {
 	log      *eventLog       // from WithLog
 	onChange func()          // from WithOnChange
 	certs    *certificates   // made by StartTLS
+	keptCA   *authority      // the config's CertificateAuthority, for StartTLS to reuse
 	client   *http.Client    // made at start, for Client
 	issuers  *issuerRegistry
 	svc      *services
@@ -206,6 +207,9 @@ func NewUnstartedServer(opts ...Option) *Server {
 	if s.log != nil {
 		s.log.hold(cfg)
 	}
+	if cfg.CertificateAuthority != nil {
+		s.keptCA, _ = parseCA(cfg.CertificateAuthority) // Validate read it
+	}
 	s.issuers = newIssuerRegistry(s.clock)
 	s.issuers.useKeys(cfg.SigningKeys)
 	s.Issuer = s.issuers.add(newIssuer(strings.TrimPrefix(issuerPath, "/"), kindGeneric, s.clock))
@@ -329,8 +333,9 @@ func (s *Server) Start() {
 }
 
 // StartTLS starts a server from NewUnstartedServer on HTTPS, as httptest's StartTLS does, with
-// a certificate of its own: it makes a CA for this server alone and a certificate it issues
-// for localhost, 127.0.0.1 and ::1 (and the listener's address when [WithListener] gave one of
+// a certificate of its own: it makes a CA for this server alone (or takes the config's
+// CertificateAuthority, kept by a [Server.Snapshot], while it has half a year of validity
+// left) and a certificate it issues for localhost, 127.0.0.1 and ::1 (and the listener's address when [WithListener] gave one of
 // the LAN; every address of the machine's interfaces for 0.0.0.0 or ::), both ECDSA P-256. URL and the issuers' URLs are then https://, so the tokens'
 // iss is https://127.0.0.1:PORT/POOL_ID as a Cognito pool's is https:// — no plain-http
 // exception applies. Clients must trust [Server.CACertificate]; [Server.Client] does. It
@@ -349,7 +354,7 @@ func (s *Server) StartTLS() {
 			}
 		}
 	}
-	certs, err := newCertificates(s.clock(), extra)
+	certs, err := newCertificates(s.clock(), extra, s.keptCA)
 	if err != nil {
 		panic(err)
 	}
@@ -476,19 +481,28 @@ func (s *Server) AddIssuer(ic IssuerConfig) (*Issuer, error) {
 // (roles and providers added, passwords changed), the refresh tokens its user pools issued,
 // the STS sessions it handed out and the keys its issuers sign with. [WithConfig] of a
 // snapshot starts a server where this one stands: its sessions, refresh tokens and the tokens
-// its issuers minted work there too (on another port only where they do not name the URL).
-// A snapshot holds secrets; write it only where the keys it holds may be.
+// its issuers minted work there too (on another port only where they do not name the URL),
+// and a TLS server's CA, so that a server started from it with StartTLS presents a certificate
+// clients already trust. A snapshot holds secrets; write it only where the keys it holds may
+// be.
 func (s *Server) Snapshot() Config {
 	c := s.svc.state.snapshot()
 	c.Sessions = s.svc.keys.sessions()
 	c.SigningKeys = s.issuers.signingKeys()
+	switch {
+	case s.certs != nil:
+		c.CertificateAuthority = s.certs.authority.config()
+	case s.keptCA != nil: // a plain-http run of a TLS server's state keeps its CA for the next
+		c.CertificateAuthority = s.keptCA.config()
+	}
 	return c
 }
 
 // Restore replaces the server's whole state with c — a [Server.Snapshot], or any config — while
 // it runs: IAM, user pools, refresh tokens and sessions. The issuers keep their keys (an
 // issuer c no longer names stays served; c's SigningKeys are used only by issuers that have
-// no key yet). An invalid c is a [*ConfigError] and changes nothing.
+// no key yet), and a TLS server its certificate (c's CertificateAuthority is not used). An
+// invalid c is a [*ConfigError] and changes nothing.
 func (s *Server) Restore(c Config) error {
 	if err := c.Validate(); err != nil {
 		return err

@@ -107,7 +107,8 @@ func (st *state) restore(cfg Config) {
 		p.RefreshTokens = nil
 	}
 	cfg.Sessions = nil    // the keyring holds them
-	cfg.SigningKeys = nil // the issuers hold them
+	cfg.SigningKeys = nil          // the issuers hold them
+	cfg.CertificateAuthority = nil // the server holds it
 	st.cfg, st.current = cfg, nil
 }
 

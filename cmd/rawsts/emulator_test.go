@@ -448,6 +448,27 @@ func TestEmulatorStateRestart(t *testing.T) {
 	}
 }
 
+// TestEmulatorStateKeepsCA: with --tls and --state, the CA is kept in the state file, so the
+// CA file of the first run (what AWS_CA_BUNDLE or a profile's ca_bundle names) is still the one
+// to trust after a restart.
+func TestEmulatorStateKeepsCA(t *testing.T) {
+	dir := t.TempDir()
+	state, ca1, ca2 := filepath.Join(dir, "state.json"), filepath.Join(dir, "ca1.pem"), filepath.Join(dir, "ca2.pem")
+	e := startEmulator(t, nil, "emulator", "--tls", "--ca-out", ca1, "--state", state)
+	if code := e.stop(); code != exitOK {
+		t.Fatalf("emulator: exit %d, stderr %s", code, e.stderr)
+	}
+	e2 := startEmulator(t, nil, "emulator", "--tls", "--ca-out", ca2, "--state", state)
+	if a, b := mustRead(t, ca1), mustRead(t, ca2); string(a) != string(b) {
+		t.Errorf("the CA after the restart differs from the first run's:\n%s\n%s", a, b)
+	}
+	env := map[string]string{"AWS_ENDPOINT_URL": e2.url, "AWS_CA_BUNDLE": ca1}
+	if r := runCLI(t, env, ststest.DefaultPassword+"\n", nil, "cognito", "login", "--flow", "password", "--pool-id", ststest.DefaultPoolID,
+		"--client-id", ststest.DefaultClientID, "--username", ststest.DefaultUsername, "--password-stdin"); r.code != exitOK {
+		t.Errorf("login trusting the first run's CA file: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 // freeAddr returns a loopback address with a port free a moment ago.
 func freeAddr(t *testing.T) string {
 	t.Helper()
