@@ -401,6 +401,7 @@ func (s *Server) CACertificate() *x509.Certificate {
 
 // Close shuts the server down and blocks until all outstanding requests have completed.
 func (s *Server) Close() {
+	s.issuers.close()
 	s.ts.Close()
 	if s.client != nil {
 		s.client.CloseIdleConnections()

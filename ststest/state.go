@@ -106,7 +106,7 @@ func (st *state) restore(cfg Config) {
 		}
 		p.RefreshTokens = nil
 	}
-	cfg.Sessions = nil    // the keyring holds them
+	cfg.Sessions = nil             // the keyring holds them
 	cfg.SigningKeys = nil          // the issuers hold them
 	cfg.CertificateAuthority = nil // the server holds it
 	st.cfg, st.current = cfg, nil
