@@ -5,7 +5,7 @@ BIN := bin/rawsts
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build test test-main test-bench interop-check demo bench size clean
+.PHONY: all build test test-main test-bench interop-check demo bench size fuzz clean
 
 all: build
 
@@ -24,12 +24,19 @@ test-bench:
 	fi
 
 # interop-check says, in make test's ordinary output, whether the interop tests that drive the
-# AWS CLI v2 (Debian's awscli, /usr/bin/aws) can run; without it they skip (under CI they fail).
+# AWS CLI v2 (Debian's awscli, /usr/bin/aws) and the browser tests that drive Chromium (Debian's
+# chromium, /usr/bin/chromium) can run; without them they skip (under CI they fail).
 interop-check:
 	@if /usr/bin/aws --version 2>/dev/null | grep -q '^aws-cli/2\.'; then \
 		echo "interop tests: using $$(/usr/bin/aws --version 2>&1)"; \
 	else \
 		echo "interop tests: SKIPPED: they need the AWS CLI v2 at /usr/bin/aws (Debian package awscli; .ci/run installs it)"; \
+	fi
+	@# ui-check: the browser tests of the page (internal/ui, internal/browsertest) drive Debian's Chromium.
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "browser tests: using $$(/usr/bin/chromium --version 2>/dev/null | head -1)"; \
+	else \
+		echo "browser tests: SKIPPED: they need Chromium at /usr/bin/chromium (Debian package chromium; .ci/run installs it)"; \
 	fi
 
 # demo runs the main job offline: rawsts assume against the local emulator, which the script
@@ -43,6 +50,11 @@ bench:
 # size compares stripped binaries: rawsts's sts package and the SDK's doing the same one call.
 size:
 	sh bench/size.sh
+
+# fuzz runs every fuzz target of the module for FUZZTIME each (scripts/fuzz.sh finds them).
+FUZZTIME ?= 30s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 clean:
 	rm -rf bin

@@ -1,10 +1,7 @@
 package cognitoauth
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/rawsts/rawsts/internal/awsenv"
 	"github.com/rawsts/rawsts/internal/httpx"
+	"github.com/rawsts/rawsts/internal/json11"
 	"github.com/rawsts/rawsts/internal/retry"
 	"github.com/rawsts/rawsts/sigv4"
 )
@@ -77,7 +75,7 @@ func EndpointFromEnv(getenv func(string) string) (string, error) {
 
 const (
 	targetPrefix  = "AWSCognitoIdentityProviderService."
-	jsonType      = "application/x-amz-json-1.1"
+	jsonType      = json11.ContentType
 	signingName   = "cognito-idp"
 	maxStepsLogin = 10
 )
@@ -126,7 +124,8 @@ func (c *Client) now() time.Time {
 }
 
 // call POSTs in as JSON to operation op and decodes the reply into out, retrying transient
-// failures. Signed calls are signed anew on every attempt.
+// failures, through the JSON 1.1 transport cognitoidentity shares (internal/json11). Signed
+// calls are signed anew on every attempt.
 func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) error {
 	region, err := c.region()
 	if err != nil {
@@ -139,68 +138,25 @@ func (c *Client) call(ctx context.Context, op string, signed bool, in, out any) 
 	if signed && c.Credentials == nil {
 		return &InvalidInputError{Field: "Credentials", Rule: "are required to sign " + op}
 	}
-	body, err := json.Marshal(in)
-	if err != nil {
-		return fmt.Errorf("cognitoauth: encoding %s: %w", op, err)
-	}
 	// Cognito's message or a proxy's page in between may echo a secret of the request (the
 	// password, a refresh token, a code, the session token and signature of a signed call), or
 	// of the reply; error text hides them all, by value, before any of it is cut.
 	secrets := httpx.NewSecrets(c.ClientSecret)
-	secrets.AddBody(jsonType, body)
+	if login, ok := ctx.Value(loginSecretsKey{}).(*httpx.Secrets); ok {
+		login.Add(c.ClientSecret)
+		secrets = login // the secrets of the login's earlier calls too
+	}
+	r := json11.Request{Op: op, In: in, Out: out, Secrets: secrets}
+	if ch, ok := out.(interface{ check() error }); ok {
+		r.Check = ch.check
+	}
 	if signed {
 		secrets.Add(c.Credentials.SecretAccessKey, c.Credentials.SessionToken)
+		r.Sign = func(req *http.Request, body []byte) error {
+			return signRequest(req, body, *c.Credentials, region, c.now())
+		}
 	}
-	policy := retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff}
-	return retry.Do(ctx, policy, func(int) (bool, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
-		if err != nil {
-			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
-		}
-		req.Header.Set("Content-Type", jsonType)
-		req.Header.Set("X-Amz-Target", targetPrefix+op)
-		if c.UserAgent != "" {
-			req.Header.Set("User-Agent", c.UserAgent)
-		}
-		if signed {
-			if err := signRequest(req, body, *c.Credentials, region, c.now()); err != nil {
-				return false, err
-			}
-			secrets.AddHeader(req.Header)
-		}
-		resp, data, err := httpx.Send(c.HTTPClient, req)
-		// Go's text may quote what the server sent ("malformed HTTP status code …"), and a
-		// redirect's Location what the request carried.
-		err = secrets.ScrubError(err)
-		var redirect *RedirectError
-		switch {
-		case err != nil && resp == nil:
-			// A reset before any reply is worth another try; nothing else local is.
-			return ctx.Err() == nil && retry.ConnectionReset(err), fmt.Errorf("cognitoauth: %s: %w", op, err)
-		case errors.As(err, &redirect):
-			return false, fmt.Errorf("cognitoauth: %s: %w", op, err)
-		case err != nil:
-			return false, fmt.Errorf("cognitoauth: %s: reading reply: %w", op, err)
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			err := decodeError(resp.StatusCode, resp.Header, data, secrets)
-			return retryable(resp.StatusCode, err), err
-		}
-		if err := decodeReply(op, data, out); err != nil {
-			return false, &ResponseError{StatusCode: resp.StatusCode, Snippet: secrets.Snippet(jsonType, data, snippetLen), Err: err}
-		}
-		return false, nil
-	})
-}
-
-// retryable reports whether a failed reply may be tried again.
-func retryable(status int, err error) bool {
-	if status >= 500 {
-		return true
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.Type == "TooManyRequestsException" || ae.Type == "InternalErrorException"
-	}
-	return false
+	t := json11.Client{Service: "cognitoauth", TargetPrefix: targetPrefix, HTTPClient: c.HTTPClient, UserAgent: c.UserAgent,
+		Retry: retry.Policy{MaxAttempts: c.MaxAttempts, Backoff: c.Backoff}}
+	return publicError(t.Do(ctx, u.String(), r))
 }

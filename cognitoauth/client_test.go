@@ -432,3 +432,31 @@ func TestErrorsPrintOnOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginHidesEarlierStepsSecrets: a reply to a later step of a login that echoes what an
+// earlier step sent (the password of InitiateAuth, in an error to RespondToAuthChallenge) shows
+// none of it: the secrets of every step of one Login are hidden in the errors of all.
+func TestLoginHidesEarlierStepsSecrets(t *testing.T) {
+	var first string
+	s, _ := server(t,
+		func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			first = string(b)
+			reply(200, `{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"sess-1234567890","ChallengeParameters":{"requiredAttributes":"[]","userAttributes":"{}"}}`)(w, r)
+		},
+		func(w http.ResponseWriter, r *http.Request) {
+			msg, _ := json.Marshal("you sent " + first)
+			reply(400, `{"__type":"InvalidPasswordException","message":`+string(msg)+`}`)(w, r)
+		})
+	ch := challengerFunc(func(context.Context, *Challenge) (map[string]string, error) {
+		return map[string]string{"NEW_PASSWORD": "New-Secret-Pass-2"}, nil
+	})
+	_, err := testClient(s.URL).Login(context.Background(), &pwLogin, ch)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !strings.Contains(err.Error(), "you sent") {
+		t.Fatalf("Login = %v; want the InvalidPasswordException", err)
+	}
+	if strings.Contains(err.Error(), vaPassword) {
+		t.Errorf("Login error %q shows the password the first step sent", err)
+	}
+}

@@ -1,14 +1,13 @@
 package cognitoauth
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/rawsts/rawsts/internal/httpx"
-	"github.com/rawsts/rawsts/internal/textsafe"
+	"github.com/rawsts/rawsts/internal/json11"
 )
 
 // Sentinel errors for local failures that carry no data. Compare with errors.Is.
@@ -51,19 +50,7 @@ type APIError struct {
 // Error returns "cognitoauth: TYPE: MESSAGE (HTTP STATUS)", followed by the hint if any, on
 // one line: control characters the server sent are escaped as %q escapes them.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("cognitoauth: ")
-	b.WriteString(e.Type)
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
-	if e.Hint != "" {
-		b.WriteString("; hint: ")
-		b.WriteString(e.Hint)
-	}
-	return textsafe.OneLine(b.String())
+	return json11.FormatAPIError("cognitoauth", e.Type, e.Message, e.StatusCode, e.Hint)
 }
 
 // RedirectError is a reply with a 3xx status: Cognito never redirects, and the client never
@@ -87,16 +74,7 @@ type ResponseError struct {
 
 // Error describes the reply, on one line, with control characters escaped.
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("cognitoauth: unexpected reply (HTTP %d)", e.StatusCode)
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Snippet != "" {
-		msg += ": " + e.Snippet
-	} else {
-		msg += ": empty body"
-	}
-	return textsafe.OneLine(msg)
+	return json11.FormatResponseError("cognitoauth", e.StatusCode, e.Err, e.Snippet)
 }
 
 // Unwrap returns the decoding error.
@@ -130,60 +108,32 @@ func (e *UnsupportedChallengeError) Error() string {
 }
 
 // snippetLen is how much of an unexpected body goes into a ResponseError.
-const snippetLen = 256
+const snippetLen = json11.SnippetSize
 
 // decodeError turns a non-2xx reply into an *APIError, or a *ResponseError when the reply
-// carries no error type. Its text hides secrets (the request's, in secrets, and the reply's
-// own) by value, before the snippet is cut; secrets may be nil.
+// carries no error type (internal/json11's rules). Its text hides secrets (the request's, in
+// secrets, and the reply's own) by value, before the snippet is cut; secrets may be nil.
 func decodeError(status int, h http.Header, body []byte, secrets *httpx.Secrets) error {
-	if secrets == nil {
-		secrets = &httpx.Secrets{}
+	return publicError(json11.DecodeError(status, h, body, secrets))
+}
+
+// publicError turns the transport's protocol errors into this package's, with a hint; any
+// other error is returned as it is.
+func publicError(err error) error {
+	switch e := err.(type) {
+	case *json11.APIError:
+		ae := &APIError{Type: e.Type, Message: e.Message, StatusCode: e.StatusCode, RequestID: e.RequestID}
+		ae.Hint = hintFor(ae)
+		return ae
+	case *json11.ResponseError:
+		return &ResponseError{StatusCode: e.StatusCode, Snippet: e.Snippet, Err: e.Err}
 	}
-	var fields map[string]json.RawMessage
-	jsonErr := json.Unmarshal(body, &fields)
-	str := func(key string) string {
-		var s string
-		if raw, ok := fields[key]; ok && json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	}
-	typ := normalizeType(h.Get("X-Amzn-Errortype"))
-	if typ == "" {
-		typ = normalizeType(str("__type"))
-	}
-	if typ == "" {
-		typ = normalizeType(str("code"))
-	}
-	if typ == "" {
-		re := &ResponseError{StatusCode: status, Snippet: secrets.Snippet(h.Get("Content-Type"), body, snippetLen)}
-		if jsonErr != nil && len(body) > 0 {
-			re.Err = errors.New("body is not a JSON error")
-		}
-		return re
-	}
-	msg := str("message")
-	if msg == "" {
-		msg = str("Message")
-	}
-	e := &APIError{Type: typ, Message: msg, StatusCode: status, RequestID: h.Get("X-Amzn-Requestid")}
-	e.Hint = hintFor(e)
-	secrets.AddBody(h.Get("Content-Type"), body)
-	e.Type, e.Message, e.RequestID = secrets.Scrub(e.Type), secrets.Scrub(e.Message), secrets.Scrub(e.RequestID)
-	return e
+	return err
 }
 
 // normalizeType strips a namespace ("aws.cognito#") and a suffix (":http://…") from an
 // error type, as the awsJson1_1 protocol requires.
-func normalizeType(s string) string {
-	if i := strings.IndexByte(s, ':'); i >= 0 {
-		s = s[:i]
-	}
-	if i := strings.LastIndexByte(s, '#'); i >= 0 {
-		s = s[i+1:]
-	}
-	return strings.TrimSpace(s)
-}
+func normalizeType(s string) string { return json11.NormalizeType(s) }
 
 // hintFor returns advice for the errors people hit most when they log in by hand.
 func hintFor(e *APIError) string {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/rawsts/rawsts/internal/httpx"
 )
 
 // LoginInput says who logs in and how.
@@ -120,6 +122,9 @@ func (c *Client) Login(ctx context.Context, in *LoginInput, ch Challenger) (*Tok
 		flow = FlowSRP
 	}
 	l := &login{c: c, in: in, flow: flow, admin: flow == FlowAdminPassword, username: in.Username}
+	// A reply to a later step may echo what an earlier one sent (the password, the SRP claim,
+	// a code): every call of this login hides the secrets of all of them.
+	ctx = context.WithValue(ctx, loginSecretsKey{}, httpx.NewSecrets(in.Password, in.RefreshToken))
 	params, err := l.authParameters()
 	if err != nil {
 		return nil, err
@@ -144,6 +149,10 @@ func (c *Client) Login(ctx context.Context, in *LoginInput, ch Challenger) (*Tok
 	}
 	return nil, err
 }
+
+// loginSecretsKey carries, in the context of a Login's calls, the *httpx.Secrets that all of
+// them add what they send to and hide in their errors.
+type loginSecretsKey struct{}
 
 // login is the state of one Login call.
 type login struct {

@@ -34,6 +34,8 @@ func TestRepliesCognitoCannotSend(t *testing.T) {
 		{"trailing garbage", `{"AuthenticationResult":{` + ok + `}} {"AuthenticationResult":{}}`, "reply is not JSON: invalid character '{' after top-level value"},
 		{"duplicate IdToken", `{"AuthenticationResult":{` + ok + `,"IdToken":"eyJ.other.EXAMPLE"}}`, `reply has the key "IdToken" twice in AuthenticationResult`},
 		{"IdToken in another case", `{"AuthenticationResult":{` + ok + `,"idtoken":"eyJ.other.EXAMPLE"}}`, `has the key "idtoken" twice in AuthenticationResult`},
+		{"a key spelled with the long s", `{"AuthenticationResult":{` + ok + `},"AuthenticationReſult":null}`, `has the key "AuthenticationReſult" twice in the reply`},
+		{"a key spelled with the Kelvin sign", `{"AuthenticationResult":{` + ok + `,"IdToKen":"eyJ.other.EXAMPLE"}}`, `has the key "IdToKen" twice in AuthenticationResult`},
 		{"duplicate top-level key", `{"AuthenticationResult":{` + ok + `},"AuthenticationResult":null}`, `has the key "AuthenticationResult" twice in the reply`},
 		{"challenge name with an escape", `{"ChallengeName":"SMS_MFA\u001b[2J","Session":"s","ChallengeParameters":{}}`, "ChallengeName of 11 characters that is not a challenge name"},
 	}

@@ -75,12 +75,7 @@ func (p *Process) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, fmt.Errorf("creds: the output of %s is not the credential_process JSON (%d bytes; want {\"Version\": 1, \"AccessKeyId\": …})", name, len(out))
 	}
 	if v := string(bytes.TrimSpace(o.Version)); v != "1" {
-		if v == "" {
-			v = "missing"
-		} else if len(v) > 20 {
-			v = v[:20] + "…"
-		}
-		return Credentials{}, fmt.Errorf("creds: the output of %s has Version %s; the only version is the number 1", name, strings.Join(strings.Fields(v), " "))
+		return Credentials{}, fmt.Errorf("creds: the output of %s has Version %s; the only version is the number 1", name, describeVersion(v))
 	}
 	c := Credentials{AccountID: p.AccountID, Source: name}
 	for _, f := range []struct {
@@ -110,4 +105,23 @@ func (p *Process) Retrieve(ctx context.Context) (Credentials, error) {
 		c.Expiration = exp
 	}
 	return c, nil
+}
+
+// describeVersion names a Version that is not 1 for a message: missing, a number or a short
+// string as it is written ("2", "\"1\""), anything else by its JSON kind and length, so that
+// nothing else the program printed is quoted (a confused program may have put a key there).
+func describeVersion(v string) string {
+	switch {
+	case v == "":
+		return "missing"
+	case len(v) <= 6 && strings.Trim(v, `0123456789.-+eE"`) == "":
+		return v
+	case strings.HasPrefix(v, `"`):
+		return fmt.Sprintf("(a string of %d bytes)", len(v)-2)
+	case strings.HasPrefix(v, "{"):
+		return "(an object)"
+	case strings.HasPrefix(v, "["):
+		return "(a list)"
+	}
+	return fmt.Sprintf("(%d bytes of JSON)", len(v))
 }

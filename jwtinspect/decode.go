@@ -266,20 +266,36 @@ func Unwrap(raw string) (token, member string, ok bool) {
 
 // decodeObject decodes one JSON object, numbers as json.Number, refusing trailing data.
 func decodeObject(b []byte) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
 	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+	if err := decodeOne(b, &m, true); errors.Is(err, errTrailingData) {
+		return nil, errors.New("data after the object")
+	} else if err != nil {
 		return nil, err
 	}
 	if m == nil {
 		return nil, errors.New("null")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the object")
-	}
 	return m, nil
 }
+
+// decodeOne decodes exactly one JSON value of b into v (numbers as json.Number when useNumber),
+// refusing anything after it but whitespace.
+func decodeOne(b []byte, v any, useNumber bool) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if useNumber {
+		dec.UseNumber()
+	}
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errTrailingData
+	}
+	return nil
+}
+
+// errTrailingData is a JSON document followed by more than whitespace.
+var errTrailingData = errors.New("there is more after the JSON value")
 
 // describeJSONError says where JSON decoding failed without quoting the input.
 func describeJSONError(err error) string {

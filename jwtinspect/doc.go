@@ -14,7 +14,9 @@
 //     session-tag and source-identity claims). Each [Finding] has a stable code and a severity.
 //   - [Verifier.Verify] repeats what STS does on the network: OIDC discovery, the JWKS fetch
 //     within STS's 5-second budget, the key chosen by kid, and the signature check restricted
-//     to the algorithms STS accepts. A failure names the step ([StepError]).
+//     to the algorithms STS accepts. A failure names the step ([StepError]). With
+//     [Verifier.KeySet] (a saved key set read with [ParseJWKS]) it checks the signature with
+//     those keys and fetches nothing.
 //   - [ThumbprintOf] and [Verifier.Thumbprint] compute the IAM OIDC provider thumbprint the way
 //     IAM does.
 //

@@ -1,9 +1,11 @@
 package jwtinspect_test
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/rawsts/rawsts/jwtinspect"
@@ -74,4 +76,39 @@ func ExampleProviderARN() {
 	// Output:
 	// arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com
 	// token.actions.githubusercontent.com:sub
+}
+
+// A key set saved from an issuer (what `curl` of its jwks_uri prints) checks a token's signature
+// without the network: here the README's example token and the public half of the throwaway key
+// that signed it. Nothing is fetched, so this does not show that the issuer serves the key.
+func ExampleParseJWKS() {
+	doc, err := os.ReadFile("../examples/diagnose/github-jwks.json")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	set, err := jwtinspect.ParseJWKS(doc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	raw, err := os.ReadFile("../examples/diagnose/branch.token")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tok, err := jwtinspect.Decode(string(raw))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v := &jwtinspect.Verifier{KeySet: set, KeySetSource: "github-jwks.json"}
+	res, err := v.Verify(context.Background(), tok)
+	fmt.Println(res.KeyID, res.KeyType, res.KeyBits, "from", res.KeySource, "error:", err)
+
+	_, err = jwtinspect.ParseJWKS([]byte(`{"keys": {"kty": "RSA", "kid": "k1"}}`))
+	fmt.Println(err)
+	// Output:
+	// example-throwaway-key RSA 2048 from github-jwks.json error: <nil>
+	// jwtinspect: not a JSON Web Key Set: its "keys" member is a JSON object, not an array
 }

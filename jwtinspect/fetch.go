@@ -63,6 +63,30 @@ func redirectOf(resp *http.Response) error {
 	return e
 }
 
+// TimeoutError is a discovery or JWKS fetch that did not finish within the time allowed. Its
+// message is for people; the transport's own error is kept for errors.Is and errors.As
+// (context.DeadlineExceeded, a net.Error that times out).
+type TimeoutError struct {
+	// URL is the URL fetched.
+	URL string
+	// Limit is the time the fetch had: the Verifier's Timeout, or its HTTPClient's Timeout
+	// when that is shorter.
+	Limit time.Duration
+	// Err is the transport's error.
+	Err error
+}
+
+// Error names the URL and the limit, and how it compares with the time STS gives an issuer.
+func (e *TimeoutError) Error() string {
+	if e.Limit == DefaultTimeout {
+		return fmt.Sprintf("GET %s did not finish within %s, the time STS gives an identity provider before it fails with Couldn't retrieve verification key", e.URL, e.Limit)
+	}
+	return fmt.Sprintf("GET %s did not finish within %s (STS gives an identity provider about %s before it fails with Couldn't retrieve verification key)", e.URL, e.Limit, DefaultTimeout)
+}
+
+// Unwrap returns the transport's error.
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
 func (v *Verifier) now() time.Time {
 	if v.Now != nil {
 		return v.Now()
@@ -132,7 +156,7 @@ func (v *Verifier) fetch(ctx context.Context, rawURL string, res *Verification) 
 		case errors.As(err, &redirect):
 			return nil, f, err
 		case ctx.Err() == nil && (errors.Is(ctx2.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded)):
-			return nil, f, fmt.Errorf("GET %s did not finish within %s; STS gives up after about 5 s and reports Couldn't retrieve verification key: %w", rawURL, allowed, err)
+			return nil, f, &TimeoutError{URL: rawURL, Limit: allowed, Err: err}
 		}
 		return nil, f, fmt.Errorf("GET %s: %w", rawURL, err)
 	}

@@ -136,6 +136,10 @@ const (
 	CodeGitHubSubPullRequestForm = "github-sub-pull-request-form"
 	// CodeGitHubSubImmutableForm: a GitHub sub of the form repo:ORG@ORGID/REPO@REPOID:…. [info]
 	CodeGitHubSubImmutableForm = "github-sub-immutable-form"
+	// CodeCognitoIdentityToken: a Cognito identity pool's OpenID token (GetOpenIdToken): aud
+	// is the identity pool id, sub the identity id, amr authenticated or unauthenticated; the
+	// message names the trust policy conditions that match it. [info]
+	CodeCognitoIdentityToken = "cognito-identity-token"
 
 	// CodeDiscoveryFieldMissing: the discovery document lacks a field STS expects. [warning]
 	// Reported by [Verifier.Verify].
@@ -164,7 +168,7 @@ var severities = map[string]Severity{
 	CodeIssLoopbackHTTP: Warning,
 
 	CodeGitHubSubRefForm: Info, CodeGitHubSubEnvironmentForm: Info,
-	CodeGitHubSubPullRequestForm: Info, CodeGitHubSubImmutableForm: Info,
+	CodeGitHubSubPullRequestForm: Info, CodeGitHubSubImmutableForm: Info, CodeCognitoIdentityToken: Info,
 
 	CodeDiscoveryFieldMissing: Warning, CodeSlowFetch: Warning, CodeNoKid: Warning, CodeWeakKey: Warning,
 }

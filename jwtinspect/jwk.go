@@ -7,9 +7,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -42,6 +44,78 @@ type JWKS struct {
 	// Keys are the set's keys in the order the issuer lists them; an issuer that rotates
 	// keys publishes the old and the new one side by side.
 	Keys []JWK `json:"keys"`
+}
+
+// ParseJWKS reads a JSON Web Key Set document, such as the one an issuer serves at its jwks_uri
+// and `curl ISSUER_JWKS_URI` saves, for [Verifier.KeySet]. It is strict: the document must be
+// exactly one JSON object with a "keys" array of at least one key object, each member of the
+// type RFC 7517 gives it, no member named twice (in the set or in a key: which one an issuer's
+// reader would keep is anybody's guess), and nothing after the object. Members other than
+// those of [JWK] (x5c, key_ops …) are allowed and ignored. The keys themselves are checked
+// when Verify converts them ([JWK.PublicKey]). Errors say what is wrong and where (the key's
+// index, the member), never quoting the document.
+func ParseJWKS(data []byte) (*JWKS, error) {
+	set, err := decodeJWKS(data)
+	if err != nil {
+		return nil, fmt.Errorf("jwtinspect: not a JSON Web Key Set: %s", describeJSONError(err))
+	}
+	if dup := repeatedKeys(data); len(dup) > 0 {
+		return nil, fmt.Errorf("jwtinspect: not a JSON Web Key Set: the member %q appears twice", dup[0])
+	}
+	for i, raw := range set.raw {
+		if dup := repeatedKeys(raw); len(dup) > 0 {
+			return nil, fmt.Errorf("jwtinspect: not a JSON Web Key Set: keys[%d] has the member %q twice", i, dup[0])
+		}
+	}
+	if len(set.Keys) == 0 {
+		return nil, errors.New("jwtinspect: the JSON Web Key Set has no keys")
+	}
+	return &set.JWKS, nil
+}
+
+// decodedJWKS is a key set with each key's JSON, for ParseJWKS's checks.
+type decodedJWKS struct {
+	JWKS
+	raw []json.RawMessage
+}
+
+// decodeJWKS decodes a key set document: one JSON object whose "keys" member is an array of
+// key objects, nothing after it. A set with no keys decodes (the callers say what that means).
+// Both Verify's fetched documents and ParseJWKS's go through it.
+func decodeJWKS(data []byte) (*decodedJWKS, error) {
+	var doc map[string]json.RawMessage
+	if err := decodeOne(data, &doc, false); err != nil {
+		return nil, err
+	}
+	if doc == nil {
+		return nil, errors.New("it is JSON null, not an object")
+	}
+	keys, ok := doc["keys"]
+	if !ok || string(keys) == "null" {
+		return nil, errors.New(`it has no "keys" member`)
+	}
+	out := &decodedJWKS{}
+	if err := json.Unmarshal(keys, &out.raw); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			return nil, fmt.Errorf(`its "keys" member is a JSON %s, not an array`, typ.Value)
+		}
+		return nil, err
+	}
+	out.Keys = make([]JWK, len(out.raw))
+	for i, raw := range out.raw {
+		if string(raw) == "null" || raw[0] != '{' {
+			return nil, fmt.Errorf("keys[%d] is not a JSON object", i)
+		}
+		if err := json.Unmarshal(raw, &out.Keys[i]); err != nil {
+			var typ *json.UnmarshalTypeError
+			if errors.As(err, &typ) && typ.Field != "" {
+				return nil, fmt.Errorf("keys[%d]: the member %s is a JSON %s, not a %s", i, strconv.Quote(typ.Field), typ.Value, typ.Type)
+			}
+			return nil, fmt.Errorf("keys[%d]: %s", i, describeJSONError(err))
+		}
+	}
+	return out, nil
 }
 
 // PublicKey converts the key to an *rsa.PublicKey or *ecdsa.PublicKey. EC points are checked

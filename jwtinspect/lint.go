@@ -75,6 +75,7 @@ func Lint(raw string, opts Options) (*Token, []Finding) {
 	l.audience()
 	l.awsClaims()
 	l.github()
+	l.cognitoIdentity()
 	sort.SliceStable(l.out, func(i, j int) bool { return l.out[i].Severity > l.out[j].Severity })
 	return tok, l.out
 }
@@ -281,6 +282,29 @@ func (l *linter) github() {
 	case rest == "pull_request":
 		l.add(CodeGitHubSubPullRequestForm, "sub %q is the pull_request form: it names no branch, so a policy matching it trusts every pull request's workflow.", sub)
 	}
+}
+
+// CognitoIdentityIssuer is the issuer of Cognito identity pools' OpenID tokens.
+const CognitoIdentityIssuer = "https://cognito-identity.amazonaws.com"
+
+// cognitoIdentity explains an identity pool's token: what its aud, sub and amr are, and the
+// trust policy conditions (Cognito Developer Guide, "Role trust and permissions") that match
+// it.
+func (l *linter) cognitoIdentity() {
+	if l.c.Issuer != CognitoIdentityIssuer {
+		return
+	}
+	kind := "unauthenticated"
+	if contains(l.c.AMR, "authenticated") {
+		kind = "authenticated"
+	}
+	amr := "no amr"
+	if l.c.AMR != nil {
+		amr = fmt.Sprintf("amr %q", l.c.AMR)
+	}
+	pool := strings.Join(l.c.Audience, ", ")
+	l.add(CodeCognitoIdentityToken, "This is a Cognito identity pool token (GetOpenIdToken) of identity pool %q (aud) for identity %q (sub), %s: an %s identity. Its role trusts it with Principal.Federated cognito-identity.amazonaws.com (no IAM OIDC provider is needed), StringEquals cognito-identity.amazonaws.com:aud %q, and ForAnyValue:StringLike cognito-identity.amazonaws.com:amr %q; aud is the identity pool id, never the user pool's app client id.",
+		pool, l.c.Subject, amr, kind, pool, kind)
 }
 
 // loopbackHTTP reports whether iss is a plain http URL whose host is a loopback address or

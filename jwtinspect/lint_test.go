@@ -123,6 +123,10 @@ var lintCodeCases = map[string]struct {
 	jwtinspect.CodeGitHubSubImmutableForm: {yes: lintInput{raw: with(set("iss", ghIssuer, "sub", "repo:octo-org@65/octo-repo@74:ref:refs/heads/main"))},
 		wantMsg: `match "repo:octo-org@65/octo-repo@74:*"`,
 		no:      lintInput{raw: with(set("iss", ghIssuer, "sub", "repo:octo-org/octo-repo:ref:refs/heads/main"))}},
+	jwtinspect.CodeCognitoIdentityToken: {yes: lintInput{raw: with(set("iss", "https://cognito-identity.amazonaws.com", "aud", "us-east-1:12345678-1234-1234-1234-123456789012",
+		"sub", "us-east-1:0b41ab8e-27a5-4c5f-9c3b-0e5d1a7b2f10", "amr", []string{"authenticated", "cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"}))},
+		wantMsg: `cognito-identity.amazonaws.com:aud "us-east-1:12345678-1234-1234-1234-123456789012", and ForAnyValue:StringLike cognito-identity.amazonaws.com:amr "authenticated"`,
+		no:      lintInput{raw: with(set("iss", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE"))}},
 }
 
 func lint(in lintInput) (*jwtinspect.Token, []jwtinspect.Finding) {

@@ -58,6 +58,16 @@ type Verifier struct {
 	Timeout time.Duration
 	// Now reads the clock for fetch durations; nil means time.Now.
 	Now func() time.Time
+	// KeySet, when not nil, is the issuer's key set as the caller has it: a JWKS document saved
+	// from the issuer (what `curl` of its jwks_uri prints) and read with [ParseJWKS], for a
+	// private issuer or a machine without the network. Verify then checks the signature with
+	// these keys, by the same steps from kid on, and fetches nothing: no discovery document, no
+	// issuer check, no jwks_uri. So a success shows that the token was signed by a key of the
+	// set, not that the issuer serves that key. [Verifier.Thumbprint] does not use it.
+	KeySet *JWKS
+	// KeySetSource names where KeySet came from, e.g. the file "jwks.json", in errors and in
+	// [Verification.KeySource]; "" means "the key set given".
+	KeySetSource string
 }
 
 // Fetch describes one HTTP GET made by the Verifier.
@@ -84,6 +94,10 @@ type Verification struct {
 	Discovery Fetch `json:"discovery"`
 	// JWKS is the GET of the discovery document's jwks_uri; zero if discovery failed.
 	JWKS Fetch `json:"jwks"`
+	// KeySource names the key set when it was given rather than fetched ([Verifier.KeySet]):
+	// Verifier.KeySetSource, e.g. "jwks.json". Discovery and JWKS are then zero: nothing was
+	// fetched. "" when the keys came from the issuer.
+	KeySource string `json:"key_source,omitempty"`
 	// KeyIDs lists the kid of every key in the JWKS, in order.
 	KeyIDs []string `json:"key_ids"`
 	// KeyID is the kid of the key that verified the signature; "" until one did (or when
@@ -104,7 +118,8 @@ type Verification struct {
 var discoveryFields = []string{"response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"}
 
 // Verify fetches the issuer's discovery document and key set and checks tok's signature with
-// the key named by its kid. It does not check times, aud or the other claims: [Lint] does.
+// the key named by its kid; with [Verifier.KeySet] it checks the signature with that set and
+// fetches nothing. It does not check times, aud or the other claims: [Lint] does.
 // A failure is a *[StepError]; the returned Verification is never nil.
 func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error) {
 	res := &Verification{}
@@ -112,6 +127,16 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 		return res, &StepError{StepDiscovery, errors.New("no token")}
 	}
 	res.Issuer, res.Algorithm = tok.Claims.Issuer, tok.Header.Alg
+	if v.KeySet != nil {
+		res.KeySource = v.KeySetSource
+		if res.KeySource == "" {
+			res.KeySource = "the key set given"
+		}
+		if len(v.KeySet.Keys) == 0 {
+			return res, &StepError{StepJWKS, fmt.Errorf("%s has no keys", res.KeySource)}
+		}
+		return res, checkSignature(tok, v.KeySet, res.KeySource, res)
+	}
 	jwksURL, err := v.discover(ctx, tok.Claims.Issuer, res)
 	if err != nil {
 		return res, err
@@ -122,13 +147,19 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 	if err != nil {
 		return res, &StepError{StepJWKS, err}
 	}
-	var set JWKS
-	if err := json.Unmarshal(body, &set); err != nil {
+	set, err := decodeJWKS(body)
+	if err != nil {
 		return res, &StepError{StepJWKS, fmt.Errorf("%s is not a JSON Web Key Set: %s", jwksURL, describeJSONError(err))}
 	}
 	if len(set.Keys) == 0 {
 		return res, &StepError{StepJWKS, fmt.Errorf("%s has no keys", jwksURL)}
 	}
+	return res, checkSignature(tok, &set.JWKS, jwksURL, res)
+}
+
+// checkSignature runs Verify's steps from kid on with set, the key set found at where (the
+// jwks_uri fetched, or Verifier.KeySetSource), recording in res what it finds.
+func checkSignature(tok *Token, set *JWKS, where string, res *Verification) error {
 	for _, k := range set.Keys {
 		res.KeyIDs = append(res.KeyIDs, k.Kid)
 	}
@@ -144,8 +175,8 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 		res.Findings = append(res.Findings, finding(CodeNoKid, "The token header has no kid, so every key in the JWKS was tried; STS picks the key by kid, so have the issuer set it."))
 	}
 	if len(candidates) == 0 {
-		return res, &StepError{StepKid, fmt.Errorf("no key with kid %q in %s (kids present: %s); the issuer may have rotated its keys, or the JWKS is stale or cached",
-			kid, jwksURL, quoteList(res.KeyIDs))}
+		return &StepError{StepKid, fmt.Errorf("no key with kid %q in %s (kids present: %s); the issuer may have rotated its keys, or the JWKS is stale or cached",
+			kid, where, quoteList(res.KeyIDs))}
 	}
 
 	var keys []JWK
@@ -160,12 +191,12 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 		keys, pubs = append(keys, k), append(pubs, pub)
 	}
 	if len(pubs) == 0 {
-		return res, &StepError{StepKey, keyErr}
+		return &StepError{StepKey, keyErr}
 	}
 
 	alg := tok.Header.Alg
 	if !contains(stsAlgorithms, alg) {
-		return res, &StepError{StepAlg, fmt.Errorf("the token's alg %q is not one STS accepts (%s)", alg, strings.Join(stsAlgorithms, ", "))}
+		return &StepError{StepAlg, fmt.Errorf("the token's alg %q is not one STS accepts (%s)", alg, strings.Join(stsAlgorithms, ", "))}
 	}
 	var fitKeys []JWK
 	var fitPubs []crypto.PublicKey
@@ -182,7 +213,7 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 		fitKeys, fitPubs = append(fitKeys, keys[i]), append(fitPubs, pub)
 	}
 	if len(fitPubs) == 0 {
-		return res, &StepError{StepAlg, algErr}
+		return &StepError{StepAlg, algErr}
 	}
 
 	// The token is decoded already: verify its signature over header.payload directly, with
@@ -199,10 +230,10 @@ func (v *Verifier) Verify(ctx context.Context, tok *Token) (*Verification, error
 		if strings.HasPrefix(res.KeyType, "RSA") && res.KeyBits < 2048 {
 			res.Findings = append(res.Findings, finding(CodeWeakKey, "Key %q is RSA with only %d bits; use at least 2048.", res.KeyID, res.KeyBits))
 		}
-		return res, nil
+		return nil
 	}
-	return res, &StepError{StepSignature, fmt.Errorf("the signature does not verify with key %q from %s (%w); the token was signed by another key or altered",
-		fitKeys[len(fitKeys)-1].Kid, jwksURL, sigErr)}
+	return &StepError{StepSignature, fmt.Errorf("the signature does not verify with key %q from %s (%w); the token was signed by another key or altered",
+		fitKeys[len(fitKeys)-1].Kid, where, sigErr)}
 }
 
 // discover fetches and checks the discovery document, returning jwks_uri.

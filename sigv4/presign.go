@@ -69,7 +69,7 @@ func (s *Signer) PresignHTTP(r *http.Request, creds Credentials, payloadHash, se
 		if i > 0 {
 			q = append(q, "%3B"...)
 		}
-		q = appendLower(q, h[i].name)
+		q = appendLowerEscaped(q, h[i].name)
 	}
 	if hasToken && !s.UnsignedSessionToken {
 		q = append(q, "&X-Amz-Security-Token="...)
@@ -96,6 +96,18 @@ func (s *Signer) PresignHTTP(r *http.Request, creds Credentials, payloadHash, se
 	u.RawQuery = string(out)
 	u.ForceQuery = false
 	return &u, sig, nil
+}
+
+// appendLowerEscaped appends a header name lower-cased and percent-encoded for a query: a name
+// is an HTTP token, which may hold '&', '%', '+' and other characters that cannot stand bare
+// in X-Amz-SignedHeaders (an '&' would end the parameter).
+func appendLowerEscaped(dst []byte, name string) []byte {
+	for i := 0; i < len(name); i++ {
+		if !unreserved(lower(name[i])) {
+			return appendEscape(dst, string(appendLower(nil, name)), false)
+		}
+	}
+	return appendLower(dst, name)
 }
 
 // appendWithout appends raw without the pairs named in presignParams.

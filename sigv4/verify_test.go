@@ -179,6 +179,24 @@ func TestVerifyPayloadAndPresignFailures(t *testing.T) {
 		_, err := sigv4.Verify(presigned(t), nil, lookupVerify, verifyTime.Add(16*time.Minute), sigv4.VerifyOptions{})
 		checkVerifyError(t, err, sigv4.ErrExpired, "expired at 20150830T125100Z, 1m0s ago")
 	})
+	t.Run("presign within PresignedValidity though past X-Amz-Expires", func(t *testing.T) {
+		// STS's rule for a presigned GetCallerIdentity (the EKS token): 15 minutes from
+		// X-Amz-Date, whatever X-Amz-Expires says.
+		p, _ := http.NewRequest("GET", "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", nil)
+		u, _, err := new(sigv4.Signer).PresignHTTP(p, verifyCreds, "", "sts", "us-east-1", verifyTime, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := http.NewRequest("GET", u.String(), nil)
+		opts := sigv4.VerifyOptions{PresignedValidity: 15 * time.Minute}
+		if _, err := sigv4.Verify(r, nil, lookupVerify, verifyTime.Add(14*time.Minute), opts); err != nil {
+			t.Errorf("Verify(60 s URL, 14 min later, PresignedValidity 15 min) = %v; want nil", err)
+		}
+		_, err = sigv4.Verify(r, nil, lookupVerify, verifyTime.Add(16*time.Minute), opts)
+		checkVerifyError(t, err, sigv4.ErrExpired, "expired at 20150830T125100Z, 1m0s ago")
+		_, err = sigv4.Verify(r, nil, lookupVerify, verifyTime.Add(2*time.Minute), sigv4.VerifyOptions{})
+		checkVerifyError(t, err, sigv4.ErrExpired, "expired at 20150830T123700Z, 1m0s ago")
+	})
 	t.Run("presign tampered query", func(t *testing.T) {
 		r := presigned(t)
 		r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "GetCallerIdentity", "GetSessionToken", 1)

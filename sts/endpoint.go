@@ -145,3 +145,9 @@ func ResolveEndpoint(region string, opts EndpointOptions) (Endpoint, error) {
 	}
 	return Endpoint{URL: "https://sts." + region + "." + p.dnsSuffix, SigningRegion: region}, nil
 }
+
+// Partition returns the name of the AWS partition region belongs to under the endpoint rules
+// ("aws", "aws-cn", "aws-us-gov", "aws-iso" …); a region no partition claims is in "aws", as
+// the rules have it. A verifier of presigned STS URLs (an EKS cluster's authenticator) uses
+// it to keep a token to its own partition.
+func Partition(region string) string { return partitionOf(region).name }

@@ -114,3 +114,21 @@ func TestClientResolveEndpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestPartition(t *testing.T) {
+	for _, tt := range []struct{ region, want string }{
+		{"us-east-1", "aws"},
+		{"aws-global", "aws"},
+		{"eu-west-3", "aws"},
+		{"cn-north-1", "aws-cn"},
+		{"us-gov-west-1", "aws-us-gov"},
+		{"us-iso-east-1", "aws-iso"},
+		{"us-isob-east-1", "aws-iso-b"},
+		{"eusc-de-east-1", "aws-eusc"},
+		{"not-a-region", "aws"},
+	} {
+		if got := Partition(tt.region); got != tt.want {
+			t.Errorf("Partition(%q) = %q; want %q", tt.region, got, tt.want)
+		}
+	}
+}

@@ -93,6 +93,9 @@ func stsAuthFailure(err error, r *http.Request, service string, now time.Time) (
 		return http.StatusForbidden, "InvalidClientTokenId", msgInvalidToken
 	case errors.Is(err, sigv4.ErrDateSkew):
 		date := r.Header.Get("X-Amz-Date")
+		if date == "" {
+			date = r.URL.Query().Get("X-Amz-Date") // presigned
+		}
 		return http.StatusForbidden, "SignatureDoesNotMatch", fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 5 min.)",
 			date, now.Add(-sigv4.DefaultMaxSkew).Format(sigv4.TimeFormat), now.Format(sigv4.TimeFormat))
 	case errors.Is(err, sigv4.ErrScopeMismatch):

@@ -219,7 +219,13 @@ func (c *cognitoEmulator) serve(r *http.Request) (any, *cognitoError) {
 // prefix of poolID), any region for a call that names no pool (CreateUserPool).
 func (c *cognitoEmulator) verifySignature(r *http.Request, body []byte, poolID string) (identity, *cognitoError) {
 	region, _, _ := strings.Cut(poolID, "_")
-	caller, err := c.authenticate(r, body, "cognito-idp", region)
+	return c.verifyJSONSignature(r, body, "cognito-idp", region)
+}
+
+// verifyJSONSignature checks a signed JSON 1.1 call for service (cognito-idp,
+// cognito-identity) in region and words a failure as the AWS front end of those services does.
+func (sv *services) verifyJSONSignature(r *http.Request, body []byte, service, region string) (identity, *cognitoError) {
+	caller, err := sv.authenticate(r, body, service, region)
 	switch {
 	case err == nil:
 		return caller, nil

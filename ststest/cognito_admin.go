@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -136,7 +137,7 @@ func (q *cognitoCall) poolARN(id string) string {
 type cognitoParam struct {
 	member    string // the message's name: userPoolId
 	min, max  int
-	pattern   *regexp.Regexp
+	pattern   func() *regexp.Regexp // nil for none
 	patText   string
 	sensitive bool
 }
@@ -144,7 +145,9 @@ type cognitoParam struct {
 func cogParam(member string, min, max int, pattern string, sensitive bool) cognitoParam {
 	p := cognitoParam{member: member, min: min, max: max, patText: pattern, sensitive: sensitive}
 	if pattern != "" {
-		p.pattern = regexp.MustCompile(`^(?:` + pattern + `)$`)
+		// Compiled when first needed: every rawsts command links the emulator, and compiling
+		// these (Unicode classes among them) at start-up cost each one milliseconds.
+		p.pattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + pattern + `)$`) })
 	}
 	return p
 }
@@ -177,7 +180,7 @@ func (p cognitoParam) check(v string, required bool) *cognitoError {
 		return invalidParameter(fmt.Sprintf("1 validation error detected: %s at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", value, p.member, p.min))
 	case n > p.max:
 		return invalidParameter(fmt.Sprintf("1 validation error detected: %s at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", value, p.member, p.max))
-	case p.pattern != nil && !p.pattern.MatchString(v):
+	case p.pattern != nil && !p.pattern().MatchString(v):
 		return invalidParameter(fmt.Sprintf("1 validation error detected: %s at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", value, p.member, p.patText))
 	}
 	return nil

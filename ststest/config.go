@@ -47,6 +47,8 @@ type Config struct {
 	// UserPools are the Amazon Cognito user pools, each with its own issuer at
 	// ${EMULATOR}/POOL_ID.
 	UserPools []UserPool `json:"UserPools,omitempty"`
+	// IdentityPools are the Amazon Cognito identity pools (see [IdentityPool]).
+	IdentityPools []IdentityPool `json:"IdentityPools,omitempty"`
 	// Buckets are the S3 buckets of the account (data for the S3 side of the emulator).
 	Buckets []Bucket `json:"Buckets,omitempty"`
 	// Instances are the EC2 instances of the account (data for the EC2 side of the emulator).
@@ -445,11 +447,17 @@ const (
 //     trusting the default issuer's provider when its aud is sts.amazonaws.com, with
 //     AmazonS3ReadOnlyAccess; Deploy, which sessions of TestRole and DemoRole may assume
 //     (role chaining, sts:AssumeRole), with ReadOnlyAccess;
-//   - the bucket amzn-s3-demo-bucket with two objects, and one running instance.
+//   - the bucket amzn-s3-demo-bucket with two objects, and one running instance;
+//   - the identity pool [DefaultIdentityPoolID], accepting ID tokens of the pool's app client
+//     (provider ${EMULATOR_HOST}/us-east-1_EXAMPLE), basic and enhanced flows, no guests; its
+//     roles CognitoAuthRole (AmazonS3ReadOnlyAccess) and CognitoGuestRole trust
+//     cognito-identity.amazonaws.com with the pool as aud and amr authenticated, respectively
+//     unauthenticated.
 //
 // Each call returns a new Config, which the caller may change.
 func DefaultConfig() Config {
-	return Config{
+	idPool, idRoles := defaultIdentityPool()
+	c := Config{
 		Account: Account,
 		Region:  "us-east-1",
 		Users: []User{{UserName: "Alice", UserID: UserID,
@@ -484,17 +492,21 @@ func DefaultConfig() Config {
 		}}},
 		Instances: []Instance{{InstanceID: "i-1234567890abcdef0", InstanceType: "t3.micro", ImageID: "ami-0abcdef1234567890",
 			State: "running", PrivateIPAddress: "10.0.0.157", Tags: map[string]string{"Name": "walkthrough"}, AvailabilityZone: "us-east-1a"}},
+		IdentityPools: []IdentityPool{idPool},
 	}
+	c.Roles = append(c.Roles, idRoles...)
+	return c
 }
 
 // AdminPolicy is the inline policy walkthrough-admin of the default IAM user Alice: what the
 // walkthrough's administrator does with her key — set up IAM (OIDC providers, roles and their
-// policies) and Cognito user pools (pools, clients, users, AdminInitiateAuth), use STS
+// policies) and Cognito user pools (pools, clients, users, AdminInitiateAuth), be the
+// developer back end of identity pools (GetOpenIdTokenForDeveloperIdentity), use STS
 // (DecodeAuthorizationMessage among it), list S3 and describe EC2. Not AdministratorAccess, so
 // that a refusal of anything else can be seen with her key too; a config that wants an
 // administrator attaches AdministratorAccess instead.
 const AdminPolicy = PolicyDocument(`{"Version": "2012-10-17", "Statement": [` +
-	`{"Sid": "WalkthroughSetup", "Effect": "Allow", "Action": ["iam:*", "cognito-idp:*", "sts:*"], "Resource": "*"},` +
+	`{"Sid": "WalkthroughSetup", "Effect": "Allow", "Action": ["iam:*", "cognito-idp:*", "cognito-identity:*", "sts:*"], "Resource": "*"},` +
 	`{"Sid": "WalkthroughRead", "Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:ListBucket", "ec2:Describe*"], "Resource": "*"}]}`)
 
 // webIdentityTrust is the trust policy AWS's console writes for a web identity role: the

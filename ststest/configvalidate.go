@@ -106,6 +106,7 @@ func (c *Config) Validate() error {
 		v.role(fmt.Sprintf("Roles[%d]", i), r, roles)
 	}
 	v.pools(c.UserPools)
+	v.identityPools(c)
 	buckets := map[string]bool{}
 	for i, b := range c.Buckets {
 		p := fmt.Sprintf("Buckets[%d]", i)
@@ -347,7 +348,7 @@ func (v *validator) pools(pools []UserPool) {
 }
 
 func (v *validator) issuers(list []IssuerConfig, pools []UserPool) {
-	names := []string{strings.TrimPrefix(issuerPath, "/")}
+	names := []string{strings.TrimPrefix(issuerPath, "/"), cognitoIdentityIssuerName}
 	for _, p := range pools {
 		names = append(names, p.ID)
 	}
@@ -379,6 +380,9 @@ func (v *validator) issuers(list []IssuerConfig, pools []UserPool) {
 			u, err := url.Parse(is.URL)
 			if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 				v.fail(p+".URL", "%q is not an https issuer URL without query (leave URL out to serve the issuer at ${EMULATOR}/%s)", is.URL, is.Name)
+			}
+			if strings.TrimSuffix(is.URL, "/") == CognitoIdentityIssuer {
+				v.fail(p+".URL", "%s is the emulator's own identity pool issuer (Server.LookupIssuer(%q)); leave it out", is.URL, cognitoIdentityIssuerName)
 			}
 		}
 	}

@@ -1,5 +1,5 @@
-// Package ststest runs a local AWS — STS, an IAM account, Amazon Cognito user pools and OpenID
-// Connect issuers — on a loopback port, for tests and demos, the way net/http/httptest runs an
+// Package ststest runs a local AWS — STS, an IAM account, Amazon Cognito user pools and identity
+// pools, and OpenID Connect issuers — on a loopback port, for tests and demos, the way net/http/httptest runs an
 // HTTP server. It says no where AWS says no, with AWS's errors, so that what passes here passes
 // on AWS and what fails here fails there the same way.
 //
@@ -15,7 +15,8 @@
 // users with passwords, attributes and a status), buckets and instances to list, and extra
 // issuers shaped like GitHub Actions, GitLab CI or EKS. [ParseConfig] and [LoadConfig] read one
 // from JSON strictly; [DefaultConfig] is the walkthrough's: the pool us-east-1_EXAMPLE, its app
-// client and user demo, an OIDC provider for the pool and TestRole trusting it. A config names
+// client and user demo, an OIDC provider for the pool and TestRole trusting it, an identity
+// pool accepting the pool's ID tokens and its two roles. A config names
 // the server's own issuers with the placeholders ${EMULATOR} and ${EMULATOR_HOST}, since the
 // port is chosen at start.
 //
@@ -70,6 +71,12 @@
 // chaining at an hour and refuses with AccessDenied "User: ARN is not authorized to perform:
 // sts:AssumeRole on resource: ROLE" (with "because no identity-based policy allows the
 // sts:AssumeRole action" when the identity policies said no).
+//
+// An EKS token's request — GetCallerIdentity presigned in the query, sent by the cluster with
+// x-k8s-aws-id and Accept: application/json — is verified the same way, good for 15 minutes
+// after its X-Amz-Date as STS has it, and answered in STS's JSON; POST /eks/CLUSTER/authenticate
+// is that cluster's authenticator (a TokenReview in, the user out), package eks's Verifier
+// sending the token's request to this server in process.
 //
 // Every session remembers its role and the session policies it was made with, so that the
 // permission side can authorize its calls with trustpolicy.Authorize (the role's permission
@@ -157,6 +164,31 @@
 // UserNotFoundException, ResourceNotFoundException, InvalidParameterException,
 // CodeMismatchException, NotAuthorizedException "Invalid Access Token".
 //
+// # Cognito identity pools
+//
+// Requests whose X-Amz-Target starts with AWSCognitoIdentityService. go to the identity pools
+// of the config ([IdentityPool]: the user pool app clients and IAM OIDC providers they accept,
+// a developer provider, the authenticated and unauthenticated roles, role mappings by rules on
+// the token's claims or by its cognito:preferred_role and cognito:roles). GetId verifies each
+// login as Cognito does — the Logins key is the token's iss without its scheme (for the
+// emulator's pools ${EMULATOR_HOST}/POOL_ID, where Cognito's are
+// cognito-idp.REGION.amazonaws.com/POOL_ID), the signature against the issuer's keys in
+// process, not expired, the aud an app client the pool lists — and gives the same identity to
+// the same login (the identities are in [Server.Snapshot]); without a login, a guest identity
+// when the pool allows them. GetOpenIdToken (the basic flow; refused when AllowClassicFlow is
+// false) mints a 10-minute token with the issuer [CognitoIdentityIssuer], served in process
+// like the outside-URL issuers, so the emulator's STS verifies it as AWS's does: aud the pool,
+// sub the identity, amr "authenticated" and the login's provider, or "unauthenticated"; the
+// role trusts cognito-identity.amazonaws.com, a provider IAM knows without an OIDC provider
+// object. GetCredentialsForIdentity (the enhanced flow) chooses the role and assumes it with
+// the decision STS makes for AssumeRoleWithWebIdentity on such a token (the same evaluator),
+// so a trust policy with the identity pools' classic mistakes — aud the user pool's client id,
+// amr of the other kind of identity — is refused with InvalidIdentityPoolConfigurationException
+// as Cognito refuses it. GetOpenIdTokenForDeveloperIdentity is signed (cognito-identity) and
+// authorized (cognito-identity:GetOpenIdTokenForDeveloperIdentity on the pool's ARN). The
+// messages are those seen in public reports (see package cognitoidentity), the few without
+// one marked unverified in the code. Every identity call is an [Event].
+//
 // # How the package is built (for those who extend it)
 //
 // One file per concept: config.go (the Config types), configload.go and configvalidate.go
@@ -168,7 +200,8 @@
 // allowed, the authorization step of an IAM or Cognito admin call), keys.go (sessions), tls.go
 // (the certificates of StartTLS), log.go (WithLog's lines and scrub), then one file per
 // protocol: sts.go, signed.go, cognito.go, cognito_auth.go, cognito_admin.go and
-// cognito_users.go, iam.go (with iam_providers.go, iam_roles.go, iam_xml.go), replay.go, s3.go,
+// cognito_users.go, identitypool.go (with identitypool_config.go and identitypool_state.go),
+// iam.go (with iam_providers.go, iam_roles.go, iam_xml.go), replay.go, s3.go,
 // ec2.go and authmsg.go (encoded authorization messages and DecodeAuthorizationMessage). The
 // server routes a request by its X-Amz-Target prefix (JSON protocols), by its path (issuers),
 // then by the service of its SigV4 credential scope (sts, iam, s3, ec2); unsigned S3 and EC2

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -177,29 +178,33 @@ type iamParam struct {
 }
 
 var (
-	pRoleName       = iamParam{"RoleName", 1, 64, `[\w+=,.@-]+`}
-	pPolicyName     = iamParam{"PolicyName", 1, 128, `[\w+=,.@-]+`}
-	pPath           = iamParam{"Path", 1, 512, `(\x{002F})|(\x{002F}[\x{0021}-\x{007F}]+\x{002F})`}
-	pPathPrefix     = iamParam{"PathPrefix", 1, 512, `\x{002F}[\x{0021}-\x{007F}]*`}
-	pDocument       = iamParam{"PolicyDocument", 1, 131072, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`}
-	pTrustDocument  = iamParam{"AssumeRolePolicyDocument", 1, 131072, pDocument.pattern}
-	pDescription    = iamParam{"Description", 0, 1000, `[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*`}
-	pPolicyArn      = iamParam{"PolicyArn", 20, 2048, ""}
-	pProviderArn    = iamParam{"OpenIDConnectProviderArn", 20, 2048, ""}
-	pURL            = iamParam{"Url", 1, 255, ""}
-	pMarker         = iamParam{"Marker", 1, 320, `[\x{0020}-\x{00FF}]+`}
-	pClientID       = iamParam{"ClientIDList", 1, 255, ""}
-	pThumbprint     = iamParam{"ThumbprintList", 40, 40, ""}
-	pTagKey         = iamParam{"Tags", 1, 128, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`}
-	pTagValue       = iamParam{"Tags", 0, 256, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`}
-	compiledPattern = map[string]*regexp.Regexp{}
+	pRoleName      = iamParam{"RoleName", 1, 64, `[\w+=,.@-]+`}
+	pPolicyName    = iamParam{"PolicyName", 1, 128, `[\w+=,.@-]+`}
+	pPath          = iamParam{"Path", 1, 512, `(\x{002F})|(\x{002F}[\x{0021}-\x{007F}]+\x{002F})`}
+	pPathPrefix    = iamParam{"PathPrefix", 1, 512, `\x{002F}[\x{0021}-\x{007F}]*`}
+	pDocument      = iamParam{"PolicyDocument", 1, 131072, `[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+`}
+	pTrustDocument = iamParam{"AssumeRolePolicyDocument", 1, 131072, pDocument.pattern}
+	pDescription   = iamParam{"Description", 0, 1000, `[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*`}
+	pPolicyArn     = iamParam{"PolicyArn", 20, 2048, ""}
+	pProviderArn   = iamParam{"OpenIDConnectProviderArn", 20, 2048, ""}
+	pURL           = iamParam{"Url", 1, 255, ""}
+	pMarker        = iamParam{"Marker", 1, 320, `[\x{0020}-\x{00FF}]+`}
+	pClientID      = iamParam{"ClientIDList", 1, 255, ""}
+	pThumbprint    = iamParam{"ThumbprintList", 40, 40, ""}
+	pTagKey        = iamParam{"Tags", 1, 128, `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`}
+	pTagValue      = iamParam{"Tags", 0, 256, `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`}
 )
 
-func init() {
+// compiledPattern returns the parameters' patterns compiled, by pattern: compiled when first
+// needed, since every rawsts command links the emulator and compiling them (Unicode classes
+// among them) at start-up cost each one milliseconds.
+var compiledPattern = sync.OnceValue(func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
 	for _, p := range []iamParam{pRoleName, pPolicyName, pPath, pPathPrefix, pDocument, pDescription, pMarker, pTagKey, pTagValue} {
-		compiledPattern[p.pattern] = regexp.MustCompile(`^(?:` + p.pattern + `)$`)
+		m[p.pattern] = regexp.MustCompile(`^(?:` + p.pattern + `)$`)
 	}
-}
+	return m
+})
 
 // member is the name IAM's messages give a parameter: RoleName → roleName.
 func member(name string) string { return strings.ToLower(name[:1]) + name[1:] }
@@ -213,7 +218,7 @@ func (p iamParam) check(v, at string) *iamError {
 		return iamValidation("Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", v, at, p.min)
 	case p.max > 0 && n > p.max:
 		return iamValidation("Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", v, at, p.max)
-	case p.pattern != "" && !compiledPattern[p.pattern].MatchString(v):
+	case p.pattern != "" && !compiledPattern()[p.pattern].MatchString(v):
 		return iamValidation("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", v, at, p.pattern)
 	}
 	return nil

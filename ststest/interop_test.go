@@ -157,8 +157,9 @@ func TestInteropResourcesAWSCLI(t *testing.T) {
 	}
 
 	r = awsRunAll(t,
-		withEnv(admin, "sts", "decode-authorization-message", "--encoded-message", m[1], "--endpoint-url", srv.URL, "--output", "json"),
-		withEnv(role, "sts", "decode-authorization-message", "--encoded-message", m[1], "--endpoint-url", srv.URL),
+		// --encoded-message=VALUE: a message may start with '-', which the CLI would read as a flag.
+		withEnv(admin, "sts", "decode-authorization-message", "--encoded-message="+m[1], "--endpoint-url", srv.URL, "--output", "json"),
+		withEnv(role, "sts", "decode-authorization-message", "--encoded-message="+m[1], "--endpoint-url", srv.URL),
 	)
 	var decoded struct{ DecodedMessage string }
 	var doc decodedDoc

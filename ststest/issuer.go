@@ -34,7 +34,19 @@ const (
 	kindGitHub  = "github"
 	kindGitLab  = "gitlab"
 	kindEKS     = "eks"
+	// kindCognitoIdentity is the issuer of Cognito identity pools' OpenID tokens.
+	kindCognitoIdentity = "cognito-identity"
 )
+
+// CognitoIdentityIssuer is the issuer of the OpenID tokens of Cognito identity pools
+// (GetOpenIdToken): a provider IAM knows without an OIDC provider object. The emulator has
+// an issuer at this outside URL, named cognito-identity ([Server.LookupIssuer]), which only its
+// own verification reaches, in process, so that its STS verifies the tokens its identity pools
+// mint as AWS's does.
+const CognitoIdentityIssuer = "https://cognito-identity.amazonaws.com"
+
+// cognitoIdentityIssuerName is the name the emulator's CognitoIdentityIssuer is known by.
+const cognitoIdentityIssuerName = "cognito-identity"
 
 // jwksPaths are where each kind of issuer serves its JWKS, below the issuer URL: the paths the
 // real providers use (Cognito's .well-known/jwks.json, GitHub's .well-known/jwks, GitLab's
@@ -45,6 +57,9 @@ var jwksPaths = map[string]string{
 	kindGitHub:  "/.well-known/jwks",
 	kindGitLab:  "/oauth/discovery/keys",
 	kindEKS:     "/keys",
+	// Cognito Identity publishes its keys at /.well-known/jwks_uri (unverified: the path is
+	// the discovery document's to name, and the emulator's names this one).
+	kindCognitoIdentity: "/.well-known/jwks_uri",
 }
 
 // Issuer is an OpenID Connect issuer of the emulator: a discovery document, a JWKS with one
@@ -214,6 +229,9 @@ var ErrNotStarted = errors.New("ststest: the server has not started, so the issu
 //     project_id, project_path, user_id, user_login, user_email, pipeline_id,
 //     pipeline_source, job_id, ref, ref_type, ref_path, ref_protected, runner_id,
 //     runner_environment, sha, jti) and aud sts.amazonaws.com;
+//   - the identity pools' issuer (cognito-identity): the claims of GetOpenIdToken's token for
+//     an authenticated identity of [DefaultIdentityPoolID] (aud the pool id, sub an identity
+//     id, amr ["authenticated"]); the identity pools mint theirs with the identity's own;
 //   - "eks": the claims of an EKS service-account token (sub
 //     system:serviceaccount:default:my-service-account, aud ["sts.amazonaws.com"], and the
 //     kubernetes.io claim naming the namespace, pod and service account).
@@ -278,6 +296,8 @@ func kindClaims(kind, audience string) map[string]any {
 			"ref": "main", "ref_type": "branch", "ref_path": "refs/heads/main", "ref_protected": "true",
 			"runner_id": 1, "runner_environment": "gitlab-hosted", "sha": "714a629c0b401fdce83e847fc9589983fc6f46bc",
 		}
+	case kindCognitoIdentity:
+		return map[string]any{"aud": DefaultIdentityPoolID, "sub": "us-east-1:" + uuidFrom("identity/demo-user"), "amr": []any{"authenticated"}}
 	case kindEKS:
 		return map[string]any{
 			"aud": []any{"sts.amazonaws.com"}, "sub": "system:serviceaccount:default:my-service-account",
@@ -506,6 +526,14 @@ func (r *issuerRegistry) extra(c IssuerConfig) *Issuer {
 	if c.URL != "" {
 		iss.URL, iss.external = c.URL, true
 	}
+	return r.add(iss)
+}
+
+// cognitoIdentity returns the identity pools' issuer, at CognitoIdentityIssuer, making it on
+// first use.
+func (r *issuerRegistry) cognitoIdentity() *Issuer {
+	iss := newIssuer(cognitoIdentityIssuerName, kindCognitoIdentity, r.now)
+	iss.URL, iss.external = CognitoIdentityIssuer, true
 	return r.add(iss)
 }
 

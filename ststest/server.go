@@ -213,6 +213,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.issuers = newIssuerRegistry(s.clock)
 	s.issuers.useKeys(cfg.SigningKeys)
 	s.Issuer = s.issuers.add(newIssuer(strings.TrimPrefix(issuerPath, "/"), kindGeneric, s.clock))
+	s.issuers.cognitoIdentity()
 	logf := s.logf
 	if s.log != nil {
 		logf = s.log.add(logf)
@@ -238,6 +239,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.targets = map[string]http.Handler{}
 	if s.handler == nil {
 		s.targets[cognitoTarget] = &cognitoEmulator{services: s.svc, started: s.clock(), srp: map[string]*srpSession{}, challenges: map[string]*passwordSession{}}
+		s.targets[identityTarget] = &identityEmulator{s.svc}
 	}
 	s.ts = httptest.NewUnstartedServer(s.record(http.HandlerFunc(s.route)))
 	if s.listener != nil {
@@ -294,6 +296,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+	}
+	if isEKSAuthenticatePath(r.URL.Path) && s.handler == nil && signingService(r) == "" {
+		s.serveEKSAuthenticate(w, r) // an EKS cluster's authenticator (ekscluster.go)
+		return
 	}
 	if iss, ok := s.issuers.forPath(r.URL.Path); ok && signingService(r) == "" {
 		iss.ServeHTTP(w, r)
@@ -427,8 +433,9 @@ func newClient(roots *x509.CertPool) *http.Client {
 }
 
 // LookupIssuer returns the issuer named name: "oidc" for the default one (Server.Issuer), a
-// user pool's id for the pool's, or the Name of one of the config's Issuers; ok is false for
-// a name the server does not know.
+// user pool's id for the pool's, "cognito-identity" for the identity pools' (at
+// [CognitoIdentityIssuer]), or the Name of one of the config's Issuers; ok is false for a name
+// the server does not know.
 func (s *Server) LookupIssuer(name string) (iss *Issuer, ok bool) {
 	s.svc.state.view() // the view makes the issuers of pools and extra issuers added since
 	return s.issuers.lookup(name)

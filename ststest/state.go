@@ -31,6 +31,8 @@ type state struct {
 	url     string                  // the server's URL once it listens, for the placeholders
 	current *view                   // nil when cfg changed since the last view
 	refresh map[string]refreshGrant // issued refresh tokens, by token
+	// identities are the identities the identity pools made, outside the Config too.
+	identities identityBook
 }
 
 // refreshGrant is an issued refresh token: who it logs in, through which client.
@@ -49,8 +51,10 @@ type view struct {
 	roles        map[string]*roleView
 	pools        map[string]*poolView
 	clients      map[string]*poolView // by app client id
-	buckets      []Bucket
-	instances    []Instance
+	// identityPools are the Cognito identity pools, by id.
+	identityPools map[string]*identityPoolView
+	buckets       []Bucket
+	instances     []Instance
 }
 
 // iamUser is an IAM user with the one access key that was looked up.
@@ -109,6 +113,10 @@ func (st *state) restore(cfg Config) {
 	cfg.Sessions = nil             // the keyring holds them
 	cfg.SigningKeys = nil          // the issuers hold them
 	cfg.CertificateAuthority = nil // the server holds it
+	st.identities.restore(cfg.IdentityPools)
+	for i := range cfg.IdentityPools {
+		cfg.IdentityPools[i].Identities = nil // the identity book holds them
+	}
 	st.cfg, st.current = cfg, nil
 }
 
@@ -185,6 +193,7 @@ func (st *state) snapshot() Config {
 			}
 		}
 	}
+	st.identities.fill(c.IdentityPools)
 	return c
 }
 
@@ -268,6 +277,7 @@ func (st *state) build() *view {
 	for _, is := range c.Issuers {
 		st.issuers.extra(is)
 	}
+	v.identityPools = identityPoolViews(c, u)
 	return v
 }
 

@@ -2,6 +2,7 @@ package ststest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -75,14 +76,9 @@ func (e *emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// assumeRoleWithWebIdentity decides the exchange with the code `rawsts diagnose` runs:
-// internal/diagnose checks the token (its signature verified through the in-process
-// transport), the account's OIDC providers, the request and the role's trust policy, and the
-// first failing check is answered with the error STS gives for it (diagnose's STSError). A
-// role the account does not have is refused with AccessDenied "Not authorized to perform
-// sts:AssumeRoleWithWebIdentity" once the token has passed: STS does not reveal whether a
-// role exists. A role in another account meets that account's providers, of which the
-// emulator has none: "No OpenIDConnect provider found in your account for ISS".
+// assumeRoleWithWebIdentity answers the Query call: the parameters checked with the client's
+// own rules, then the decision of webIdentitySession (internal/diagnose, as `rawsts diagnose`
+// runs it), whose refusal is the error STS gives.
 func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Request, reqID string) {
 	now := e.now().UTC()
 	form := r.Form
@@ -110,52 +106,16 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 			"the emulator has no OAuth 2.0 provider "+in.ProviderId)
 		return
 	}
-	v := e.state.view()
-	role, exists := v.role(in.RoleArn)
 	resource := roleResource(in.RoleArn)
-	din := diagnose.Input{
-		Token: in.WebIdentityToken, Providers: v.providers, RoleARN: in.RoleArn,
-		SessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds, At: now,
-		Verify: true, Verifier: e.verifier, SkipThumbprint: true, Complete: true, SourceIP: remoteIP(r),
-	}
-	if exists {
-		din.TrustPolicy, din.Policy, din.MaxSessionDuration = role.trust, role.trustPolicy, role.maxSession
-	}
-	rep := diagnose.Run(r.Context(), din)
-	tok := rep.Token
-	who := "a token that is not a JWT"
-	if tok != nil {
-		who = tok.Claims.Issuer + " sub " + tok.Claims.Subject
-	}
-	if se := rep.STSError(); se != nil {
-		detail := ""
-		if c := rep.Check(se.Check); c != nil {
-			detail = c.Detail
-		}
-		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, who, se, detail)
+	g, se, detail := e.webIdentitySession(r.Context(), webIdentityRequest{token: in.WebIdentityToken, roleARN: in.RoleArn,
+		sessionName: in.RoleSessionName, duration: in.DurationSeconds, policy: in.Policy, policyArns: in.PolicyArns, sourceIP: remoteIP(r)})
+	if se != nil {
+		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail)
 		return
 	}
-	if !exists || rep.Verdict != diagnose.Allow {
-		why := "role " + in.RoleArn + " does not exist in account " + v.account
-		if exists {
-			why = "the trust policy does not allow the request (verdict " + string(rep.Verdict) + ")"
-		}
-		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, who, &diagnose.STSError{
-			Code: "AccessDenied", Message: diagnose.MsgAssumeRoleWithWebIdentity, StatusCode: http.StatusForbidden, Row: 1}, why)
-		return
-	}
-	policies, serr := sessionPolicies(in.Policy, in.PolicyArns)
-	if serr != nil {
-		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, who, serr, "")
-		return
-	}
+	tok, id := g.token, g.session
 	claims := tok.Claims
-	target := targetRole{arn: role.arn, partition: "aws", account: v.account, name: role.name, duration: duration(in.DurationSeconds)}
-	sess := target.session(in.RoleSessionName, claims.SourceIdentity)
-	sess.sessionPolicy, sess.sessionPolicyArns, sess.sessionPolicies = in.Policy, in.PolicyArns, policies
-	sess.tags = tokenTags(tok)
-	id := e.keys.issue(sess, now, target.expires(now))
-	detail := "session " + id.arn
+	detail = "session " + id.arn
 	if tok.Trimmed != "" {
 		// Undocumented: whether STS trims whitespace around WebIdentityToken. The AWS SDKs send
 		// a token file's bytes as they are (botocore does not strip web_identity_token_file), so
@@ -163,7 +123,7 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 		// and says so here.
 		detail += "; the token came with " + tok.Trimmed + ", read without it (whether STS trims it is not documented)"
 	}
-	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Resource: resource, Principal: who, Decision: "allow", Detail: detail})
+	e.log(Event{Time: now, Service: "sts", Action: "AssumeRoleWithWebIdentity", Resource: resource, Principal: g.who, Decision: "allow", Detail: detail})
 	res := assumeRoleWithWebIdentityResult{
 		Credentials:                 credentialsOf(id),
 		SubjectFromWebIdentityToken: claims.Subject,
@@ -199,6 +159,76 @@ func arnResource(arn string) string {
 		return p[5]
 	}
 	return arn
+}
+
+// webIdentityRequest is an AssumeRoleWithWebIdentity to decide: one sent to STS, or one a
+// Cognito identity pool makes on its caller's behalf (the enhanced flow).
+type webIdentityRequest struct {
+	token, roleARN, sessionName string
+	duration                    int // DurationSeconds; 0 means an hour
+	policy                      string
+	policyArns                  []string
+	sourceIP                    string
+}
+
+// webIdentityGrant is a granted request: the session issued and the token it was issued for.
+// who names the token's holder for the event log, refused requests included.
+type webIdentityGrant struct {
+	session identity
+	token   *jwtinspect.Token
+	who     string
+}
+
+// webIdentitySession decides req with the code `rawsts diagnose` runs: internal/diagnose
+// checks the token (its signature verified through the in-process transport), the account's
+// OIDC providers, the request and the role's trust policy, and the first failing check is the
+// error STS gives for it (diagnose's STSError). A role the account does not have is refused
+// with AccessDenied "Not authorized to perform sts:AssumeRoleWithWebIdentity" once the token
+// has passed: STS does not reveal whether a role exists. A role in another account meets
+// that account's providers, of which the emulator has none: "No OpenIDConnect provider found
+// in your account for ISS". On success the session is issued. detail says why a refusal was
+// made, for the event log.
+func (sv *services) webIdentitySession(ctx context.Context, req webIdentityRequest) (webIdentityGrant, *diagnose.STSError, string) {
+	now := sv.now().UTC()
+	v := sv.state.view()
+	role, exists := v.role(req.roleARN)
+	din := diagnose.Input{
+		Token: req.token, Providers: v.providers, RoleARN: req.roleARN,
+		SessionName: req.sessionName, DurationSeconds: req.duration, At: now,
+		Verify: true, Verifier: sv.verifier, SkipThumbprint: true, Complete: true, SourceIP: req.sourceIP,
+	}
+	if exists {
+		din.TrustPolicy, din.Policy, din.MaxSessionDuration = role.trust, role.trustPolicy, role.maxSession
+	}
+	rep := diagnose.Run(ctx, din)
+	g := webIdentityGrant{token: rep.Token, who: "a token that is not a JWT"}
+	if rep.Token != nil {
+		g.who = rep.Token.Claims.Issuer + " sub " + rep.Token.Claims.Subject
+	}
+	if se := rep.STSError(); se != nil {
+		detail := ""
+		if c := rep.Check(se.Check); c != nil {
+			detail = c.Detail
+		}
+		return g, se, detail
+	}
+	if !exists || rep.Verdict != diagnose.Allow {
+		why := "role " + req.roleARN + " does not exist in account " + v.account
+		if exists {
+			why = "the trust policy does not allow the request (verdict " + string(rep.Verdict) + ")"
+		}
+		return g, &diagnose.STSError{Code: "AccessDenied", Message: diagnose.MsgAssumeRoleWithWebIdentity, StatusCode: http.StatusForbidden, Row: 1}, why
+	}
+	policies, serr := sessionPolicies(req.policy, req.policyArns)
+	if serr != nil {
+		return g, serr, ""
+	}
+	target := targetRole{arn: role.arn, partition: "aws", account: v.account, name: role.name, duration: duration(req.duration)}
+	sess := target.session(req.sessionName, rep.Token.Claims.SourceIdentity)
+	sess.sessionPolicy, sess.sessionPolicyArns, sess.sessionPolicies = req.policy, req.policyArns, policies
+	sess.tags = tokenTags(rep.Token)
+	g.session = sv.keys.issue(sess, now, target.expires(now))
+	return g, nil, ""
 }
 
 // roleResource is the resource part of a role ARN, role/PATH/NAME, for the log; the ARN as

@@ -75,14 +75,19 @@ func writeXML(w http.ResponseWriter, status int, reqID string, now time.Time, v 
 		http.Error(w, "ststest: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	b = awsEntities(b)
+	writeReply(w, status, reqID, now, "text/xml", awsEntities(b))
+}
+
+// writeReply writes body with the headers the Query services send: its Content-Type,
+// X-Amzn-Requestid, Date and the length.
+func writeReply(w http.ResponseWriter, status int, reqID string, now time.Time, contentType string, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "text/xml")
+	h.Set("Content-Type", contentType)
 	h.Set("X-Amzn-Requestid", reqID)
 	h.Set("Date", now.UTC().Format(http.TimeFormat))
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	w.Write(b)
+	w.Write(body)
 }
 
 type getCallerIdentityResponse struct {

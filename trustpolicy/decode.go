@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // maxDepth bounds JSON nesting; a trust policy is at most five levels deep
@@ -37,6 +38,12 @@ type jnode struct {
 	elems []*jnode // array elements
 	keys  []string // object keys, in document order, duplicates merged
 	vals  []*jnode // object values, parallel to keys
+
+	// Where the value is in the decoded text, for [Source]: the byte offsets of its first
+	// byte and of the byte after it, and, for an object, where each key's opening quote is
+	// (parallel to keys; for a key given twice, the occurrence whose value was kept).
+	start, end int
+	keyAt      []int
 }
 
 // get returns the value of key in an object, or nil.
@@ -53,13 +60,14 @@ func (n *jnode) get(key string) *jnode {
 // values a map would silently drop.
 type decoder struct {
 	dec  *json.Decoder
+	data []byte // the text being decoded, to find where each value starts
 	dups []string
 }
 
 // decodeJSON parses one JSON value and refuses trailing data. dups lists the paths of keys that
 // appeared more than once in the same object; the last value wins, at the first key's place.
 func decodeJSON(data []byte) (n *jnode, dups []string, err error) {
-	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data))}
+	d := &decoder{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
 	d.dec.UseNumber()
 	n, err = d.value("", 0)
 	if err != nil {
@@ -75,6 +83,26 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 	if depth > maxDepth {
 		return nil, fmt.Errorf("JSON nested deeper than %d levels", maxDepth)
 	}
+	n, err := d.token(path, depth)
+	if n != nil {
+		n.end = int(d.dec.InputOffset())
+	}
+	return n, err
+}
+
+// next returns the offset where the next token starts: InputOffset is where the last one
+// ended, before the white space and the ':' or ',' the decoder skips on its way.
+func (d *decoder) next() int {
+	i := int(d.dec.InputOffset())
+	for i < len(d.data) && strings.IndexByte(" \t\r\n:,", d.data[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+// token decodes the value that starts at the next token; value records where it ends.
+func (d *decoder) token(path string, depth int) (*jnode, error) {
+	start := d.next()
 	tok, err := d.dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -84,17 +112,17 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 	}
 	switch t := tok.(type) {
 	case nil:
-		return &jnode{kind: jNull}, nil
+		return &jnode{kind: jNull, start: start}, nil
 	case bool:
-		return &jnode{kind: jBool, text: strconv.FormatBool(t)}, nil
+		return &jnode{kind: jBool, text: strconv.FormatBool(t), start: start}, nil
 	case json.Number:
-		return &jnode{kind: jNumber, text: t.String()}, nil
+		return &jnode{kind: jNumber, text: t.String(), start: start}, nil
 	case string:
-		return &jnode{kind: jString, text: t}, nil
+		return &jnode{kind: jString, text: t, start: start}, nil
 	case json.Delim:
 		switch t {
 		case '[':
-			n := &jnode{kind: jArray, elems: []*jnode{}}
+			n := &jnode{kind: jArray, elems: []*jnode{}, start: start}
 			for d.dec.More() {
 				e, err := d.value(fmt.Sprintf("%s[%d]", path, len(n.elems)), depth+1)
 				if err != nil {
@@ -107,8 +135,9 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 			}
 			return n, nil
 		case '{':
-			n := &jnode{kind: jObject}
+			n := &jnode{kind: jObject, start: start}
 			for d.dec.More() {
+				at := d.next()
 				kt, err := d.dec.Token()
 				if err != nil {
 					return nil, jsonErr(d.dec, err)
@@ -120,11 +149,12 @@ func (d *decoder) value(path string, depth int) (*jnode, error) {
 				}
 				if i := indexOf(n.keys, key); i >= 0 {
 					d.dups = append(d.dups, join(path, key))
-					n.vals[i] = v
+					n.vals[i], n.keyAt[i] = v, at
 					continue
 				}
 				n.keys = append(n.keys, key)
 				n.vals = append(n.vals, v)
+				n.keyAt = append(n.keyAt, at)
 			}
 			if _, err := d.dec.Token(); err != nil { // '}'
 				return nil, jsonErr(d.dec, err)

@@ -143,6 +143,7 @@ func Lint(p *Policy, opts LintOptions) []Finding {
 			}
 		}
 		out = append(out, lintConditions(s, at, hosts)...)
+		out = append(out, lintIdentityPool(s, at, hosts)...)
 	}
 	for _, need := range []struct {
 		on           bool

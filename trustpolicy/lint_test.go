@@ -23,6 +23,16 @@ const (
 	googleP = `{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": "1234.apps.googleusercontent.com"}}}`
 )
 
+// idPool builds an identity pool role's Allow statement with the given Condition members.
+func idPool(cond string) string {
+	return `{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {` + cond + `}}`
+}
+
+const (
+	idAud  = `"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-1234-1234-1234-123456789012"}`
+	amrAny = `"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}`
+)
+
 func TestLint(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -84,6 +94,12 @@ func TestLint(t *testing.T) {
 			CodeResourceInTrust, "Statement[0].Resource"},
 		{"no Resource", stmt(googleP), LintOptions{}, CodeResourceInTrust, ""},
 		{"no duplicates", stmt(gh(assume, goodGH)), LintOptions{}, CodeDuplicateKey, ""},
+		{"identity pool aud is a client id", stmt(idPool(`"StringEquals": {"cognito-identity.amazonaws.com:aud": "1example23456789"}, ` + amrAny)), LintOptions{},
+			CodeIdentityPoolAud, "Statement[0].Condition.StringEquals.cognito-identity.amazonaws.com:aud"},
+		{"identity pool aud is a pool id", stmt(idPool(idAud + `, ` + amrAny)), LintOptions{}, CodeIdentityPoolAud, ""},
+		{"identity pool aud with a wildcard", stmt(idPool(`"StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}, ` + amrAny)), LintOptions{}, CodeIdentityPoolAud, ""},
+		{"identity pool without aud", stmt(idPool(amrAny)), LintOptions{}, CodeIdentityPoolNoAud, "Statement[0].Condition"},
+		{"identity pool with aud", stmt(idPool(idAud + `, ` + amrAny)), LintOptions{}, CodeIdentityPoolNoAud, ""},
 
 		// IAM User Guide, "AWS JSON policy elements: NotPrincipal": "You cannot use the
 		// NotPrincipal element in an IAM identity-based policy or in an IAM role trust policy."

@@ -237,7 +237,7 @@ func compactJWT(header, claims, sig string) string {
 }
 
 // packageChain matches a library's "pkg: " prefix in text meant for people.
-var packageChain = regexp.MustCompile(`(^|[\s(])(sts|sigv4|cognitoauth|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|net/url|json): |Go (struct field|value of type)`)
+var packageChain = regexp.MustCompile(`(^|[\s(])(sts|sigv4|cognitoauth|cognitoidentity|json11|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|eks|net/url|json): |Go (struct field|value of type)`)
 
 func TestBadInputs(t *testing.T) {
 	var paths []string

@@ -14,7 +14,7 @@ import (
 
 var cmdCognito = &command{
 	name:    "cognito",
-	summary: "log in to a Cognito user pool (SRP, password, admin, refresh): login prints the ID token, assume goes on to STS",
+	summary: "log in to a Cognito user pool (SRP, password, admin, refresh): login prints the ID token, assume goes on to STS; identity gets credentials from an identity pool",
 	run:     runCognito,
 }
 
@@ -31,21 +31,24 @@ func runCognito(ctx context.Context, s *streams, args []string) int {
 
 func cognitoMain(ctx context.Context, s *streams, args []string, deps cognitoDeps) int {
 	if len(args) == 0 {
-		return usageError(s, "cognito", "want a subcommand: login or assume")
+		return usageError(s, "cognito", "want a subcommand: login, assume or identity")
 	}
 	switch args[0] {
 	case "login":
 		return cognitoLogin(ctx, s, args[1:], deps)
 	case "assume":
 		return cognitoAssume(ctx, s, args[1:], deps)
+	case "identity":
+		return cognitoIdentity(ctx, s, args[1:])
 	case "-h", "-help", "--help", "help":
-		// Build both flag sets, so that whoever watches flag sets (the help test) sees them.
+		// Build every flag set, so that whoever watches flag sets (the help test) sees them.
 		loginFlags(s, &cognitoOptions{})
 		assumeFlags(s, &cognitoOptions{}, &assumeOptions{})
+		identityFlags(s, &identityOptions{})
 		io.WriteString(s.stdout, helpText("cognito"))
 		return exitOK
 	default:
-		return usageError(s, "cognito", "unknown subcommand %s: want login or assume", describeArg(args[0]))
+		return usageError(s, "cognito", "unknown subcommand %s: want login, assume or identity", describeArg(args[0]))
 	}
 }
 

@@ -239,15 +239,7 @@ func reportCognitoError(s *streams, name, where string, err error) int {
 		errorf(s, "interrupted")
 		return exitTransport
 	case errors.As(err, &api):
-		msg := api.Type
-		if api.Message != "" {
-			msg += ": " + api.Message
-		}
-		errorf(s, "%s (RequestId %s, HTTP %d)", msg, orNone(api.RequestID), api.StatusCode)
-		if api.Hint != "" {
-			errorf(s, "hint: %s", api.Hint)
-		}
-		return exitRefused
+		return refusedJSON(s, api.Type, api.Message, api.RequestID, api.StatusCode, api.Hint)
 	case errors.As(err, &in):
 		field := in.Field
 		if f, ok := cognitoFlags[field]; ok {
@@ -261,12 +253,7 @@ func reportCognitoError(s *streams, name, where string, err error) int {
 		errorf(s, "Cognito asks %s, which rawsts cannot answer; finish that login with `aws cognito-idp respond-to-auth-challenge`", unsupported.Name)
 		return exitRefused
 	case errors.As(err, &respErr):
-		reason := ""
-		if respErr.Err != nil {
-			reason = plain(respErr.Err)
-		}
-		errorf(s, "Cognito at %s %s; %s", where, replyProblem("Cognito", respErr.StatusCode, "", reason, respErr.Snippet), replyAdvice(respErr.StatusCode, "--endpoint"))
-		return exitTransport
+		return badJSONReply(s, "Cognito", where, respErr.StatusCode, respErr.Err, respErr.Snippet)
 	case errors.Is(err, cognitoauth.ErrMalformedChallenge), errors.Is(err, cognitoauth.ErrUnsafeSRP):
 		errorf(s, "Cognito at %s sent a reply Cognito does not send: %s; check --endpoint", where, plain(err))
 		return exitTransport
@@ -277,4 +264,29 @@ func reportCognitoError(s *streams, name, where string, err error) int {
 		errorf(s, "%s", plain(err))
 		return exitTransport
 	}
+}
+
+// refusedJSON prints a JSON 1.1 service's refusal (Cognito user pools and identity pools), "Type:
+// message (RequestId …, HTTP n)" and our hint, and returns exit code 1.
+func refusedJSON(s *streams, typ, message, requestID string, status int, hint string) int {
+	msg := typ
+	if message != "" {
+		msg += ": " + message
+	}
+	errorf(s, "%s (RequestId %s, HTTP %d)", msg, orNone(requestID), status)
+	if hint != "" {
+		errorf(s, "hint: %s", hint)
+	}
+	return exitRefused
+}
+
+// badJSONReply prints a reply of service at where that is not its JSON 1.1 protocol (why: the
+// decoding error, if any) and returns exit code 3.
+func badJSONReply(s *streams, service, where string, status int, why error, snippet string) int {
+	reason := ""
+	if why != nil {
+		reason = plain(why)
+	}
+	errorf(s, "%s at %s %s; %s", service, where, replyProblem(service, status, "", reason, snippet), replyAdvice(status, "--endpoint"))
+	return exitTransport
 }

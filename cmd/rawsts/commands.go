@@ -9,6 +9,7 @@ func commands() []*command {
 		cmdCognito,
 		cmdDecodeAuth,
 		cmdDiagnose,
+		cmdEKS,
 		cmdEmulator,
 		cmdExec,
 		cmdInspect,
@@ -16,6 +17,7 @@ func commands() []*command {
 		cmdSign,
 		cmdThumbprint,
 		cmdToken,
+		cmdUI,
 		cmdVersion,
 		cmdWhoami,
 	}

@@ -1,33 +1,24 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/rawsts/rawsts/internal/bounded"
-	"github.com/rawsts/rawsts/internal/safefile"
 	"github.com/rawsts/rawsts/sts"
 )
 
 // The credential cache of --output credential-process. The AWS CLI runs a profile's
 // credential_process at every command and keeps nothing between commands (PROTOCOL.md §15.4),
 // so without a cache each `aws …` would call STS. rawsts keeps the credentials — never the
-// token — in the user's cache folder (os.UserCacheDir, which honours XDG_CACHE_HOME:
-// ~/.cache/rawsts/credentials on Linux, ~/Library/Caches/rawsts/credentials on macOS), one
-// file of mode 0600 per key, the key a SHA-256 of what tells the sessions apart: the
-// command, the STS endpoint, the role, the session name when one was chosen, the duration
-// and policies, and the token's source (the file's path, the variable's name, the CI job) or
-// the signing profile. A file is used until credCacheWindow before its credentials expire;
-// one that is not ours, not private, over its size, not our JSON or for another key is
-// ignored (and replaced at the next store).
+// token — in the cache of kind "credentials" (cachefile.go: ~/.cache/rawsts/credentials on
+// Linux), the key a SHA-256 of what tells the sessions apart: the command, the STS endpoint,
+// the role, the session name when one was chosen, the duration and policies, and the token's
+// source (the file's path, the variable's name, the CI job) or the signing profile. A file is
+// used until credCacheWindow before its credentials expire.
 
 // credCacheWindow is how long before expiry cached credentials stop being handed out: the
 // AWS CLI refreshes credentials that have less than 15 minutes left (PROTOCOL.md §13.3), so
@@ -35,13 +26,9 @@ import (
 // the window is handed out for the first half of its life.
 const credCacheWindow = 15 * time.Minute
 
-// maxCacheFile bounds a cache file read: its credentials are a few kilobytes.
-const maxCacheFile = 64 << 10
-
-// cachedCredentials is a cache file.
+// cachedCredentials is a credentials cache file.
 type cachedCredentials struct {
-	Version         int
-	Key             string
+	cacheHeader
 	AccessKeyID     string `json:"AccessKeyId"`
 	SecretAccessKey string
 	SessionToken    string
@@ -50,35 +37,23 @@ type cachedCredentials struct {
 	AccountID       string `json:"AccountId,omitempty"`
 }
 
-// credCache is one key's place in the cache.
-type credCache struct {
-	path string
-	key  string
-}
+// credCache is one key's place in the credentials cache.
+type credCache struct{ *cacheFile }
 
 // newCredCache returns the cache place for the key made of parts; nil when the user has no
 // cache folder (no HOME), and then nothing is cached.
 func newCredCache(s *streams, parts ...string) *credCache {
-	dirFunc := s.userCacheDir
-	if dirFunc == nil {
-		dirFunc = os.UserCacheDir
-	}
-	dir, err := dirFunc()
-	if err != nil || dir == "" {
+	f := newCacheFile(s, "credentials", parts...)
+	if f == nil {
 		return nil
 	}
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(strconv.Itoa(len(p)) + ":" + p + "\x00"))
-	}
-	key := hex.EncodeToString(h.Sum(nil))
-	return &credCache{path: filepath.Join(dir, "rawsts", "credentials", key+".json"), key: key}
+	return &credCache{f}
 }
 
 // load returns the credential-process output of the cached credentials when they are ours and
 // fresh enough.
 func (c *credCache) load(s *streams) (string, bool) {
-	cc, ok := c.read(s.now())
+	cc, ok := c.fresh(s.now())
 	if !ok {
 		return "", false
 	}
@@ -88,22 +63,9 @@ func (c *credCache) load(s *streams) (string, bool) {
 	return text, err == nil
 }
 
-func (c *credCache) read(now time.Time) (*cachedCredentials, bool) {
-	fi, err := os.Lstat(c.path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 {
-		return nil, false
-	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Getuid() {
-		return nil, false
-	}
-	data, err := bounded.ReadFile(c.path, maxCacheFile)
-	if err != nil {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
+func (c *credCache) fresh(now time.Time) (*cachedCredentials, bool) {
 	var cc cachedCredentials
-	if dec.Decode(&cc) != nil || dec.More() || cc.Version != 1 || cc.Key != c.key {
+	if !c.read(&cc) {
 		return nil, false
 	}
 	for _, v := range []string{cc.AccessKeyID, cc.SecretAccessKey, cc.SessionToken} {
@@ -124,18 +86,9 @@ func (c *credCache) read(now time.Time) (*cachedCredentials, bool) {
 // store keeps r's credentials under the key; a failure only costs the next call an exchange,
 // so it is a warning.
 func (c *credCache) store(s *streams, r credentialResult) {
-	cc := cachedCredentials{Version: 1, Key: c.key, AccessKeyID: r.creds.AccessKeyID, SecretAccessKey: r.creds.SecretAccessKey,
-		SessionToken: r.creds.SessionToken, Expiration: r.creds.Expiration.UTC(), Obtained: s.now().UTC(), AccountID: r.accountID}
-	data, err := json.Marshal(cc)
-	if err == nil {
-		if err = os.MkdirAll(filepath.Dir(c.path), 0o700); err == nil {
-			err = safefile.WriteAtomic(c.path, append(data, '\n'), 0o600)
-		}
-	}
-	if err != nil {
-		errorf(s, "warning: cannot keep the credentials in the cache (%s): %v; the next call will ask STS again (--no-cache skips the cache)",
-			filepath.Dir(c.path), strings.TrimPrefix(err.Error(), "open "))
-	}
+	c.write(s, &cachedCredentials{AccessKeyID: r.creds.AccessKeyID, SecretAccessKey: r.creds.SecretAccessKey,
+		SessionToken: r.creds.SessionToken, Expiration: r.creds.Expiration.UTC(), Obtained: s.now().UTC(), AccountID: r.accountID},
+		"the credentials", "the next call will ask STS again")
 }
 
 // tokenIdentity names where a token would come from, for the cache key, without reading it:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type diagnoseOptions struct {
 	errText, at           string
 	verify, fetch, asJSON bool
 	suggest               bool
+	jwks                  string
 	claimsFile            string
 	cloudtrailFile        string
 	eventID               string
@@ -50,6 +52,7 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	fs.StringVar(&o.errText, "error", "", "")
 	fs.StringVar(&o.at, "at", "", "")
 	fs.BoolVar(&o.verify, "verify", false, "")
+	fs.StringVar(&o.jwks, "jwks", "", "")
 	fs.BoolVar(&o.fetch, "fetch", false, "")
 	fs.BoolVar(&o.asJSON, "json", false, "")
 	fs.BoolVar(&o.suggest, "suggest", false, "")
@@ -114,18 +117,27 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 		}
 		in.Providers = append(in.Providers, ps...)
 	}
-	if o.fetch || o.verify {
+	if o.fetch || (o.verify && o.jwks == "") {
 		if code := s.checkCABundle(); code != exitOK {
 			return code
 		}
+	}
+	switch {
+	case o.jwks != "":
+		// The signature is checked with the keys given, and nothing is fetched (--verify
+		// alongside means the same).
+		set, code := readJWKS(s, name, o.jwks)
+		if code != exitOK {
+			return code
+		}
+		in.Verify, in.Verifier = true, keySetVerifier(set, o.jwks)
+	case o.verify:
+		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
 	}
 	if o.fetch {
 		if code := fetchFromIAM(ctx, s, &o, &in); code != exitOK {
 			return code
 		}
-	}
-	if o.verify {
-		in.Verifier = &jwtinspect.Verifier{HTTPClient: s.httpClient(o.trace, o.timeout), Now: s.now}
 	}
 	rep := diagnose.Run(ctx, in)
 	var sug *diagnose.Suggestion
@@ -145,13 +157,42 @@ func runDiagnose(ctx context.Context, s *streams, args []string) int {
 	}
 	if transportFailure(rep.VerifyErr) {
 		// The issuer could not be reached from here (or redirected): the verdict is not STS's.
-		errorf(s, "--verify could not fetch the issuer's documents: %s", plain(rep.VerifyErr))
+		errorf(s, "--verify could not fetch the issuer's documents: %s", verifyFetchProblem(rep.VerifyErr))
 		return exitTransport
 	}
 	if rep.Verdict == diagnose.Allow {
 		return exitOK
 	}
 	return exitRefused
+}
+
+// verifyFetchProblem says for people why --verify got no reply from the issuer (err is a
+// transport failure of jwtinspect.Verifier.Verify). diagnose gives each fetch at most STS's
+// own 5 seconds (its Verifier keeps jwtinspect.DefaultTimeout; --timeout, which bounds the
+// requests of --fetch too, only ever shortens it): waiting longer would hide what STS meets.
+func verifyFetchProblem(err error) string {
+	step, _ := stepOf(err)
+	var te *jwtinspect.TimeoutError
+	var redirect *jwtinspect.RedirectError
+	var urlErr *url.Error
+	switch {
+	case errors.As(err, &te) && te.Limit < jwtinspect.DefaultTimeout:
+		return fmt.Sprintf("GET %s (the %s step) got no complete reply within %s, the --timeout given (STS itself waits about %s, and diagnose never longer)",
+			te.URL, step, te.Limit, jwtinspect.DefaultTimeout)
+	case errors.As(err, &te):
+		return fmt.Sprintf("GET %s (the %s step) got no complete reply within %s. diagnose gives each fetch of --verify STS's own %s budget, and --timeout does not extend it: an issuer this slow makes STS fail with Couldn't retrieve verification key",
+			te.URL, step, te.Limit, jwtinspect.DefaultTimeout)
+	case errors.As(err, &redirect):
+		return fmt.Sprintf("the %s step: %s", step, plain(redirect))
+	}
+	where := "the issuer"
+	if errors.As(err, &urlErr) {
+		where = urlErr.URL
+	}
+	if p := netProblem(err); p != "" {
+		return fmt.Sprintf("cannot get a reply from %s (the %s step): %s", where, step, p)
+	}
+	return plain(err)
 }
 
 // diagnoseToken reads the token from the argument (- is standard input) or --file, unwrapping
@@ -222,90 +263,12 @@ func writeReport(w io.Writer, rep *diagnose.Report) {
 }
 
 // verdictLine is the report's last word: "verdict: deny (first failure: policy.condition)", or
-// "verdict: allow as far as checked (not checked: …)" when the report is not complete
-// (Report.Summary), so that an allow is never stated without what it was not checked against.
-func verdictLine(rep *diagnose.Report) string {
-	line := "verdict: " + string(rep.Verdict)
-	switch f := rep.FirstFailure(); {
-	case f != nil:
-		line += fmt.Sprintf(" (first failure: %s)", f.Name)
-	case rep.Verdict == diagnose.Indeterminate:
-		line += fmt.Sprintf(" (%s)", indeterminateReason(rep))
-	case rep.Summary() == diagnose.AllowAsFarAsChecked:
-		line += fmt.Sprintf(" as far as checked (%s)", incompleteReason(rep))
-	}
-	return line
-}
+// "verdict: allow as far as checked (not checked: …)" when the report is not complete.
+func verdictLine(rep *diagnose.Report) string { return "verdict: " + rep.Line() }
 
-// incompleteReason names what an allow was not checked against: the skipped checks, the
-// unknown ones, and those resting on an assumption.
-func incompleteReason(rep *diagnose.Report) string {
-	var skipped, assumed []string
-	for _, name := range rep.Incomplete() {
-		if c := rep.Check(name); c.Status == diagnose.Skip || c.Status == diagnose.Unknown {
-			skipped = append(skipped, name)
-		} else {
-			assumed = append(assumed, name)
-		}
-	}
-	var parts []string
-	if len(skipped) > 0 {
-		parts = append(parts, "not checked: "+strings.Join(skipped, ", "))
-	}
-	if len(assumed) > 0 {
-		parts = append(parts, "assumed: "+strings.Join(assumed, ", "))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func indeterminateReason(rep *diagnose.Report) string {
-	var unknown []string
-	for _, c := range rep.Checks {
-		if c.Status == diagnose.Unknown {
-			unknown = append(unknown, c.Name)
-		}
-	}
-	if len(unknown) > 0 {
-		return "undecided: " + strings.Join(unknown, ", ")
-	}
-	return "the trust policy was not evaluated: pass --trust-policy or --fetch"
-}
-
-type jsonCheck struct {
-	Name       string          `json:"name"`
-	Status     diagnose.Status `json:"status"`
-	Detail     string          `json:"detail"`
-	Fix        string          `json:"fix"`
-	Assumption string          `json:"assumption,omitempty"`
-	Evidence   []string        `json:"evidence,omitempty"`
-}
-
-type jsonError struct {
-	Text  string               `json:"text"`
-	Known *diagnose.KnownError `json:"known"`
-}
-
+// writeReportJSON prints --json: diagnose.Output, which the playground page shows too.
 func writeReportJSON(w io.Writer, rep *diagnose.Report, known *diagnose.KnownError, withError bool, input diagnose.InputKind, sug *diagnose.Suggestion) {
-	out := struct {
-		// Verdict is Report.Summary: never a bare "allow" when Complete is false.
-		Verdict    diagnose.Verdict   `json:"verdict"`
-		Input      diagnose.InputKind `json:"input"`
-		Complete   bool               `json:"complete"`
-		Incomplete []string           `json:"incomplete"`
-		Checks     []jsonCheck        `json:"checks"`
-		Error      *jsonError         `json:"error,omitempty"`
-		Suggestion *jsonSuggestion    `json:"suggestion,omitempty"`
-	}{Verdict: rep.Summary(), Input: input, Complete: rep.Complete(), Incomplete: nonNil(rep.Incomplete()), Suggestion: suggestionJSON(sug)}
-	for _, c := range rep.Checks {
-		out.Checks = append(out.Checks, jsonCheck{c.Name, c.Status, c.Detail, c.Fix, c.Assumption, c.Evidence})
-	}
-	if withError {
-		out.Error = &jsonError{Known: known}
-		if known != nil {
-			out.Error.Text = known.Message
-		}
-	}
-	b, _ := json.MarshalIndent(out, "", "  ")
+	b, _ := json.MarshalIndent(diagnose.NewOutput(rep, input, known, withError, sug), "", "  ")
 	fmt.Fprintf(w, "%s\n", b)
 }
 

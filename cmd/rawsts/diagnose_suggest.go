@@ -1,11 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 
 	"github.com/rawsts/rawsts/internal/diagnose"
 	"github.com/rawsts/rawsts/internal/textsafe"
@@ -64,52 +62,4 @@ func writeSuggestion(w io.Writer, sug *diagnose.Suggestion) {
 		}
 		fmt.Fprintf(w, "\nre-run with %s: %s\n", what, verdictLine(sug.Rerun))
 	}
-}
-
-// jsonSuggestion is --suggest in --json output.
-type jsonSuggestion struct {
-	Edits   []string        `json:"edits"`
-	Outside []string        `json:"outside"`
-	Blocked []string        `json:"blocked"`
-	Notes   []string        `json:"notes"`
-	Policy  json.RawMessage `json:"policy"`
-	Diff    string          `json:"diff"`
-	Rerun   *jsonRerun      `json:"rerun"`
-}
-
-// jsonRerun is the verdict of the checks run again with the suggested changes, in the words of
-// the report's own: Verdict is Report.Summary ("allow-as-far-as-checked" when Complete is
-// false), Incomplete the checks it is short of.
-type jsonRerun struct {
-	Verdict      diagnose.Verdict `json:"verdict"`
-	Complete     bool             `json:"complete"`
-	Incomplete   []string         `json:"incomplete"`
-	FirstFailure string           `json:"first_failure,omitempty"`
-	Line         string           `json:"line"`
-}
-
-func suggestionJSON(sug *diagnose.Suggestion) *jsonSuggestion {
-	if sug == nil {
-		return nil
-	}
-	out := &jsonSuggestion{Edits: nonNil(sug.Edits), Outside: nonNil(sug.Outside), Blocked: nonNil(sug.Blocked), Notes: nonNil(sug.Notes),
-		Policy: sug.Policy, Diff: sug.Diff}
-	if len(out.Policy) == 0 {
-		out.Policy = json.RawMessage("null")
-	}
-	if r := sug.Rerun; r != nil {
-		out.Rerun = &jsonRerun{Verdict: r.Summary(), Complete: r.Complete(), Incomplete: nonNil(r.Incomplete()),
-			Line: strings.TrimPrefix(verdictLine(r), "verdict: ")}
-		if f := r.FirstFailure(); f != nil {
-			out.Rerun.FirstFailure = f.Name
-		}
-	}
-	return out
-}
-
-func nonNil(l []string) []string {
-	if l == nil {
-		return []string{}
-	}
-	return l
 }

@@ -11,9 +11,11 @@ import (
 )
 
 // TestDiagnoseSuggestGolden: --suggest turns each of the README's three "Why was I denied?"
-// examples into allow (the re-run's verdict, as far as checked), with the diff and the
-// corrected policy.
+// examples into allow, with the diff and the corrected policy. With the signature checked
+// against the examples' key set (--jwks) and a session name, the re-run is complete: a bare
+// "verdict: allow". The README shows the first in full, as this prints it.
 func TestDiagnoseSuggestGolden(t *testing.T) {
+	offline := []string{"--jwks", ex("github-jwks.json"), "--session-name", "GitHubActions"}
 	for _, tt := range []struct {
 		golden string
 		args   []string
@@ -22,20 +24,22 @@ func TestDiagnoseSuggestGolden(t *testing.T) {
 		{"suggest.environment-vs-ref", []string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole},
 			[]string{`+        "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:prod"]}`}},
 		{"suggest.wildcard-stringequals", []string{"--file", ex("branch.token"), "--trust-policy", ex("wildcard-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole},
-			[]string{`+        "StringLike": {`}},
+			[]string{"\n      \"Condition\": {\n        \"StringEquals\": {\n          \"token.actions.githubusercontent.com:aud\": \"sts.amazonaws.com\"\n        },\n        \"StringLike\": {\n          \"token.actions.githubusercontent.com:sub\": \"repo:acme/app:*\"\n        }\n      }\n"}},
 		{"suggest.default-audience", []string{"--file", ex("default-audience.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json")},
-			[]string{"aws iam add-client-id-to-open-id-connect-provider", "--- get-role.json (as rawsts lays it out)"}},
+			[]string{"aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com --client-id https://github.com/acme",
+				"--- get-role.json (as rawsts lays it out)",
+				`                "StringEquals": {"token.actions.githubusercontent.com:aud": ["sts.amazonaws.com", "https://github.com/acme"]},` + "\n" +
+					`                "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}` + "\n"}},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {
-			args := append([]string{"diagnose", "--at", exAt, "--suggest"}, tt.args...)
+			args := append(append([]string{"diagnose", "--at", exAt, "--suggest"}, tt.args...), offline...)
 			r := runCLI(t, nil, "", nil, args...)
 			if r.code != exitRefused || r.stderr != "" {
 				t.Fatalf("rawsts %s: exit %d, stderr %q; want 1 (the policy given denies) and nothing", strings.Join(args, " "), r.code, r.stderr)
 			}
-			// Offline (no --verify) and without --session-name the re-run cannot be complete:
-			// it allows as far as checked and names what it did not check.
-			if !strings.Contains(r.stdout, ": verdict: allow as far as checked (not checked: token.signature, request.session-name)\n") {
-				t.Errorf("the re-run does not allow:\n%s", r.stdout)
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, "re-run with ") || !strings.HasSuffix(last, ": verdict: allow") {
+				t.Errorf("the re-run's verdict is %q; want exactly allow:\n%s", last, r.stdout)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(r.stdout, w) {
@@ -44,6 +48,19 @@ func TestDiagnoseSuggestGolden(t *testing.T) {
 			}
 			fixture.Golden(t, filepath.Join("testdata", "golden", "diagnose."+tt.golden+".txt"), []byte(r.stdout))
 		})
+	}
+	// The README's --suggest example shows example 1's suggestion, from "suggested fix:" to the
+	// re-run, exactly as printed.
+	readme := readFile(t, filepath.Join("..", "..", "README.md"))
+	_, block, ok := strings.Cut(readme, " $A --suggest\n…\n")
+	block, _, ok2 := strings.Cut(block, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no --suggest example")
+	}
+	r := runCLI(t, nil, "", nil, append([]string{"diagnose", "--at", exAt, "--suggest", "--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"),
+		"--provider", ex("github-provider.json"), "--role-arn", exRole}, offline...)...)
+	if _, got, _ := strings.Cut(r.stdout, "\nsuggested fix:\n"); "suggested fix:\n"+got != block {
+		t.Errorf("README.md's --suggest example differs from the output:\n--- README\n%s--- output\nsuggested fix:\n%s", block, got)
 	}
 }
 

@@ -32,17 +32,20 @@ func readExample(t *testing.T, name string) string {
 	return strings.TrimSpace(string(b))
 }
 
+// TestDiagnoseGolden: the README's examples (the signature checked with the examples' key set,
+// --jwks, and a session name, as the README runs them), an allow, and a token alone.
 func TestDiagnoseGolden(t *testing.T) {
+	jwks := []string{"--jwks", ex("github-jwks.json")}
 	for _, tt := range []struct {
 		golden string
 		args   []string
 		code   int
 	}{
-		{"environment-vs-ref", []string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole}, exitRefused},
-		{"wildcard-stringequals", []string{"--file", ex("branch.token"), "--trust-policy", ex("wildcard-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole}, exitRefused},
-		{"default-audience", []string{"--file", ex("default-audience.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"), "--error", "InvalidIdentityToken: Incorrect token audience"}, exitRefused},
-		{"allow", []string{"--file", ex("branch.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"), "--session-name", "gha-deploy", "--duration-seconds", "3600"}, exitOK},
-		{"environment-vs-ref.json", []string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole, "--json"}, exitRefused},
+		{"environment-vs-ref", append([]string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole, "--session-name", "GitHubActions"}, jwks...), exitRefused},
+		{"wildcard-stringequals", append([]string{"--file", ex("branch.token"), "--trust-policy", ex("wildcard-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole, "--session-name", "GitHubActions"}, jwks...), exitRefused},
+		{"default-audience", append([]string{"--file", ex("default-audience.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"), "--session-name", "GitHubActions", "--error", "InvalidIdentityToken: Incorrect token audience"}, jwks...), exitRefused},
+		{"allow", append([]string{"--file", ex("branch.token"), "--trust-policy", ex("get-role.json"), "--provider", ex("github-provider.json"), "--session-name", "gha-deploy", "--duration-seconds", "3600"}, jwks...), exitOK},
+		{"environment-vs-ref.json", append([]string{"--file", ex("environment.token"), "--trust-policy", ex("ref-policy.json"), "--provider", ex("github-provider.json"), "--role-arn", exRole, "--session-name", "GitHubActions", "--json"}, jwks...), exitRefused},
 		{"token-only", []string{"--file", ex("branch.token")}, exitRefused},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -227,5 +228,42 @@ func TestDiagnoseFetchHidesEchoedSecrets(t *testing.T) {
 			t.Fatalf("%s: exit %d, stderr %q; want IAM's error", trace, r.code, r.stderr)
 		}
 		assertNoSecret(t, "stderr", r.stderr, exampleCreds.SessionToken, exampleCreds.SecretAccessKey)
+	}
+}
+
+// TestEKSVerifyHidesEchoedSecrets: eks verify against an STS that refuses the token's request
+// quoting what it received — the query (signature, session token), the whole token — in every
+// encoding, in a header and in the body, prints none of it, with or without --trace.
+func TestEKSVerifyHidesEchoedSecrets(t *testing.T) {
+	var token string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		w.Header().Set("X-Echo", r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		msg, _ := json.Marshal("The request signature we calculated does not match: " +
+			echoAll(q.Get("X-Amz-Signature"), q.Get("X-Amz-Security-Token"), token, r.URL.RawQuery))
+		io.WriteString(w, `{"Error":{"Code":"SignatureDoesNotMatch","Message":`+string(msg)+`,"Type":"Sender"},"RequestId":"r-1"}`)
+	}))
+	defer srv.Close()
+	token = hostileEKSToken(t, srv.URL)
+	raw, _ := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(token, "k8s-aws-v1."))
+	u, _ := url.Parse(string(raw))
+	sig := u.Query().Get("X-Amz-Signature")
+	for _, trace := range []bool{false, true} {
+		args := []string{"eks", "verify", "--cluster-name", "demo", token}
+		if trace {
+			args = append(args, "--trace")
+		}
+		t.Run(fmt.Sprintf("trace=%v", trace), func(t *testing.T) {
+			r := runCLIAt(t, fixedNow, nil, nil, args...)
+			if r.code != exitRefused || !strings.Contains(r.stderr, "SignatureDoesNotMatch") {
+				t.Fatalf("exit %d, stderr %q; want 1 and the error", r.code, r.stderr)
+			}
+			if trace && !strings.Contains(r.stderr, "GET /?Action=GetCallerIdentity") {
+				t.Errorf("--trace shows no request:\n%s", r.stderr)
+			}
+			assertNoSecret(t, "stderr", r.stderr, exampleCreds.SessionToken, sig, token[len("k8s-aws-v1."):])
+		})
 	}
 }

@@ -17,11 +17,13 @@ type exports struct {
 	vars [][2]string // name, value, in order
 	// what the names stand for, for the banner: "" when the config has none
 	poolID, clientID, username, roleArn, adminKey string
+	identityPoolID                                string
 }
 
 // exportsOf chooses the values from the running state c: the first user pool and its first
 // app client, the first --cognito-user (else the pool's first confirmed user), the role that
-// trusts the pool's issuer (else the first role) and the first IAM user's first access key.
+// trusts the pool's issuer (else the first role), the first identity pool and the first IAM
+// user's first access key.
 // A name the state has nothing for is left out.
 func exportsOf(srv *ststest.Server, c ststest.Config, users []string, caFile string) exports {
 	var ex exports
@@ -84,6 +86,10 @@ func exportsOf(srv *ststest.Server, c ststest.Config, users []string, caFile str
 	add("RAWSTS_USERNAME", ex.username)
 	add("RAWSTS_PASSWORD", password)
 	add("RAWSTS_ROLE_ARN", ex.roleArn)
+	if len(c.IdentityPools) > 0 {
+		ex.identityPoolID = c.IdentityPools[0].IdentityPoolID
+	}
+	add("RAWSTS_IDENTITY_POOL_ID", ex.identityPoolID)
 	add("RAWSTS_ADMIN_ACCESS_KEY_ID", ex.adminKey)
 	add("RAWSTS_ADMIN_SECRET_ACCESS_KEY", secret)
 	return ex
@@ -125,6 +131,9 @@ func writeBanner(s *streams, srv *ststest.Server, o *emulatorOptions, ex exports
 	t.add("OIDC issuer", srv.Issuer.URL)
 	if ex.poolID != "" {
 		t.add("pool's issuer", srv.URL+"/"+ex.poolID+"  (user pool "+ex.poolID+", app client "+ex.clientID+")")
+	}
+	if ex.identityPoolID != "" {
+		t.add("identity pool", ex.identityPoolID+"  (Cognito identity pool, accepting the user pool's ID tokens)")
 	}
 	if caFile != "" {
 		t.add("CA certificate", caFile+"  (trust it: AWS_CA_BUNDLE)")

@@ -122,7 +122,7 @@ func exportsOfRun(t *testing.T, out string) map[string]string {
 func TestEmulatorExports(t *testing.T) {
 	e := startEmulator(t, nil, "emulator")
 	wantOrder := []string{"AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "RAWSTS_POOL_ID", "RAWSTS_CLIENT_ID", "RAWSTS_USERNAME",
-		"RAWSTS_PASSWORD", "RAWSTS_ROLE_ARN", "RAWSTS_ADMIN_ACCESS_KEY_ID", "RAWSTS_ADMIN_SECRET_ACCESS_KEY"}
+		"RAWSTS_PASSWORD", "RAWSTS_ROLE_ARN", "RAWSTS_IDENTITY_POOL_ID", "RAWSTS_ADMIN_ACCESS_KEY_ID", "RAWSTS_ADMIN_SECRET_ACCESS_KEY"}
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(e.stdout.String()), "\n") {
 		name, _, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
@@ -138,7 +138,7 @@ func TestEmulatorExports(t *testing.T) {
 	want := map[string]string{
 		"AWS_ENDPOINT_URL": e.url, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "RAWSTS_POOL_ID": ststest.DefaultPoolID,
 		"RAWSTS_CLIENT_ID": ststest.DefaultClientID, "RAWSTS_USERNAME": ststest.DefaultUsername,
-		"RAWSTS_PASSWORD": ststest.DefaultPassword, "RAWSTS_ROLE_ARN": ststest.DefaultRoleArn,
+		"RAWSTS_PASSWORD": ststest.DefaultPassword, "RAWSTS_ROLE_ARN": ststest.DefaultRoleArn, "RAWSTS_IDENTITY_POOL_ID": ststest.DefaultIdentityPoolID,
 		"RAWSTS_ADMIN_ACCESS_KEY_ID": ststest.UserAccessKeyID, "RAWSTS_ADMIN_SECRET_ACCESS_KEY": ststest.UserSecretAccessKey,
 	}
 	for k, v := range want {

@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnvVar) != "" {
 		os.Exit(serverChild(os.Stdin, os.Stdout))
 	}
+	if os.Getenv(asRawstsEnvVar) != "" { // kubectl runs the test binary as rawsts (kubectl_test.go)
+		main()
+	}
 	os.Exit(m.Run())
 }
 

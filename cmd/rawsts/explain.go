@@ -32,7 +32,7 @@ import (
 // packagePrefix matches the "pkg: " prefixes of our libraries' messages (and of the XML
 // library's and net/url's), wherever a wrapped message put them, and net/url's
 // `parse "URL": ` (the URL is already named).
-var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:(?:sts|sigv4|cognitoauth|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|verify|awsconfig|creds|idtoken|net/url|json): |parse "(?:[^"\\]|\\.)*": )`)
+var packagePrefix = regexp.MustCompile(`(^|[\s(])(?:(?:sts|sigv4|cognitoauth|cognitoidentity|jwtinspect|trustpolicy|iam|awsquery|httpx|etree|recording|diagnose|verify|awsconfig|creds|idtoken|eks|ui|net/url|json): |parse "(?:[^"\\]|\\.)*": )`)
 
 // plain returns the text of err without package prefixes: the last resort for an error no
 // rendering below knows.
@@ -141,7 +141,17 @@ func netProblem(err error) string {
 		for errors.Unwrap(inner) != nil {
 			inner = errors.Unwrap(inner)
 		}
-		return plain(inner)
+		// A library may have scrubbed secrets from the text (httpx.Secrets.ScrubError wraps the
+		// whole error, not its causes): when the cause's words are not in err's own text, take
+		// them from there, after the quoted URL.
+		text, full := inner.Error(), err.Error()
+		if !strings.Contains(full, text) {
+			text = full
+			if i := strings.Index(full, `": `); i >= 0 {
+				text = full[i+3:]
+			}
+		}
+		return unchain(text)
 	}
 	return ""
 }

@@ -118,3 +118,20 @@ func TestByteOrderMark(t *testing.T) {
 		t.Errorf("inspect BOM: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestNetProblemKeepsScrubbing: Go's transport errors may quote what a server sent ("malformed
+// HTTP status code …"), and the libraries scrub their text of the request's secrets
+// (httpx.Secrets.ScrubError, which wraps the whole error); netProblem, which words the innermost
+// cause itself, must take those words from the scrubbed text, not from the cause.
+func TestNetProblemKeepsScrubbing(t *testing.T) {
+	const secret = "HW/kh7aFAPA5fItVifSP0OVWbyPhYc8lmXfz5aw9PD4="
+	cause := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: fmt.Errorf("net/http: %w", errors.New(`malformed HTTP status code "`+secret+`"`))}
+	err := fmt.Errorf("cognitoauth: InitiateAuth: %w", httpx.NewSecrets(secret).ScrubError(cause))
+	got := netProblem(err)
+	if strings.Contains(got, secret) || !strings.Contains(got, `malformed HTTP status code "<redacted 44 chars>"`) {
+		t.Errorf("netProblem(%v) = %q; want the status code hidden", err, got)
+	}
+	if got := netProblem(cause); got != `malformed HTTP status code "`+secret+`"` {
+		t.Errorf("netProblem(%v) = %q; want the cause's words", cause, got)
+	}
+}

@@ -45,6 +45,7 @@ type inspectOptions struct {
 	expectIss         string
 	account           string
 	partition, caFile string
+	jwks              string
 	skew, timeout     time.Duration
 	json, verify      bool
 	trace             bool
@@ -67,6 +68,7 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 	fs.StringVar(&o.at, "at", "", "")
 	fs.DurationVar(&o.skew, "skew", jwtinspect.DefaultSkew, "")
 	fs.BoolVar(&o.verify, "verify", false, "")
+	fs.StringVar(&o.jwks, "jwks", "", "")
 	fs.Var(&o.showSignature, "show-signature", "")
 	fs.StringVar(&o.account, "account", "", "")
 	fs.StringVar(&o.partition, "partition", "aws", "")
@@ -99,6 +101,12 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 	if code != exitOK {
 		return code
 	}
+	var keySet *jwtinspect.JWKS
+	if o.jwks != "" {
+		if keySet, code = readJWKS(s, name, o.jwks); code != exitOK {
+			return code
+		}
+	}
 	if inner, member, ok := jwtinspect.Unwrap(raw); ok {
 		errorf(s, "the input is a JSON reply; inspecting the token in its %q member", member)
 		raw = inner
@@ -123,17 +131,24 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 	}
 
 	r := &inspectReport{tok: tok, findings: findings, now: now, opts: &o}
-	if o.verify {
-		client, err := o.httpClient(s)
-		if err != nil {
-			return usageError(s, name, "--ca-file: %v", err)
-		}
-		if o.caFile == "" {
-			if code := s.checkCABundle(); code != exitOK {
-				return code
+	if o.verify || keySet != nil {
+		// --jwks: the signature is checked with the keys given and nothing is fetched, with
+		// or without --verify.
+		var v *jwtinspect.Verifier
+		if keySet != nil {
+			v = keySetVerifier(keySet, o.jwks)
+		} else {
+			client, err := o.httpClient(s)
+			if err != nil {
+				return usageError(s, name, "--ca-file: %v", err)
 			}
+			if o.caFile == "" {
+				if code := s.checkCABundle(); code != exitOK {
+					return code
+				}
+			}
+			v = &jwtinspect.Verifier{HTTPClient: client, Timeout: o.timeout, Now: s.now}
 		}
-		v := &jwtinspect.Verifier{HTTPClient: client, Timeout: o.timeout, Now: s.now}
 		r.verification, r.verifyErr = v.Verify(ctx, tok)
 		r.findings = append(r.findings, r.verification.Findings...)
 		sortFindings(r.findings)
@@ -145,7 +160,7 @@ func runInspect(ctx context.Context, s *streams, args []string) int {
 		r.writeText(s.stdout)
 	}
 	if r.verifyErr != nil {
-		return reportVerifyError(s, r.verifyErr, o.timeout)
+		return reportVerifyError(s, r.verifyErr, o.timeout, o.jwks)
 	}
 	if jwtinspect.HasErrors(r.findings) {
 		return exitRefused
@@ -214,12 +229,17 @@ func (o *inspectOptions) httpClient(s *streams) (*http.Client, error) {
 
 // reportVerifyError prints why --verify failed and returns the exit code: 3 when the issuer
 // could not be reached or redirected, 1 when what it served fails a check (the report on
-// standard output has the details). timeout is the --timeout the fetches had.
-func reportVerifyError(s *streams, err error, timeout time.Duration) int {
+// standard output has the details). timeout is the --timeout the fetches had; jwks is the
+// --jwks file whose keys were used instead of fetching (nothing was fetched, so exit 1).
+func reportVerifyError(s *streams, err error, timeout time.Duration, jwks string) int {
 	var se *jwtinspect.StepError
 	step, reason := "verify", err
 	if errors.As(err, &se) {
 		step, reason = se.Step, se.Err
+	}
+	if jwks != "" {
+		errorf(s, "--jwks %s: the signature check failed at the %s step: %s", displayPath(jwks), step, plain(reason))
+		return exitRefused
 	}
 	var redirect *jwtinspect.RedirectError
 	var urlErr *url.Error

@@ -152,8 +152,8 @@ func (r *inspectReport) writeText(w io.Writer) {
 	for _, k := range orderedKeys(tok.RawClaims, []string{"iss", "sub", "aud", "exp", "nbf", "iat", "auth_time", "jti"}) {
 		v := tok.RawClaims[k]
 		text := renderValue(v)
-		if t, ok := numericTime(v); ok && isTimeClaim(k) {
-			text = t.UTC().Format(time.RFC3339) + "  (" + relative(k, t, r.now) + ")"
+		if t, ok := jwtinspect.ClaimTime(v); ok && jwtinspect.IsTimeClaim(k) {
+			text = t.UTC().Format(time.RFC3339) + "  (" + jwtinspect.Relative(k, t, r.now) + ")"
 		}
 		c.add(clean(k), text)
 	}
@@ -181,11 +181,16 @@ func (r *inspectReport) writeText(w io.Writer) {
 	fmt.Fprintln(w)
 	errs := countSeverity(r.findings, jwtinspect.Error)
 	switch {
+	case r.verifyErr != nil && r.verification.KeySource != "":
+		step, _ := stepOf(r.verifyErr)
+		fmt.Fprintf(w, "Result: the signature check with the keys in %s failed at the %s step.\n", clean(r.verification.KeySource), step)
 	case r.verifyErr != nil:
 		step, _ := stepOf(r.verifyErr)
 		fmt.Fprintf(w, "Result: --verify failed at the %s step; STS would fail the same way.\n", step)
 	case errs > 0:
 		fmt.Fprintf(w, "Result: STS will refuse this token (%s).\n", plural(errs, "error"))
+	case r.verification != nil && r.verification.KeySource != "":
+		fmt.Fprint(w, wrap(fmt.Sprintf("Result: no errors, and the signature verifies with a key in %s as STS checks it; whether the issuer serves that key was not checked (--verify without --jwks fetches it). The role's trust policy is not checked here.", clean(r.verification.KeySource)), "", 100))
 	case r.verification != nil:
 		fmt.Fprintln(w, "Result: no errors, and the signature verifies as STS checks it. The role's trust policy is not checked here.")
 	default:
@@ -260,7 +265,11 @@ var verifySteps = []string{jwtinspect.StepDiscovery, jwtinspect.StepIssuer, jwti
 func (r *inspectReport) writeVerification(w io.Writer) {
 	v := r.verification
 	budget := r.opts.timeout
-	fmt.Fprintf(w, "\nVerification (--verify: the steps STS takes; each fetch has %s)\n", budget)
+	if v.KeySource != "" {
+		fmt.Fprintf(w, "\nVerification (--jwks: the steps STS takes from kid on, with the keys in %s)\n", clean(v.KeySource))
+	} else {
+		fmt.Fprintf(w, "\nVerification (--verify: the steps STS takes; each fetch has %s)\n", budget)
+	}
 	failed, cause := "", ""
 	if r.verifyErr != nil {
 		failed, cause = stepOf(r.verifyErr)
@@ -281,10 +290,20 @@ func (r *inspectReport) writeVerification(w io.Writer) {
 		jwtinspect.StepAlg:       v.Algorithm + " fits the key and is one STS accepts",
 		jwtinspect.StepSignature: "verifies",
 	}
+	if v.KeySource != "" {
+		// Nothing was fetched: the steps before kid are STS's alone.
+		detail[jwtinspect.StepJWKS] = fmt.Sprintf("%s, %s", clean(v.KeySource), plural(len(v.KeyIDs), "key"))
+	}
 	var t table
 	state := "ok"
 	for _, step := range verifySteps {
 		switch {
+		case v.KeySource != "" && step == jwtinspect.StepDiscovery:
+			t.add(step, "--      not fetched: the keys are those of "+clean(v.KeySource)+" (--jwks)")
+		case v.KeySource != "" && step == jwtinspect.StepIssuer:
+			t.add(step, "--      not checked: it needs the discovery document")
+		case v.KeySource != "" && step == jwtinspect.StepJWKS && failed != step:
+			t.add(step, "given   "+detail[step])
 		case step == failed:
 			t.add(step, "FAILED  "+strings.TrimSuffix(wrap(clean(cause), "        ", 92)[8:], "\n"))
 			state = "skipped"

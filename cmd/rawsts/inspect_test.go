@@ -353,31 +353,6 @@ func hasStepLine(report, step, state string) bool {
 	return false
 }
 
-func TestRelativeTimes(t *testing.T) {
-	now := inspectAt
-	for _, tt := range []struct {
-		claim string
-		d     time.Duration
-		want  string
-	}{
-		{"exp", 52 * time.Minute, "expires in 52m"},
-		{"exp", -(3*time.Hour + 10*time.Minute + 20*time.Second), "expired 3h10m ago"},
-		{"exp", 42 * time.Second, "expires in 42s"},
-		{"exp", 10 * time.Second, "expires in 10s"},
-		{"exp", 0, "expires now"},
-		{"exp", 400 * 24 * time.Hour, "expires in 400d"},
-		{"nbf", 5*time.Minute + 30*time.Second, "not valid for another 5m30s"},
-		{"nbf", -time.Hour, "valid since 1h ago"},
-		{"iat", 2 * time.Hour, "issued 2h in the future"},
-		{"iat", -(49*time.Hour + 20*time.Minute), "issued 2d1h ago"},
-		{"auth_time", -10 * time.Minute, "10m ago"},
-	} {
-		if got := relative(tt.claim, now.Add(tt.d), now); got != tt.want {
-			t.Errorf("relative(%q, now%+v) = %q; want %q", tt.claim, tt.d, got, tt.want)
-		}
-	}
-}
-
 func TestFetchDuration(t *testing.T) {
 	for _, tt := range []struct {
 		d    time.Duration

@@ -4,19 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rawsts/rawsts/internal/textsafe"
-	"github.com/rawsts/rawsts/jwtinspect"
 )
 
 // The text helpers of the human reports (inspect, thumbprint): aligned tables, wrapping,
-// values decoded from a token made safe for a terminal, and times said relative to now.
+// values decoded from a token made safe for a terminal (times relative to now are jwtinspect.Relative).
 
 // table writes aligned "  name  value" rows; a value of several lines is indented under the
 // first.
@@ -150,62 +147,4 @@ func quoteAll(l []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
-}
-
-func isTimeClaim(name string) bool {
-	return name == "exp" || name == "nbf" || name == "iat" || name == "auth_time"
-}
-
-// numericTime reads a JSON number as seconds since the epoch.
-func numericTime(v any) (time.Time, bool) {
-	n, ok := v.(json.Number)
-	if !ok {
-		return time.Time{}, false
-	}
-	f, err := n.Float64()
-	if err != nil || math.IsNaN(f) || f < 0 || f > 1e11 {
-		return time.Time{}, false
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
-}
-
-// relative describes t against now in the words of the claim: "expires in 52m",
-// "expired 3h10m ago", "issued 8m ago".
-func relative(claim string, t, now time.Time) string {
-	d := t.Sub(now)
-	future := d > 0
-	span := jwtinspect.HumanDuration(d)
-	if d > -time.Second && d < time.Second {
-		switch claim {
-		case "exp":
-			return "expires now"
-		case "nbf":
-			return "valid from now"
-		case "iat":
-			return "issued just now"
-		}
-		return "now"
-	}
-	switch claim {
-	case "exp":
-		if future {
-			return "expires in " + span
-		}
-		return "expired " + span + " ago"
-	case "nbf":
-		if future {
-			return "not valid for another " + span
-		}
-		return "valid since " + span + " ago"
-	case "iat":
-		if future {
-			return "issued " + span + " in the future"
-		}
-		return "issued " + span + " ago"
-	}
-	if future {
-		return "in " + span
-	}
-	return span + " ago"
 }

@@ -273,8 +273,10 @@ func errorf(s *streams, format string, a ...any) {
 // httpClient builds the HTTP client a command uses — the one place the CLI makes one: the test
 // transport when one is installed, else the network trusting AWS_CA_BUNDLE when it is set
 // (networkTransport; a command checks the bundle first with checkCABundle), wrapped in the
-// redacting tracer for --trace. It never follows a redirect (httpx.Client), and every request
-// ends after timeout (httpx.DefaultTimeout if timeout is not positive).
+// redacting tracer for --trace, else in learnSecrets. Either way every secret a
+// request carries by name joins the command's set, which scrubs all of stderr. It never follows
+// a redirect (httpx.Client), and every request ends after timeout (httpx.DefaultTimeout if
+// timeout is not positive).
 func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	var rt http.RoundTripper = s.transport
 	if rt == nil {
@@ -282,8 +284,33 @@ func (s *streams) httpClient(trace bool, timeout time.Duration) *http.Client {
 	}
 	if trace {
 		rt = &httpx.TraceTransport{Base: rt, W: s.stderr, Secrets: s.secretSet()}
+	} else {
+		rt = learnSecrets{base: rt, secrets: s.secretSet()}
 	}
 	return httpx.Client(&http.Client{Transport: rt, Timeout: timeout})
+}
+
+// learnSecrets adds to secrets what each request carries by name — form fields, JSON keys, the
+// session token and the signature — before sending it, as the tracer does. The libraries hide a
+// request's secrets in their own errors; this also hides, on stderr, those the CLI never saw
+// (SECRET_HASH, the SRP password claim, a signature, a Cognito session) when a server echoes
+// them in the reply to a later request, or Go quotes them where the CLI reads a cause itself.
+type learnSecrets struct {
+	base    http.RoundTripper
+	secrets *httpx.Secrets
+}
+
+func (l learnSecrets) RoundTrip(req *http.Request) (*http.Response, error) {
+	l.secrets.AddHeader(req.Header)
+	l.secrets.AddForm(req.URL.Query())
+	if req.Body != nil && req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			body, _ := io.ReadAll(io.LimitReader(rc, httpx.MaxBodySize))
+			rc.Close()
+			l.secrets.AddBody(req.Header.Get("Content-Type"), body)
+		}
+	}
+	return l.base.RoundTrip(req)
 }
 
 // checkTimeout refuses a --timeout of zero or less, which would mean no timeout at all: a

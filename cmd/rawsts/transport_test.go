@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rawsts/rawsts/eks"
 	"github.com/rawsts/rawsts/internal/fixture"
+	"github.com/rawsts/rawsts/sts"
 )
 
 // hostileCase is one command run against a hostile loopback server at url.
@@ -26,6 +28,17 @@ func hostileToken(t *testing.T, url string) string {
 	t.Helper()
 	return mintRS256(t, map[string]any{"iss": url, "sub": "repo:octo-org/octo-repo:ref:refs/heads/main",
 		"aud": "sts.amazonaws.com", "iat": fixedNow.Unix(), "exp": fixedNow.Add(time.Hour).Unix()})
+}
+
+// hostileEKSToken is a token for an STS at url (its request carries a session token and a
+// signature), signed with exampleCreds at fixedNow.
+func hostileEKSToken(t *testing.T, url string) string {
+	t.Helper()
+	tok, err := eks.NewToken(exampleCreds, "demo", sts.Endpoint{URL: url, SigningRegion: "us-east-1"}, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.Value
 }
 
 // hostileCases are the commands that send something over the network, each pointed at url:
@@ -61,6 +74,14 @@ func hostileCases(t *testing.T) []hostileCase {
 			return []string{"cognito", "assume", "--endpoint", url, "--pool-id", "us-east-1_EXAMPLE", "--client-id", "1example23456789",
 				"--username", "demo", "--password-stdin", "--role-arn", hostileRole}
 		}},
+		{name: "cognito identity", args: func(url string) []string {
+			return []string{"cognito", "identity", "--endpoint", url, "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+				"--login", "graph.facebook.com=EAAfacebook-token-value"}
+		}},
+		{name: "cognito identity basic", args: func(url string) []string {
+			return []string{"cognito", "identity", "--endpoint", url, "--identity-pool-id", "us-east-1:1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+				"--login", "graph.facebook.com=EAAfacebook-token-value", "--flow", "basic", "--role-arn", hostileRole}
+		}},
 		{name: "whoami", env: creds, args: func(url string) []string { return []string{"whoami", "--endpoint", url} }},
 		{name: "assume-role", env: creds, args: func(url string) []string {
 			return []string{"assume-role", "--endpoint", url, "--role-arn", hostileRole}
@@ -75,6 +96,12 @@ func hostileCases(t *testing.T) []hostileCase {
 		{name: "thumbprint", args: func(url string) []string { return []string{"thumbprint", url} }},
 		{name: "diagnose --verify", args: func(url string) []string {
 			return []string{"diagnose", "--verify", "--role-arn", hostileRole, hostileToken(t, url)}
+		}},
+		{name: "eks token --role-arn", env: creds, args: func(url string) []string {
+			return []string{"eks", "token", "--endpoint", url, "--cluster-name", "demo", "--role-arn", hostileRole}
+		}},
+		{name: "eks verify", args: func(url string) []string {
+			return []string{"eks", "verify", "--cluster-name", "demo", hostileEKSToken(t, url)}
 		}},
 		{name: "diagnose --fetch", env: withCreds(nil), args: func(url string) []string {
 			return []string{"diagnose", "--fetch", "--endpoint-iam", url, "--role-arn", hostileRole, "--file", tokenFile}

@@ -126,10 +126,18 @@ func checkDocument(doc *etree.Document) error {
 }
 
 // checkShape refuses a success document that repeats an element (other than the "member" and
-// "entry" items of lists and maps) or mixes text and elements in one element: Query APIs send
-// neither, and a reader would otherwise pick one of two values silently (which AccessKeyId,
-// the first or the second?). path names e in the error.
+// "entry" items of lists and maps), mixes text and elements in one element, or holds a
+// processing instruction or a directive inside the root: Query APIs send none of them, and a
+// reader would otherwise pick one of two values silently (which AccessKeyId, the first or the
+// second?) or a part of one (etree's Text stops at a processing instruction: "ASIA<?x?>B" would
+// read "ASIA"). path names e in the error.
 func checkShape(e *etree.Element, path string) error {
+	for _, tok := range e.Child {
+		switch tok.(type) {
+		case *etree.ProcInst, *etree.Directive:
+			return fmt.Errorf("element %s holds a processing instruction or a directive", path)
+		}
+	}
 	seen := map[string]bool{}
 	children := e.ChildElements()
 	for _, c := range children {

@@ -107,6 +107,11 @@ func TestDecodeResponseErrors(t *testing.T) {
 		{"repeated result", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult/><AssumeRoleWithWebIdentityResult/></AssumeRoleWithWebIdentityResponse>", "appears more than once"},
 		{"mixed content", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA<b/>EXAMPLE</AccessKeyId></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
 			"(element AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult/Credentials/AccessKeyId holds both text and elements)"},
+		// etree's Text stops at a processing instruction or a directive: the value would be cut.
+		{"processing instruction in a value", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><SessionToken>FwoG<?x y?>ZXIvYXdzEXAMPLE</SessionToken></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+			"(element AssumeRoleWithWebIdentityResponse/AssumeRoleWithWebIdentityResult/Credentials/SessionToken holds a processing instruction or a directive)"},
+		{"directive in a value", 200, "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA<!x>EXAMPLE</AccessKeyId></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+			"holds a processing instruction or a directive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,7 +25,8 @@ import (
 // answer must be what Run says with Complete set and the request's source address.
 //
 // The emulator hosts an issuer at each scenario's iss (https://token.actions.githubusercontent.com
-// and the others, in process, never on the network), mints the scenario's claims with it, and
+// and the others, in process, never on the network; https://cognito-identity.amazonaws.com is
+// its own identity pools' issuer), mints the scenario's claims with it, and
 // holds the scenario's providers and role; Run verifies the same token through the emulator's
 // Verifier. Scenarios the emulator cannot take are named in notApplicable.
 func TestEmulatorAgrees(t *testing.T) {
@@ -34,6 +35,11 @@ func TestEmulatorAgrees(t *testing.T) {
 	issuers := map[string]*ststest.Issuer{}
 	issuerOf := func(t *testing.T, iss string) *ststest.Issuer {
 		if i, ok := issuers[iss]; ok {
+			return i
+		}
+		if iss == ststest.CognitoIdentityIssuer {
+			// The emulator's own identity pool issuer: the tokens its identity pools mint.
+			i, _ := srv.LookupIssuer("cognito-identity")
 			return i
 		}
 		i, err := srv.AddIssuer(ststest.IssuerConfig{Name: "scenario" + strconv.Itoa(len(issuers)), URL: iss})

@@ -84,6 +84,12 @@ type Check struct {
 	// Assumption names the rule AWS does not document that the check's outcome rests on
 	// (status Assumed, or a failure that holds only under that rule); "" when none.
 	Assumption string `json:"assumption,omitempty"`
+	// Locations are the elements of the trust policy the check is about, as trustpolicy paths
+	// (the form of ParseError.Path and lint locations: "Statement[0].Principal",
+	// "Statement[0].Condition.StringLike.token.actions.githubusercontent.com:sub"): for a
+	// failure, the elements that fail; for a pass, those that match. trustpolicy.Source
+	// finds them in the policy's text. Empty for the checks that are not about the policy.
+	Locations []string `json:"locations,omitempty"`
 
 	// notApplicable marks a Skip for a check that does not apply to this request (a built-in
 	// provider has no provider object; a token without session tags needs no sts:TagSession):
@@ -216,9 +222,13 @@ type Input struct {
 	At time.Time
 	// Verify fetches the issuer's discovery document and JWKS to check the signature, and
 	// thumbprints the JWKS host, with Verifier; false skips both checks and does no I/O.
+	// With Verifier.KeySet it fetches nothing: the signature is checked with that key set
+	// (token.signature says the keys were given, not fetched) and provider.thumbprint is
+	// skipped. The key set given counts as the issuer's, as TrustPolicy and Providers count as
+	// the role's and the account's, so the report can still be complete.
 	Verify bool
-	// Verifier makes the fetches when Verify is set: its HTTPClient, Timeout and clock.
-	// Nil means a zero jwtinspect.Verifier (http.DefaultClient, STS's five seconds).
+	// Verifier makes the fetches when Verify is set: its HTTPClient, Timeout and clock, or
+	// its KeySet. Nil means a zero jwtinspect.Verifier (http.DefaultClient, STS's five seconds).
 	Verifier *jwtinspect.Verifier
 	// SkipThumbprint leaves provider.thumbprint unchecked (Skip) even with Verify: it needs a
 	// TLS connection to the JWKS host, and its outcome is never more than a warning, so it

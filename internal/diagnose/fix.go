@@ -56,6 +56,11 @@ func (d *run) clauseFix(s trustpolicy.StatementResult, cl trustpolicy.ClauseResu
 	if claim == "aud" {
 		return d.audFix(cl, host)
 	}
+	if claim == "amr" && host == cognitoIdentityHost {
+		if detail, fix := amrFix(cl); detail != "" {
+			return detail, fix
+		}
+	}
 	return fmt.Sprintf("%s is %s; the policy's %s wants %s", claim, got, cl.Operator, want),
 		fmt.Sprintf("if this token should be allowed, add %s to %s %s", got, cl.Operator, cl.Key)
 }
@@ -72,6 +77,52 @@ func (d *run) tokenKeys() []string {
 	return out
 }
 
+// cognitoIdentityHost is the built-in provider of Cognito identity pools' tokens.
+const cognitoIdentityHost = "cognito-identity.amazonaws.com"
+
+// identityPoolID is the shape of an identity pool id, REGION:GUID.
+var identityPoolID = regexp.MustCompile(`^[\w-]+:[0-9a-f-]+$`)
+
+// identityPoolAudFix explains an identity pool token's aud that the policy does not match
+// (Cognito Developer Guide, "Role trust and permissions"): the aud is the identity pool id, and
+// the classic mistake is the user pool's app client id in its place.
+func identityPoolAudFix(cl trustpolicy.ClauseResult) (string, string) {
+	got := quoteList(cl.ContextValues)
+	detail := fmt.Sprintf("aud is the identity pool id %s; the policy's %s wants %s", got, cl.Operator, quoteList(cl.PolicyValues))
+	for _, v := range cl.PolicyValues {
+		if !identityPoolID.MatchString(v) && !strings.ContainsAny(v, "*?") {
+			return detail + fmt.Sprintf(" — %q is not an identity pool id (REGION:GUID): an identity pool's token carries the identity pool id as aud, not the user pool's app client id", v),
+				fmt.Sprintf("compare %s:aud with the identity pool id: \"%s\": {\"%s:aud\": %s}", cognitoIdentityHost, cl.Operator, cognitoIdentityHost, jsonList(cl.ContextValues))
+		}
+	}
+	return detail + " — the token comes from another identity pool than the one the role trusts",
+		fmt.Sprintf("if identity pool %s should use this role, add %s to %s %s (or give that pool a role of its own)", got, got, cl.Operator, cl.Key)
+}
+
+// amrFix explains an identity pool token's amr that the policy does not match: an
+// authenticated identity meeting the unauthenticated role's condition, or a guest meeting the
+// authenticated role's; "" when neither is the case.
+func amrFix(cl trustpolicy.ClauseResult) (string, string) {
+	has := func(list []string, v string) bool {
+		for _, e := range list {
+			if e == v {
+				return true
+			}
+		}
+		return false
+	}
+	got, want := quoteList(cl.ContextValues), quoteList(cl.PolicyValues)
+	switch {
+	case has(cl.ContextValues, "unauthenticated") && has(cl.PolicyValues, "authenticated"):
+		return fmt.Sprintf("amr is %s: a guest (unauthenticated) identity, and the policy's %s wants %s, the condition of the pool's authenticated role", got, cl.Operator, want),
+			fmt.Sprintf("guests get the identity pool's unauthenticated role, whose trust policy compares amr with \"unauthenticated\"; if this role is meant for guests, its condition must be \"ForAnyValue:StringLike\": {\"%s:amr\": \"unauthenticated\"}", cognitoIdentityHost)
+	case has(cl.ContextValues, "authenticated") && has(cl.PolicyValues, "unauthenticated"):
+		return fmt.Sprintf("amr is %s: a signed-in (authenticated) identity, and the policy's %s wants %s, the condition of the pool's unauthenticated (guest) role", got, cl.Operator, want),
+			fmt.Sprintf("the identity pool's authenticated role must compare amr with \"authenticated\": \"ForAnyValue:StringLike\": {\"%s:amr\": \"authenticated\"}; check which role is which with aws cognito-identity get-identity-pool-roles", cognitoIdentityHost)
+	}
+	return "", ""
+}
+
 func (d *run) audFix(cl trustpolicy.ClauseResult, host string) (string, string) {
 	got, want := quoteList(cl.ContextValues), quoteList(cl.PolicyValues)
 	c := d.tok.Claims
@@ -84,6 +135,9 @@ func (d *run) audFix(cl trustpolicy.ClauseResult, host string) (string, string) 
 				}
 			}
 		}
+	}
+	if host == cognitoIdentityHost {
+		return identityPoolAudFix(cl)
 	}
 	detail := fmt.Sprintf("aud is %s; the policy's %s wants %s", got, cl.Operator, want)
 	if isGitHub(c.Issuer) {

@@ -33,7 +33,10 @@ func (d *run) parsePolicy() {
 				detail, fix = pe.Path+": "+pe.Msg, "fix "+pe.Path+" ("+pe.Msg+")"
 			}
 		}
-		d.set(CheckPolicyParse, Fail, detail, fix)
+		c := d.set(CheckPolicyParse, Fail, detail, fix)
+		if pe != nil && pe.Path != "" {
+			c.Locations = []string{pe.Path}
+		}
 		return
 	}
 	d.setPolicy(p)
@@ -59,6 +62,9 @@ func (d *run) policy() {
 		if c := d.checks[CheckPolicyParse]; c != nil && len(d.lint) > 0 {
 			for _, f := range d.lint {
 				c.Evidence = append(c.Evidence, "lint: "+f.String())
+				if f.Location != "" {
+					c.Locations = append(c.Locations, f.Location)
+				}
 			}
 			c.Status = Warn
 			c.Detail += fmt.Sprintf("; lint: %d finding(s), first: %s [%s]", len(d.lint), d.lint[0].Message, d.lint[0].Code)
@@ -122,7 +128,7 @@ func (d *run) notPrincipal() {
 		if c := d.checks[CheckPrincipal]; c != nil && c.Status == Fail && strings.Contains(c.Detail, msg) {
 			return
 		}
-		d.set(CheckPrincipal, Fail, fmt.Sprintf("%s: %s", label(d.result.Statements[i]), msg), fix)
+		d.set(CheckPrincipal, Fail, fmt.Sprintf("%s: %s", label(d.result.Statements[i]), msg), fix).Locations = []string{loc}
 		return
 	}
 }
@@ -192,11 +198,12 @@ func (d *run) lintFix(loc string, codes ...string) (msg, fix string) {
 func (d *run) principalCheck(allows []trustpolicy.StatementResult) []trustpolicy.StatementResult {
 	cands, best := filter(allows, func(s trustpolicy.StatementResult) trustpolicy.Outcome { return s.Principal.Outcome })
 	s := cands[0]
+	at := []string{d.elementPath(s.Index, "Principal")}
 	switch best {
 	case trustpolicy.Match:
-		d.set(CheckPrincipal, Pass, label(s)+": "+s.Principal.Reason, "")
+		d.set(CheckPrincipal, Pass, label(s)+": "+s.Principal.Reason, "").Locations = at
 	case trustpolicy.Unknown:
-		d.set(CheckPrincipal, Unknown, label(s)+": "+s.Principal.Reason, "pass --role-arn so the provider ARN, the request's principal, is known")
+		d.set(CheckPrincipal, Unknown, label(s)+": "+s.Principal.Reason, "pass --role-arn so the provider ARN, the request's principal, is known").Locations = at
 	default:
 		msg, fix := d.lintFix(fmt.Sprintf("Statement[%d].Principal", s.Index), trustpolicy.CodeProviderAccount, trustpolicy.CodeProviderKeyMismatch)
 		detail := label(s) + ": " + s.Principal.Reason
@@ -209,7 +216,7 @@ func (d *run) principalCheck(allows []trustpolicy.StatementResult) []trustpolicy
 		if fix == "" {
 			fix = fmt.Sprintf("name the provider the token maps to: \"Principal\": {\"Federated\": %q}", d.providerARN)
 		}
-		d.set(CheckPrincipal, Fail, detail, fix)
+		d.set(CheckPrincipal, Fail, detail, fix).Locations = at
 	}
 	return cands
 }
@@ -217,17 +224,18 @@ func (d *run) principalCheck(allows []trustpolicy.StatementResult) []trustpolicy
 func (d *run) actionCheck(cands []trustpolicy.StatementResult) []trustpolicy.StatementResult {
 	cands, best := filter(cands, func(s trustpolicy.StatementResult) trustpolicy.Outcome { return s.Action.Outcome })
 	s := cands[0]
+	at := []string{d.elementPath(s.Index, "Action")}
 	switch best {
 	case trustpolicy.Match:
-		d.set(CheckAction, Pass, label(s)+": "+s.Action.Reason, "")
+		d.set(CheckAction, Pass, label(s)+": "+s.Action.Reason, "").Locations = at
 	case trustpolicy.Unknown:
-		d.set(CheckAction, Unknown, label(s)+": "+s.Action.Reason, "")
+		d.set(CheckAction, Unknown, label(s)+": "+s.Action.Reason, "").Locations = at
 	default:
 		_, fix := d.lintFix(fmt.Sprintf("Statement[%d].Action", s.Index), trustpolicy.CodeMissingAssumeAction)
 		if fix == "" {
 			fix = `set "Action": "sts:AssumeRoleWithWebIdentity"`
 		}
-		d.set(CheckAction, Fail, label(s)+": "+s.Action.Reason, fix)
+		d.set(CheckAction, Fail, label(s)+": "+s.Action.Reason, fix).Locations = at
 	}
 	return cands
 }
@@ -253,6 +261,7 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 		for _, s := range cands {
 			if condOutcome(s) == trustpolicy.Match {
 				c := d.set(CheckCondition, Pass, fmt.Sprintf("%s: all %d condition(s) match", label(s), len(s.Conditions)), "", clauseLines(s)...)
+				c.Locations = clausePaths(s.Index, s.Conditions)
 				if a := assumptions(s.Conditions); a != "" {
 					c.Status, c.Assumption = Assumed, a
 				}
@@ -263,16 +272,18 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 		for _, s := range cands {
 			if condOutcome(s) == trustpolicy.Unknown {
 				var keys []string
+				var unknown []trustpolicy.ClauseResult
 				for _, c := range s.Conditions {
 					if c.Outcome == trustpolicy.Unknown {
 						keys = append(keys, c.Key)
+						unknown = append(unknown, c)
 					}
 				}
 				why, fix := "which a token cannot tell", "check these keys' values at request time (CloudTrail shows the request's context), or evaluate where they are known"
 				if cl := d.in.Claims; d.in.Token == "" && cl != nil && cl.Partial {
 					why, fix = "which "+orStr(cl.From, "the claims given")+" does not show", "pass the token, or its claims (e.g. actions-oidc-debugger's output), to decide"
 				}
-				d.set(CheckCondition, Unknown, fmt.Sprintf("%s depends on %s, %s", label(s), strings.Join(keys, ", "), why), fix, clauseLines(s)...)
+				d.set(CheckCondition, Unknown, fmt.Sprintf("%s depends on %s, %s", label(s), strings.Join(keys, ", "), why), fix, clauseLines(s)...).Locations = clausePaths(s.Index, unknown)
 				return
 			}
 		}
@@ -291,7 +302,29 @@ func (d *run) conditionCheck(cands []trustpolicy.StatementResult) {
 		details = append(details, detail)
 		fixes = append(fixes, fix)
 	}
-	d.set(CheckCondition, Fail, label(s)+": "+strings.Join(details, "; "), strings.Join(fixes, "; "), clauseLines(s)...).Assumption = assumptions(failed)
+	c := d.set(CheckCondition, Fail, label(s)+": "+strings.Join(details, "; "), strings.Join(fixes, "; "), clauseLines(s)...)
+	c.Assumption, c.Locations = assumptions(failed), clausePaths(s.Index, failed)
+}
+
+// clausePaths are the trustpolicy paths of clauses of statement i (Check.Locations).
+func clausePaths(i int, cls []trustpolicy.ClauseResult) []string {
+	out := make([]string, 0, len(cls))
+	for _, c := range cls {
+		out = append(out, fmt.Sprintf("Statement[%d].Condition.%s.%s", i, c.Operator, c.Key))
+	}
+	return out
+}
+
+// elementPath is the trustpolicy path of statement i's Principal or Action element, as
+// written: NotPrincipal or NotAction when the statement has that instead.
+func (d *run) elementPath(i int, element string) string {
+	st := d.policyDoc.Statements[i]
+	switch {
+	case element == "Principal" && st.Principal == nil && st.NotPrincipal != nil,
+		element == "Action" && st.Action == nil && st.NotAction != nil:
+		element = "Not" + element
+	}
+	return fmt.Sprintf("Statement[%d].%s", i, element)
 }
 
 // assumptions joins the assumptions the clauses rest on, each once.
@@ -330,8 +363,9 @@ func (d *run) denyCheck(res trustpolicy.Result) {
 	for i, s := range denies {
 		switch s.Outcome {
 		case trustpolicy.Match:
-			d.set(CheckDeny, Fail, fmt.Sprintf("%s (Deny) matches this request, and an explicit Deny always wins", label(s)),
-				fmt.Sprintf("this token is excluded on purpose by %s; if it should be allowed, narrow that statement's conditions", label(s)), strings.Split(strings.TrimSpace(s.String()), "\n")...).Assumption = assumptions(s.Conditions)
+			c := d.set(CheckDeny, Fail, fmt.Sprintf("%s (Deny) matches this request, and an explicit Deny always wins", label(s)),
+				fmt.Sprintf("this token is excluded on purpose by %s; if it should be allowed, narrow that statement's conditions", label(s)), strings.Split(strings.TrimSpace(s.String()), "\n")...)
+			c.Assumption, c.Locations = assumptions(s.Conditions), []string{fmt.Sprintf("Statement[%d]", s.Index)}
 			return
 		case trustpolicy.NoMatch:
 			// A Deny that misses only by clauses resting on assumptions would match under
@@ -344,7 +378,7 @@ func (d *run) denyCheck(res trustpolicy.Result) {
 		}
 	}
 	if unknown != nil {
-		d.set(CheckDeny, Unknown, fmt.Sprintf("%s (Deny) depends on keys a token cannot tell", label(*unknown)), "", clauseLines(*unknown)...)
+		d.set(CheckDeny, Unknown, fmt.Sprintf("%s (Deny) depends on keys a token cannot tell", label(*unknown)), "", clauseLines(*unknown)...).Locations = []string{fmt.Sprintf("Statement[%d]", unknown.Index)}
 		return
 	}
 	c := d.set(CheckDeny, Pass, fmt.Sprintf("%d Deny statement(s), none matches", len(denies)), "")

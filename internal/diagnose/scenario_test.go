@@ -44,7 +44,7 @@ func ghSubLike(v string) string {
 }
 
 func scenarios() []scenario {
-	return append(baseScenarios(), moreScenarios()...)
+	return append(append(baseScenarios(), moreScenarios()...), identityPoolScenarios()...)
 }
 
 func baseScenarios() []scenario {

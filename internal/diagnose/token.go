@@ -167,9 +167,17 @@ func (d *run) timesDetail() string {
 }
 
 // signature runs token.signature with the Verifier, when asked to.
+//
+// With a key set given (Verifier.KeySet, diagnose --jwks) nothing is fetched: the signature is
+// checked with those keys, and the check says so. The report still counts as complete: the key
+// set stands for the issuer's as --trust-policy and --provider stand for the role's policy and
+// the account's providers (neither is checked against IAM unless --fetch reads them), and even
+// --verify fetches from this machine, not from where STS does. What only the issuer can show
+// (its discovery document, the issuer match, the jwks_uri serving these keys within 5 s) is
+// named in the evidence.
 func (d *run) signature() {
 	if !d.in.Verify {
-		d.set(CheckTokenSignature, Skip, "not verified (pass --verify to fetch the issuer's keys and check the signature)", "")
+		d.set(CheckTokenSignature, Skip, "not verified (pass --verify to fetch the issuer's keys and check the signature, or --jwks FILE with a saved copy of them)", "")
 		return
 	}
 	v := d.in.Verifier
@@ -185,19 +193,36 @@ func (d *run) signature() {
 			step, reason = se.Step, se.Err
 		}
 		fix := "make " + jwtinspect.DiscoveryURL(d.tok.Claims.Issuer) + " and its jwks_uri publicly reachable over https within 5 seconds, with the token's kid in the key set"
-		if step == jwtinspect.StepSignature || step == jwtinspect.StepAlg {
+		switch {
+		case ver.KeySource != "":
+			fix = fmt.Sprintf("the token was not signed by a key in %s: save the issuer's current key set again (its jwks_uri), or check the signature against the issuer itself with --verify and without --jwks", ver.KeySource)
+		case step == jwtinspect.StepSignature || step == jwtinspect.StepAlg:
 			fix = "the token was not signed by a key the issuer publishes: get the token from the issuer named in iss, or fix the issuer's key set"
 		}
 		d.set(CheckTokenSignature, Fail, fmt.Sprintf("step %s failed: %v (STS: %s)", step, reason, stsErrorFor(CheckTokenSignature, step, facts{}).Message), fix).cause = step
 		return
 	}
-	ev := []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),
-		"jwks " + ver.JWKS.URL + " in " + ver.JWKS.Duration.Round(time.Millisecond).String()}
-	st, detail := Pass, fmt.Sprintf("signed by key %s (%s) from %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, ver.JWKS.URL)
+	var ev []string
+	var st Status = Pass
+	var detail, fromFile string
+	if ver.KeySource != "" {
+		fromFile = fmt.Sprintf("keys from %s, not fetched from the issuer; whether the issuer serves them was not checked", ver.KeySource)
+		detail = fmt.Sprintf("signed by key %s (%s) — %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, fromFile)
+		ev = []string{fmt.Sprintf("the kids in %s: %s", ver.KeySource, quoteList(ver.KeyIDs)),
+			"not fetched: " + jwtinspect.DiscoveryURL(d.tok.Claims.Issuer) + " and its jwks_uri; STS fetches them and needs the issuer to match iss and the token's kid to be served there within 5 s (--verify without --jwks checks that from this machine)",
+			"the key set given counts as the issuer's, as --trust-policy and --provider count as the role's and the account's: the report is complete without the fetch"}
+	} else {
+		detail = fmt.Sprintf("signed by key %s (%s) from %s", orQuote(ver.KeyID, "without kid"), ver.KeyType, ver.JWKS.URL)
+		ev = []string{"discovery " + ver.Discovery.URL + " in " + ver.Discovery.Duration.Round(time.Millisecond).String(),
+			"jwks " + ver.JWKS.URL + " in " + ver.JWKS.Duration.Round(time.Millisecond).String()}
+	}
 	for _, f := range ver.Findings {
 		ev = append(ev, fmt.Sprintf("%s [%s]: %s", f.Severity, f.Code, f.Message))
 		if f.Severity >= jwtinspect.Warning && st == Pass {
 			st, detail = Warn, f.Message
+			if fromFile != "" {
+				detail += " (" + fromFile + ")"
+			}
 		}
 	}
 	d.set(CheckTokenSignature, st, detail, "", ev...)

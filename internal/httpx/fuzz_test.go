@@ -77,3 +77,40 @@ func FuzzRedact(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScrubCut checks the promise of ScrubCut, for text that was cut off (a body at its size
+// limit, a reply that stopped): when the text ends in the beginning of a secret — 4 bytes or
+// more of it, as it is or base64-encoded — that beginning is not what ScrubCut returns ends in.
+// Scrub of the whole text, before any cut, hides the secret too; and ScrubCut never returns
+// more of the text than Scrub leaves (it only hides more).
+func FuzzScrubCut(f *testing.F) {
+	f.Add("denied: ", sessionToken, uint8(10), uint8(0))
+	f.Add("<html>", `p@ss/w+rd "é" <&>\ ~x`, uint8(4), uint8(1))
+	f.Add("", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", uint8(20), uint8(2))
+	f.Add("x", "abcdefgh", uint8(200), uint8(3))
+	encodings := []func(string) string{
+		func(s string) string { return s },
+		func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
+		func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+		func(s string) string { return base64.URLEncoding.EncodeToString([]byte(s)) },
+	}
+	f.Fuzz(func(t *testing.T, before, secret string, cut, which uint8) {
+		if len(secret) < minSecretLen || allDigits(secret) || strings.Contains(secret, "\x00") || !utf8.ValidString(secret) {
+			return
+		}
+		echoed := encodings[int(which)%len(encodings)](secret)
+		n := minPartial + int(cut)%(len(echoed)-minPartial+1)
+		s := NewSecrets(secret)
+		text := before + echoed[:n]
+		got := s.ScrubCut(text)
+		if strings.HasSuffix(marker.ReplaceAllString(got, "\x00"), echoed[:n]) {
+			t.Fatalf("ScrubCut(%q + %q) = %q; the cut secret is still there", before, echoed[:n], got)
+		}
+		if whole := s.Scrub(before + echoed); strings.Contains(marker.ReplaceAllString(whole, "\x00"), echoed) {
+			t.Fatalf("Scrub(%q + %q) = %q; the secret is still there", before, echoed, whole)
+		}
+		if plain := s.Scrub(text); len(marker.ReplaceAllString(got, "")) > len(marker.ReplaceAllString(plain, "")) {
+			t.Fatalf("ScrubCut(%q) = %q leaves more than Scrub's %q", text, got, plain)
+		}
+	})
+}

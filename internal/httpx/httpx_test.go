@@ -291,7 +291,8 @@ func jsonString(s string) string {
 }
 
 // TestTraceTransportCutBodies: a body cut at the 1 MiB cap, or by a connection that closed
-// early, in the middle of an echoed secret, keeps nothing of it.
+// early, or a whole body that the server itself ended in the middle of an echoed secret, keeps
+// nothing of it.
 func TestTraceTransportCutBodies(t *testing.T) {
 	const password = "correct-horse-battery-staple"
 	for _, tt := range []struct {
@@ -310,6 +311,10 @@ func TestTraceTransportCutBodies(t *testing.T) {
 			conn, _, _ := w.(http.Hijacker).Hijack()
 			conn.Close()
 		}, "body read failed"},
+		{"whole body ending mid-secret", func(w http.ResponseWriter) {
+			w.WriteHeader(200)
+			io.WriteString(w, "<ErrorResponse><Message>echo: "+password[:12])
+		}, "<redacted"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { tt.respond(w) }))
@@ -328,6 +333,35 @@ func TestTraceTransportCutBodies(t *testing.T) {
 				t.Errorf("trace lacks %q", tt.want)
 			}
 		})
+	}
+}
+
+// TestTraceTransportKeepsBodyErrors: a body the connection cuts short reads, through the
+// tracer, as it does without it — what came, then the failure — so that --trace does not turn a
+// failure on the way into a short reply.
+func TestTraceTransportKeepsBodyErrors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		io.WriteString(w, `{"issuer":"https://issuer.example`)
+		w.(http.Flusher).Flush()
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		conn.Close()
+	}))
+	defer srv.Close()
+	for _, traced := range []bool{false, true} {
+		client := &http.Client{}
+		if traced {
+			client.Transport = &TraceTransport{W: io.Discard}
+		}
+		resp, err := client.Get(srv.URL)
+		if err != nil {
+			t.Fatalf("traced %v: Get = %v", traced, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != `{"issuer":"https://issuer.example` || !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("traced %v: body %q, error %v; want what came and io.ErrUnexpectedEOF", traced, b, err)
+		}
 	}
 }
 

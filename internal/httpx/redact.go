@@ -31,14 +31,15 @@ var (
 	// secretaccesskey. Cognito's admin and user calls carry TemporaryPassword
 	// (AdminCreateUser), Password (AdminSetUserPassword, SignUp), PreviousPassword and
 	// ProposedPassword (ChangePassword), ConfirmationCode (ConfirmSignUp, ConfirmForgotPassword)
-	// and, in replies, ClientSecret (CreateUserPoolClient).
+	// and, in replies, ClientSecret (CreateUserPoolClient);
+	// SecretKey is Cognito Identity's name for the secret access key.
 	jsonSecretKeys = map[string]bool{
 		"password": true, "newpassword": true, "devicepassword": true, "secrethash": true,
 		"temporarypassword": true, "proposedpassword": true, "previouspassword": true, "confirmationcode": true,
 		"passwordclaimsignature": true, "passwordclaimsecretblock": true, "secretblock": true,
 		"refreshtoken": true, "idtoken": true, "accesstoken": true, "session": true,
 		"smsmfacode": true, "softwaretokenmfacode": true, "emailotpcode": true, "smsotpcode": true,
-		"clientsecret": true, "secretaccesskey": true, "awssecretaccesskey": true,
+		"clientsecret": true, "secretaccesskey": true, "awssecretaccesskey": true, "secretkey": true,
 		"sessiontoken": true, "awssessiontoken": true, "xamzsecuritytoken": true,
 		"token": true, "oidctoken": true, "webidentitytoken": true, "samlassertion": true,
 		"authorization": true, "cookie": true, "setcookie": true,

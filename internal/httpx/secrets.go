@@ -187,8 +187,12 @@ func (s *Secrets) AddBody(contentType string, body []byte) {
 func (s *Secrets) Scrub(text string) string { return s.scrub(text, false) }
 
 // ScrubCut is Scrub for text whose end was cut off (a body cut at a size limit, a reply that
-// stopped): a secret's beginning, of 4 bytes or more, at the very end is hidden too.
-func (s *Secrets) ScrubCut(text string) string { return s.scrub(text, true) }
+// stopped): a secret's beginning, of 4 bytes or more, at the very end is hidden too — at the
+// end before any blanks and line ends, which a server or proxy may add after its own cut.
+func (s *Secrets) ScrubCut(text string) string {
+	body := strings.TrimRight(text, " \t\r\n")
+	return s.scrub(body, true) + text[len(body):]
+}
 
 // ScrubError returns err with its text scrubbed: err itself when there is nothing to hide,
 // else an error whose Error is the scrubbed text and whose Unwrap is err, so errors.Is and
@@ -234,10 +238,11 @@ func (sw *scrubWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// jwtLike matches a compact JWS/JWT, which an error message or a proxy's page might quote;
-// jwtCut matches the start of one at the end of a text that was cut.
+// jwtLike matches a compact JWS/JWT (three segments) or JWE (five: a Cognito refresh token),
+// which an error message or a proxy's page might quote; jwtCut matches the start of one at the
+// end of a text that was cut.
 var (
-	jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+	jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?`)
 	jwtCut  = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?\z`)
 )
 

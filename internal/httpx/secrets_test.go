@@ -208,6 +208,15 @@ func TestScrubJWTShapes(t *testing.T) {
 	if got := s.Scrub("token " + sampleJWT + " seen"); strings.Contains(got, sampleJWT) || !strings.Contains(got, "seen") {
 		t.Errorf("Scrub = %q; want the JWT hidden even when not among the secrets", got)
 	}
+	// A JWE (a Cognito refresh token) has five segments; a scrub of the first three would
+	// leave the ciphertext and tag, and keep the whole value from matching a later scrub.
+	const jwe = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.RVhBTVBMRS1LRVk.RVhBTVBMRS1JVg.RVhBTVBMRS1SRUZSRVNILVRPS0VO.RVhBTVBMRS1UQUc"
+	if got := s.Scrub(`{"REFRESH_TOKEN":"` + jwe + `"}`); strings.Contains(got, "RVhBTVBMRS1SRUZSRVNILVRPS0VO") || strings.Contains(got, "RVhBTVBMRS1UQUc") {
+		t.Errorf("Scrub = %q; want all five segments of the JWE hidden", got)
+	}
+	if got := NewSecrets(jwe).Scrub(s.Scrub("echo " + jwe)); strings.Contains(got, "RVhBTVBMRS1UQUc") {
+		t.Errorf("Scrub of a scrubbed JWE = %q; want nothing of it left", got)
+	}
 	cut := "bad token " + sampleJWT[:20]
 	if got := s.ScrubCut(cut); strings.Contains(got, sampleJWT[:20]) {
 		t.Errorf("ScrubCut(%q) = %q; want the cut JWT hidden", cut, got)
@@ -232,6 +241,9 @@ func TestScrubCut(t *testing.T) {
 		{"URL-encoded", "echo " + url.QueryEscape(sessionToken)[:30], url.QueryEscape(sessionToken)[:30]},
 		{"cut inside an escape", "echo p%40ss%2", "p%40ss"},
 		{"JSON-escaped", `{"m":"p@ss\/w`, `p@ss\/w`},
+		// A server or proxy may end its cut text with a newline or blanks.
+		{"then a newline", "echo " + sessionToken[:20] + "\r\n", sessionToken[:20]},
+		{"a JWT, then a blank", "token " + sampleJWT[:strings.IndexByte(sampleJWT, '.')+6] + " ", sampleJWT[:strings.IndexByte(sampleJWT, '.')+6]},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := s.ScrubCut(tt.text); strings.Contains(got, tt.gone) || !strings.HasPrefix(got, tt.text[:4]) {

@@ -24,8 +24,9 @@ import (
 //
 // Server text cannot act on the terminal: in every line, control characters other than tabs
 // are escaped as %q escapes them, a body's lines each get their "< " (a lone \r is shown as
-// \r, so it cannot return over the prefix), and a body cut at the 1 MiB cap or by a failed
-// read is scrubbed as cut text ([Secrets.ScrubCut]).
+// \r, so it cannot return over the prefix), and a reply's body is scrubbed as cut text
+// ([Secrets.ScrubCut]): cut at the 1 MiB cap, by a failed read, or by the server itself in
+// the middle of a secret.
 type TraceTransport struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
@@ -102,7 +103,13 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	respBody, readErr := io.ReadAll(io.LimitReader(resp.Body, MaxBodySize+1))
 	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	// The caller reads what was read, then the same failure: a body cut short or stalled is a
+	// failure on the way with --trace as without it, not a shorter reply.
+	var body io.Reader = bytes.NewReader(respBody)
+	if readErr != nil {
+		body = io.MultiReader(body, errReader{readErr})
+	}
+	resp.Body = io.NopCloser(body)
 	shown, over := respBody, len(respBody) > MaxBodySize
 	if over {
 		shown = respBody[:MaxBodySize]
@@ -116,7 +123,10 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		line("< ", l)
 	}
 	buf.WriteString("<\n")
-	t.writeBody(&buf, "< ", respType, shown, over || readErr != nil)
+	// A reply may end in the middle of a secret even when it was read whole (a server that cuts
+	// its own message, a page that echoes half a token): hide a secret's start at its end, as
+	// Snippet does for errors.
+	t.writeBody(&buf, "< ", respType, shown, true)
 	if over {
 		line("< ", fmt.Sprintf("(the body goes on past the %d-byte cap; the rest was not read)", MaxBodySize))
 	}
@@ -152,3 +162,8 @@ func (t *TraceTransport) writeBody(buf *bytes.Buffer, prefix, contentType string
 		buf.WriteByte('\n')
 	}
 }
+
+// errReader fails every Read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -40,12 +40,13 @@ type Node struct {
 }
 
 // Get returns the value of an object's member, nil when n is not an object or has no such member.
+// Of a member given twice, the last value is the one, as encoding/json and trustpolicy keep it.
 func (n *Node) Get(key string) *Node {
 	if n == nil || n.Kind != Object {
 		return nil
 	}
-	for i, k := range n.Keys {
-		if k == key {
+	for i := len(n.Keys) - 1; i >= 0; i-- {
+		if n.Keys[i] == key {
 			return n.Vals[i]
 		}
 	}

@@ -123,3 +123,12 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatRepeatedKey: of a member given twice, Format writes the last value, once, at the
+// first one's place: the value encoding/json and trustpolicy read.
+func TestFormatRepeatedKey(t *testing.T) {
+	got, err := Format([]byte(`{"a":1,"b":true,"a":2}`), nil, DefaultIndent)
+	if want := "{\n    \"a\": 2,\n    \"b\": true\n}\n"; err != nil || string(got) != want {
+		t.Errorf("Format(a twice) = %q, %v; want %q", got, err, want)
+	}
+}
