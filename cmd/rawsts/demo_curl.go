@@ -23,6 +23,9 @@ func (ex *demoExchange) curl(d *demoRun) string {
 	var lines []string
 	add := func(format string, a ...any) { lines = append(lines, fmt.Sprintf(format, a...)) }
 	add("curl %s", shellQuote(ex.url))
+	if strings.HasPrefix(ex.url, "https:") && d.env["AWS_CA_BUNDLE"] != "" {
+		add(`--cacert "$AWS_CA_BUNDLE"`)
+	}
 	if ex.method != "GET" && ex.method != "POST" || ex.method == "POST" && len(ex.body) == 0 {
 		add("-X %s", ex.method)
 	}

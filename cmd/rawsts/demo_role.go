@@ -67,7 +67,7 @@ func (d *demoRun) wrongRole(ctx context.Context) (demoResult, error) {
 	var apiErr *iam.APIError
 	if errors.As(err, &apiErr) && apiErr.Code == "EntityAlreadyExists" {
 		// Left by an earlier run against the same emulator: put the wrong policy back.
-		r.intro += " (the role is left from an earlier run of the demo on this emulator: its trust policy is set back to the wrong one)"
+		r.detail = "(" + demoWrongRole + " is left from an earlier run of the demo on this emulator: UpdateAssumeRolePolicy sets its trust\npolicy back to the wrong one.)\n\n" + r.detail
 		if err := c.UpdateAssumeRolePolicy(ctx, demoWrongRole, policy); err != nil {
 			return r, err
 		}
