@@ -106,8 +106,10 @@ func runDemo(ctx context.Context, s *streams, args []string) int {
 		if err != nil {
 			errorf(s, "demo step %d (%s): %s", i+1, st.title, plain(err))
 			var ue *demoUnexpected
-			if errors.As(err, &ue) {
-				return exitRefused
+			var stsErr *sts.APIError
+			var cogErr *cognitoauth.APIError
+			if errors.As(err, &ue) || errors.As(err, &stsErr) || errors.As(err, &cogErr) {
+				return exitRefused // the emulator answered, not as the walkthrough expects
 			}
 			return exitTransport
 		}
