@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rawsts/rawsts/cognitoauth"
+	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/sts"
 	"github.com/rawsts/rawsts/ststest"
 )
@@ -66,6 +67,22 @@ func BenchmarkNewServer(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		ststest.NewServer().Close()
+	}
+}
+
+// BenchmarkStartToFirstAnswer measures a server from start to its first answer that needs no
+// issuer key: listening, then a GetCallerIdentity signed with the admin's key, verified and
+// answered (the keys are being made in the background meanwhile).
+func BenchmarkStartToFirstAnswer(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		srv := ststest.NewServer()
+		c := &sts.Client{Endpoint: srv.URL, HTTPClient: srv.Client(), MaxAttempts: 1, Region: "us-east-1",
+			Credentials: &sigv4.Credentials{AccessKeyID: ststest.UserAccessKeyID, SecretAccessKey: ststest.UserSecretAccessKey}}
+		if _, err := c.GetCallerIdentity(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		srv.Close()
 	}
 }
 
