@@ -538,7 +538,7 @@ func (r *issuerRegistry) cognitoIdentity() *Issuer {
 }
 
 // start gives every hosted issuer its URL below the server's, and starts making the keys the
-// issuers have not been given: the user pools' first (a first login needs one), then the rest.
+// issuers have not been given, in keygenRank's order.
 func (r *issuerRegistry) start(serverURL string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -549,12 +549,25 @@ func (r *issuerRegistry) start(serverURL string) {
 		}
 	}
 	names := sortedKeys(r.byName)
-	sort.SliceStable(names, func(a, b int) bool {
-		return r.byName[names[a]].kind == kindCognito && r.byName[names[b]].kind != kindCognito
-	})
+	sort.SliceStable(names, func(a, b int) bool { return keygenRank(r.byName[names[a]]) < keygenRank(r.byName[names[b]]) })
 	for _, name := range names {
 		r.prepare(r.byName[name])
 	}
+}
+
+// keygenRank orders the background key generation: the user pools' issuers (a first login
+// needs one), the default issuer (DemoRole's tokens, --token-file), the extra issuers, and
+// last the identity pools' issuer, which only an identity pool's flow uses.
+func keygenRank(iss *Issuer) int {
+	switch {
+	case iss.kind == kindCognito:
+		return 0
+	case iss.name == strings.TrimPrefix(issuerPath, "/"):
+		return 1
+	case iss.kind == kindCognitoIdentity:
+		return 3
+	}
+	return 2
 }
 
 // lookup returns the issuer named name.

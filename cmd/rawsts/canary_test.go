@@ -869,6 +869,22 @@ func checkStderrLines(t *testing.T, stderr string, verbose bool) {
 	}
 }
 
+// checkBannerLines is checkStderrLines for the emulator's standard error, whose human banner
+// is no rawsts line: no line forges one, or holds a raw control or format character.
+func checkBannerLines(t *testing.T, stderr string) {
+	t.Helper()
+	var rawsts []string
+	for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if strings.HasPrefix(line, "rawsts: ") {
+			rawsts = append(rawsts, line)
+		}
+		if strings.ContainsFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+			t.Errorf("the emulator's stderr line %q holds a control character", line)
+		}
+	}
+	checkStderrLines(t, strings.Join(rawsts, "\n"), false)
+}
+
 // hostileServer is one loopback server playing STS, IAM, Cognito and an OIDC issuer at once,
 // answering the requests of its target with its behaviour.
 type hostileServer struct {
@@ -1295,6 +1311,8 @@ var emulatorVariants = []struct {
 }{
 	{"defaults", func(dir string) []string { return nil }},
 	{"--token-file", func(dir string) []string { return []string{"--token-file", filepath.Join(dir, "token")} }},
+	// --log writes a line per request on standard error, which the run checks.
+	{"--log", func(dir string) []string { return []string{"--log"} }},
 }
 
 // runEmulatorCanary runs `rawsts emulator` in-process with a canary user, drives requests
@@ -1359,9 +1377,12 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("the emulator still runs 30s after its context ended")
 			}
-			checkNoCanary(t, "the emulator's stdout", stdout.String(), canaries, nil)
+			// Standard output is the export lines, whose job is to print the first
+			// --cognito-user's password (RAWSTS_PASSWORD); standard error (the banner, --log's
+			// lines) shows no canary and no control character.
+			checkNoCanary(t, "the emulator's stdout", stdout.String(), canaries, []string{"password"})
 			checkNoCanary(t, "the emulator's stderr", stderr.String(), canaries, nil)
-			checkStderrLines(t, stderr.String(), false)
+			checkBannerLines(t, stderr.String())
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
 				if e.Name() == "token" {
