@@ -69,7 +69,7 @@ var jwksPaths = map[string]string{
 // /POOL_ID/.well-known/openid-configuration and /POOL_ID/.well-known/jwks.json as Cognito
 // does) and the extra issuers of [Config].Issuers; [Server.LookupIssuer] finds them by name.
 //
-// The RSA-2048 key (28 to 100 ms of CPU to make) is generated in the background from the moment
+// The RSA-2048 key (28 to 100 ms of CPU to make) is generated in the background from soon after (keygenDelay) the moment
 // the server starts (or the issuer is added, for a pool created at run time), so that the
 // server answers at once — a discovery document, an STS error, an admin call — while the first
 // token minted or JWKS served waits only for what is left of it; each issuer of each server has
@@ -423,6 +423,13 @@ type issuerRegistry struct {
 // that needs a key before its turn makes it itself.
 var keygenSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))
 
+// keygenDelay is how long a server waits before making its keys in the background: a server a
+// test starts and closes at once makes none (Go's RSA key generation cannot be stopped once
+// begun, and a suite may start hundreds of servers), while a client started after the
+// server (a process reading its export lines, a test's first login a few milliseconds later)
+// still finds most of the key made.
+const keygenDelay = 10 * time.Millisecond
+
 // prepare starts making iss's key in the background, if it has none, so that the first token
 // or JWKS waits only for what is left of it (Issuer.signer waits on the same sync.Once).
 func (r *issuerRegistry) prepare(iss *Issuer) {
@@ -430,6 +437,10 @@ func (r *issuerRegistry) prepare(iss *Issuer) {
 		return
 	}
 	go func() {
+		time.Sleep(keygenDelay)
+		if r.closed.Load() {
+			return
+		}
 		keygenSlots <- struct{}{}
 		defer func() { <-keygenSlots }()
 		if !r.closed.Load() {

@@ -317,6 +317,18 @@ func (r *demoRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// login logs the emulator's user in with flow (the admin flow signed with the admin's key).
+func (d *demoRun) login(ctx context.Context, flow cognitoauth.Flow) (*cognitoauth.Tokens, error) {
+	return d.cognito(flow == cognitoauth.FlowAdminPassword).Login(ctx, &cognitoauth.LoginInput{Flow: flow,
+		Username: d.env["RAWSTS_USERNAME"], Password: d.env["RAWSTS_PASSWORD"]}, nil)
+}
+
+// loginCommand is the rawsts command line of a login, flags before the password.
+func (d *demoRun) loginCommand(flags string) string {
+	return "rawsts cognito login " + flags + "--pool-id " + d.env["RAWSTS_POOL_ID"] + " --client-id " + d.env["RAWSTS_CLIENT_ID"] +
+		" --username " + shellQuote(d.env["RAWSTS_USERNAME"]) + " --password-stdin"
+}
+
 // tokenResult describes a login's tokens without printing them.
 func tokenResult(t *cognitoauth.Tokens) string {
 	return fmt.Sprintf("AuthenticationResult  IdToken (%d chars), AccessToken (%d chars), RefreshToken (%d chars),\n"+
@@ -328,11 +340,9 @@ func (d *demoRun) adminLogin(ctx context.Context) (demoResult, error) {
 		intro: "The walkthrough starts with `aws cognito-idp admin-initiate-auth`: an admin call, signed with SigV4 by an " +
 			"IAM user's key (here the emulator's admin, RAWSTS_ADMIN_ACCESS_KEY_ID), which sends the user's password " +
 			"itself (ADMIN_USER_PASSWORD_AUTH).",
-		command: "rawsts cognito login --flow admin --pool-id " + d.env["RAWSTS_POOL_ID"] + " --client-id " + d.env["RAWSTS_CLIENT_ID"] +
-			" --username " + shellQuote(d.env["RAWSTS_USERNAME"]) + " --password-stdin",
+		command: d.loginCommand("--flow admin "),
 	}
-	t, err := d.cognito(true).Login(ctx, &cognitoauth.LoginInput{Flow: cognitoauth.FlowAdminPassword,
-		Username: d.env["RAWSTS_USERNAME"], Password: d.env["RAWSTS_PASSWORD"]}, nil)
+	t, err := d.login(ctx, cognitoauth.FlowAdminPassword)
 	if err != nil {
 		return r, err
 	}
@@ -346,11 +356,9 @@ func (d *demoRun) srpLogin(ctx context.Context) (demoResult, error) {
 	r := demoResult{
 		intro: "An app logs in without an admin key and without sending the password: USER_SRP_AUTH proves the " +
 			"password in two round trips (SRP-6a), as the Amplify libraries and `rawsts cognito login` do.",
-		command: "rawsts cognito login --pool-id " + d.env["RAWSTS_POOL_ID"] + " --client-id " + d.env["RAWSTS_CLIENT_ID"] +
-			" --username " + shellQuote(d.env["RAWSTS_USERNAME"]) + " --password-stdin",
+		command: d.loginCommand(""),
 	}
-	t, err := d.cognito(false).Login(ctx, &cognitoauth.LoginInput{Flow: cognitoauth.FlowSRP,
-		Username: d.env["RAWSTS_USERNAME"], Password: d.env["RAWSTS_PASSWORD"]}, nil)
+	t, err := d.login(ctx, cognitoauth.FlowSRP)
 	if err != nil {
 		return r, err
 	}
