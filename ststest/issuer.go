@@ -69,8 +69,8 @@ var jwksPaths = map[string]string{
 // /POOL_ID/.well-known/openid-configuration and /POOL_ID/.well-known/jwks.json as Cognito
 // does) and the extra issuers of [Config].Issuers; [Server.LookupIssuer] finds them by name.
 //
-// The RSA-2048 key (28 to 100 ms of CPU to make) is generated in the background from soon after (keygenDelay) the moment
-// the server starts (or the issuer is added, for a pool created at run time), so that the
+// The RSA-2048 key (28 to 100 ms of CPU to make) is generated in the background from just after
+// (keygenDelay) the server starts (or the issuer is added, for a pool created at run time), so that the
 // server answers at once — a discovery document, an STS error, an admin call — while the first
 // token minted or JWKS served waits only for what is left of it; each issuer of each server has
 // its own key, so a token from another server does not verify here.
