@@ -549,7 +549,7 @@ func (r *issuerRegistry) cognitoIdentity() *Issuer {
 }
 
 // start gives every hosted issuer its URL below the server's, and starts making the keys the
-// issuers have not been given, in keygenRank's order.
+// issuers have not been given, in keygenRank's order (but the identity pools' issuer's).
 func (r *issuerRegistry) start(serverURL string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -562,13 +562,15 @@ func (r *issuerRegistry) start(serverURL string) {
 	names := sortedKeys(r.byName)
 	sort.SliceStable(names, func(a, b int) bool { return keygenRank(r.byName[names[a]]) < keygenRank(r.byName[names[b]]) })
 	for _, name := range names {
-		r.prepare(r.byName[name])
+		if iss := r.byName[name]; iss.kind != kindCognitoIdentity { // only an identity pool's flow needs it: made on first use
+			r.prepare(iss)
+		}
 	}
 }
 
 // keygenRank orders the background key generation: the user pools' issuers (a first login
-// needs one), the default issuer (DemoRole's tokens, --token-file), the extra issuers, and
-// last the identity pools' issuer, which only an identity pool's flow uses.
+// needs one), the default issuer (DemoRole's tokens, --token-file), the extra issuers; the
+// identity pools' issuer, which only an identity pool's flow uses, is left to its first use.
 func keygenRank(iss *Issuer) int {
 	switch {
 	case iss.kind == kindCognito:
