@@ -45,10 +45,11 @@ interop-check:
 		echo "browser tests: SKIPPED: they need Chromium at /usr/bin/chromium (Debian package chromium; .ci/run installs it)"; \
 	fi
 
-# demo runs the main job offline: rawsts assume against the local emulator, which the script
-# starts and stops.
+# demo runs the walkthrough offline (rawsts demo): the emulator in-process, or with
+# EMULATOR=URL an already running `rawsts emulator` whose export lines are in the environment.
+EMULATOR ?=
 demo:
-	./scripts/demo.sh
+	GO='$(GO)' EMULATOR='$(EMULATOR)' ./scripts/demo.sh
 
 bench:
 	cd bench && $(GO) test -run '^$$' -bench . -benchmem -count 5 ./...

@@ -35,6 +35,7 @@ type cognitoCall struct {
 	who        string   // the principal the event log names
 	now        time.Time
 	authorized bool
+	resource   string // what the log names: userpool/ID, client/ID, "*" (set by authorize)
 	detail     string // what the call did, for the event log (never a secret)
 }
 
@@ -60,8 +61,16 @@ var cognitoAdminOps = map[string]struct {
 func (c *cognitoEmulator) admin(r *http.Request, body []byte, op string) (any, *cognitoError) {
 	spec := cognitoAdminOps[op]
 	q := &cognitoCall{c: c, r: r, body: body, op: op, now: c.now().UTC()}
+	var names struct{ UserPoolId, ClientId string }
+	json.Unmarshal(body, &names) // for the log only; the operation reads and checks its input
+	switch {
+	case names.UserPoolId != "":
+		q.resource = "userpool/" + names.UserPoolId
+	case names.ClientId != "":
+		q.resource = "client/" + names.ClientId
+	}
 	out, cerr := q.serve(spec.signed, spec.run)
-	ev := Event{Time: q.now, Service: "cognito-idp", Action: op, Principal: q.who, Decision: "allow", Detail: q.detail}
+	ev := Event{Time: q.now, Service: "cognito-idp", Action: op, Resource: q.resource, Principal: q.who, Decision: "allow", Detail: q.detail}
 	if cerr != nil {
 		ev.Decision, ev.Code, ev.Detail = "deny", cerr.typ, cerr.message
 	}
@@ -104,6 +113,9 @@ func (q *cognitoCall) decode(in any) *cognitoError {
 // Cognito's exact text is unverified).
 func (q *cognitoCall) authorize(resource string) *cognitoError {
 	q.authorized = true
+	if q.resource == "" {
+		q.resource = arnResource(resource)
+	}
 	action := "cognito-idp:" + q.op
 	if ok, reason := q.c.allowed(q.r, q.caller, action, resource); !ok {
 		return &cognitoError{http.StatusBadRequest, "AccessDeniedException",

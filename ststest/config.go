@@ -65,6 +65,21 @@ type Config struct {
 	// restart still verify after it, and no key has to be made at start. A hand-written config
 	// has none: each issuer makes its key when it first needs it.
 	SigningKeys []SigningKey `json:"SigningKeys,omitempty"`
+	// CertificateAuthority is the CA of a server started with [Server.StartTLS];
+	// [Server.Snapshot] writes it, so that a server started from the snapshot presents a
+	// certificate of the same CA: a CA file clients already trust (rawsts emulator --ca-out,
+	// AWS_CA_BUNDLE, a profile's ca_bundle) stays good across restarts. A hand-written config
+	// has none: StartTLS makes one.
+	CertificateAuthority *CertificateAuthority `json:"CertificateAuthority,omitempty"`
+}
+
+// CertificateAuthority is the CA a TLS server issues its certificate with, as
+// [Server.Snapshot] records it. Secret (the key).
+type CertificateAuthority struct {
+	// Certificate is the CA certificate in PEM ("CERTIFICATE").
+	Certificate string `json:"Certificate"`
+	// PrivateKey is its ECDSA key in PEM, PKCS #8 ("PRIVATE KEY").
+	PrivateKey string `json:"PrivateKey"`
 }
 
 // User is an IAM user. Calls signed with one of its access keys (or with GetSessionToken

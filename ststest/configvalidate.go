@@ -163,6 +163,11 @@ func (c *Config) Validate() error {
 		}
 		signers[k.Issuer] = true
 	}
+	if ca := c.CertificateAuthority; ca != nil {
+		if _, err := parseCA(ca); err != nil {
+			v.fail("CertificateAuthority", "%v (it is written by Server.Snapshot; remove it to have a new CA made)", err)
+		}
+	}
 	if v.err == nil {
 		return nil // not a nil *ConfigError in a non-nil error
 	}

@@ -66,8 +66,12 @@
 // clock more than five minutes off), InvalidClientTokenId, ExpiredToken (a session past its
 // expiry, on every signed call), MissingAuthenticationToken. AssumeRole evaluates the target
 // role's trust policy for the caller with package trustpolicy (Principal.AWS: the account, its
-// root, the user's or the role's ARN), caps role chaining at an hour and refuses with
-// AccessDenied "User: ARN is not authorized to perform: sts:AssumeRole on resource: ROLE".
+// root, the user's or the role's ARN) and, when the trust policy names only the account, the
+// caller's own identity policies as well (they must allow sts:AssumeRole on the role, as
+// within one account on AWS; an explicit deny in them refuses in any case), caps role
+// chaining at an hour and refuses with AccessDenied "User: ARN is not authorized to perform:
+// sts:AssumeRole on resource: ROLE" (with "because no identity-based policy allows the
+// sts:AssumeRole action" when the identity policies said no).
 //
 // An EKS token's request — GetCallerIdentity presigned in the query, sent by the cluster with
 // x-k8s-aws-id and Accept: application/json — is verified the same way, good for 15 minutes

@@ -45,7 +45,7 @@ const (
 )
 
 // ec2Emulator answers EC2 requests; routed to by the credential scope's service ec2, and for
-// unsigned form requests with EC2's Version (isEC2Request).
+// unsigned form requests with EC2's Version (queryVersion).
 type ec2Emulator struct{ *services }
 
 // ec2Call is one EC2 request being answered.
@@ -55,6 +55,7 @@ type ec2Call struct {
 	reqID, action     string
 	version           string // the API version asked for: the reply's namespace
 	principal, region string
+	resource          string // what the log names: instance/ID, or "*" for all (arnResource)
 	now               time.Time
 	evidence          []string // of a refusal by the policies: the evaluator's explanation
 }
@@ -72,20 +73,24 @@ const ec2Version = "2016-11-15"
 // versionPattern is the shape of a Query API version.
 var versionPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 
-// isEC2Request reports whether an unsigned request is an EC2 Query call: a query or form with
-// EC2's API version. The server sends it here to be refused as EC2 refuses unsigned calls. The
+// queryVersion returns the Version of a Query call — from the query string, else from a
+// form body — or "" for a request that has none. The server routes unsigned calls by it (EC2's
+// 2016-11-15, IAM's 2010-05-08), to be refused as those services refuse unsigned calls. The
 // body (already read under its cap by the server's recorder) is handed back as it was.
-func isEC2Request(r *http.Request) bool {
-	if r.URL.Query().Get("Version") == ec2Version {
-		return true
+func queryVersion(r *http.Request) string {
+	if v := r.URL.Query().Get("Version"); v != "" {
+		return v
 	}
 	if r.Method != http.MethodPost || !isForm(r.Header.Get("Content-Type")) {
-		return false
+		return ""
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, httpx.MaxBodySize+1))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	form, perr := url.ParseQuery(string(body))
-	return err == nil && perr == nil && form.Get("Version") == ec2Version
+	if err != nil || perr != nil {
+		return ""
+	}
+	return form.Get("Version")
 }
 
 func (e *ec2Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -166,13 +171,14 @@ func (e *ec2Emulator) ec2Authenticate(c *ec2Call, body []byte) (identity, bool) 
 // CreateSecurityGroup …) name the resource and end with the encoded message (PROTOCOL.md §9.3).
 func (e *ec2Emulator) ec2Authorize(c *ec2Call, caller identity, action, resource string, keys map[string][]string, encoded bool) bool {
 	keys["ec2:Region"] = []string{c.region}
+	c.resource = arnResource(resource)
 	ctx, a := e.authorize(c.r, caller, request{action: action, resource: resource, region: signingRegion(c.r), keys: keys})
 	if a.Decision == trustpolicy.Allow {
 		if c.r.Form.Get("DryRun") == "true" {
 			e.ec2Error(c, http.StatusPreconditionFailed, "DryRunOperation", msgEC2DryRun, "", a.Reason(ctx))
 			return false
 		}
-		e.log(Event{Time: c.now, Service: "ec2", Action: c.action, Principal: caller.arn, Decision: "allow", Detail: a.Reason(ctx)})
+		e.log(Event{Time: c.now, Service: "ec2", Action: c.action, Resource: c.resource, Principal: caller.arn, Decision: "allow", Detail: a.Reason(ctx)})
 		return true
 	}
 	onResource := ""
@@ -211,7 +217,7 @@ func (e *ec2Emulator) ec2Error(c *ec2Call, status int, code, msg, check, detail 
 	if code == "DryRunOperation" {
 		decision = "allow"
 	}
-	e.log(Event{Time: c.now, Service: "ec2", Action: action, Principal: c.principal, Decision: decision, Code: code, Check: check, Detail: detail, Evidence: c.evidence})
+	e.log(Event{Time: c.now, Service: "ec2", Action: action, Resource: c.resource, Principal: c.principal, Decision: decision, Code: code, Check: check, Detail: detail, Evidence: c.evidence})
 	b, _ := xml.Marshal(&ec2ErrorResponse{Errors: []ec2ErrItem{{Code: code, Message: msg}}, RequestID: c.reqID}) // fixed types
 	body := append([]byte(xml.Header), awsEntities(b)...)
 	h := c.w.Header()

@@ -75,6 +75,7 @@ type iamCall struct {
 	caller     identity
 	now        time.Time
 	authorized bool   // set by authorize; a reply without it is a bug of the operation
+	resource   string // what the log names: role/NAME, oidc-provider/HOST, "*" (set by authorize)
 	detail     string // what the call did, for the event log (never a secret)
 }
 
@@ -105,7 +106,7 @@ func (e *iamEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	now := e.now().UTC()
 	fail := func(q *iamCall, err *iamError) {
-		ev := Event{Time: now, Service: "iam", Action: q.action, Principal: q.caller.arn, Decision: "deny", Code: err.code, Detail: err.message}
+		ev := Event{Time: now, Service: "iam", Action: q.action, Resource: q.resource, Principal: q.caller.arn, Decision: "deny", Code: err.code, Detail: err.message}
 		e.log(ev)
 		writeQueryError(w, iamNamespace, err.status, "Sender", err.code, err.message, reqID, now)
 	}
@@ -142,7 +143,7 @@ func (e *iamEmulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(q, ierr)
 		return
 	}
-	e.log(Event{Time: now, Service: "iam", Action: q.action, Principal: q.caller.arn, Decision: "allow", Detail: q.detail})
+	e.log(Event{Time: now, Service: "iam", Action: q.action, Resource: q.resource, Principal: q.caller.arn, Decision: "allow", Detail: q.detail})
 	writeIAM(w, reqID, now, q.action, result)
 }
 
@@ -157,7 +158,7 @@ func orNone(s string) string {
 // refusal is IAM's AccessDenied (403) "User: ARN is not authorized to perform: iam:ACTION on
 // resource: RESOURCE because no identity-based policy allows the iam:ACTION action".
 func (q *iamCall) authorize(resource string) *iamError {
-	q.authorized = true
+	q.authorized, q.resource = true, arnResource(resource)
 	action := "iam:" + q.action
 	ok, reason := q.e.allowed(q.r, q.caller, action, resource)
 	if ok {

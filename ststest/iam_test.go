@@ -255,11 +255,13 @@ func TestIAMSignature(t *testing.T) {
 		{"wrong secret", &wrong, iamNow, "SignatureDoesNotMatch"},
 		{"unknown key", &unknown, iamNow, "InvalidClientTokenId"},
 		{"ten minutes off", &aliceKey, iamNow.Add(10 * time.Minute), "SignatureDoesNotMatch"},
+		// An unsigned call reaches IAM (by its Version), not STS's InvalidAction.
+		{"unsigned", nil, iamNow, "MissingAuthenticationToken"},
 	}
 	for _, tt := range tests {
 		r := iamCall(t, srv, tt.creds, tt.at, "GetRole", url.Values{"RoleName": {"TestRole"}})
-		if code, _ := r.code(); code != tt.code || r.status != http.StatusForbidden {
-			t.Errorf("GetRole(%s) = HTTP %d %s; want 403 %s", tt.name, r.status, code, tt.code)
+		if code, _ := r.code(); code != tt.code || r.status != http.StatusForbidden || !strings.Contains(string(r.body), "https://iam.amazonaws.com/doc/2010-05-08/") {
+			t.Errorf("GetRole(%s) = HTTP %d %s; want 403 %s in IAM's namespace\n%s", tt.name, r.status, code, tt.code, r.body)
 		}
 	}
 	c := &iam.Client{Credentials: wrong, Endpoint: srv.URL, HTTPClient: srv.Client(), Now: func() time.Time { return iamNow }, MaxAttempts: 1}
@@ -376,5 +378,38 @@ func TestIAMListAndDelete(t *testing.T) {
 	mustIAM(t, srv, "DeleteOpenIDConnectProvider", url.Values{"OpenIDConnectProviderArn": {provider}})
 	if n := len(srv.Snapshot().OpenIDConnectProviders); n != 1 {
 		t.Errorf("%d providers after DeleteOpenIDConnectProvider; want 1", n)
+	}
+}
+
+// TestAdminEventResources: the events of IAM and Cognito admin calls name what they act on, as
+// the log's RESOURCE column shows it: role/NAME, userpool/ID, "*" for an action without a
+// resource type.
+func TestAdminEventResources(t *testing.T) {
+	srv, log := iamServer(t, ststest.DefaultConfig())
+	for _, tt := range []struct {
+		name string
+		send func() adminReply
+		want string
+	}{
+		{"GetRole", func() adminReply {
+			return iamCall(t, srv, &aliceKey, iamNow, "GetRole", url.Values{"RoleName": {"TestRole"}})
+		}, "role/TestRole"},
+		{"ListRoles", func() adminReply { return iamCall(t, srv, &aliceKey, iamNow, "ListRoles", nil) }, "*"},
+		{"GetRole refused", func() adminReply {
+			return iamCall(t, srv, &aliceKey, iamNow, "GetRole", url.Values{"RoleName": {"NoSuchRole"}})
+		}, "role/NoSuchRole"},
+		{"AdminGetUser", func() adminReply {
+			return cognitoCall(t, srv, &aliceKey, iamNow, "AdminGetUser", map[string]string{"UserPoolId": ststest.DefaultPoolID, "Username": "demo"})
+		}, "userpool/" + ststest.DefaultPoolID},
+		{"SignUp", func() adminReply {
+			return cognitoCall(t, srv, nil, iamNow, "SignUp", map[string]string{"ClientId": ststest.DefaultClientID, "Username": "x", "Password": "Xx-Passw0rd!"})
+		}, "client/" + ststest.DefaultClientID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.send()
+			if e := log.last(); e.Resource != tt.want {
+				t.Errorf("%s: event %+v; want Resource %q", tt.name, e, tt.want)
+			}
+		})
 	}
 }

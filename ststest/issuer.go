@@ -14,6 +14,8 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,8 +69,10 @@ var jwksPaths = map[string]string{
 // /POOL_ID/.well-known/openid-configuration and /POOL_ID/.well-known/jwks.json as Cognito
 // does) and the extra issuers of [Config].Issuers; [Server.LookupIssuer] finds them by name.
 //
-// The RSA-2048 key is generated when it is first needed (the first token minted or the first
-// JWKS served), so that a server starts in a few milliseconds; each issuer of each server has
+// The RSA-2048 key (28 to 100 ms of CPU to make) is generated in the background from just after
+// (keygenDelay) the server starts (or the issuer is added, for a pool created at run time), so that the
+// server answers at once — a discovery document, an STS error, an admin call — while the first
+// token minted or JWKS served waits only for what is left of it; each issuer of each server has
 // its own key, so a token from another server does not verify here.
 type Issuer struct {
 	// URL is the issuer URL, the iss of minted tokens: Server.URL + "/oidc" for the default
@@ -337,33 +341,45 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // documents returns the discovery document (or, with jwks, the JWKS) as JSON, rendered once
-// per URL.
+// per URL. Only the JWKS waits for the key.
 func (i *Issuer) documents(jwks bool) ([]byte, error) {
-	key, err := i.signer()
-	if err != nil {
-		return nil, err
+	var key *rsa.PrivateKey
+	if jwks {
+		var err error
+		if key, err = i.signer(); err != nil {
+			return nil, err
+		}
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if i.docsURL != i.URL || i.discovery == nil {
-		disc, err1 := json.Marshal(map[string]any{
-			"issuer":                                i.URL,
-			"jwks_uri":                              strings.TrimSuffix(i.URL, "/") + jwksPaths[i.kind],
-			"response_types_supported":              []string{"id_token"},
-			"subject_types_supported":               []string{"public"},
-			"id_token_signing_alg_values_supported": []string{"RS256"},
-			"claims_supported":                      []string{"sub", "aud", "exp", "iat", "iss", "nbf"},
-		})
-		ks, err2 := json.Marshal(map[string]any{"keys": []any{jwk(&key.PublicKey, i.kid)}})
-		if err := errors.Join(err1, err2); err != nil {
-			return nil, fmt.Errorf("ststest: rendering the documents of issuer %s: %w", i.name, err)
+	if i.docsURL != i.URL {
+		i.docsURL, i.discovery, i.ks = i.URL, nil, nil
+	}
+	if !jwks {
+		if i.discovery == nil {
+			disc, err := json.Marshal(map[string]any{
+				"issuer":                                i.URL,
+				"jwks_uri":                              strings.TrimSuffix(i.URL, "/") + jwksPaths[i.kind],
+				"response_types_supported":              []string{"id_token"},
+				"subject_types_supported":               []string{"public"},
+				"id_token_signing_alg_values_supported": []string{"RS256"},
+				"claims_supported":                      []string{"sub", "aud", "exp", "iat", "iss", "nbf"},
+			})
+			if err != nil {
+				return nil, fmt.Errorf("ststest: rendering the discovery document of issuer %s: %w", i.name, err)
+			}
+			i.discovery = disc
 		}
-		i.docsURL, i.discovery, i.ks = i.URL, disc, ks
+		return i.discovery, nil
 	}
-	if jwks {
-		return i.ks, nil
+	if i.ks == nil {
+		ks, err := json.Marshal(map[string]any{"keys": []any{jwk(&key.PublicKey, i.kid)}})
+		if err != nil {
+			return nil, fmt.Errorf("ststest: rendering the JWKS of issuer %s: %w", i.name, err)
+		}
+		i.ks = ks
 	}
-	return i.discovery, nil
+	return i.ks, nil
 }
 
 // jwk is the public key as a JSON Web Key (RFC 7517).
@@ -398,7 +414,43 @@ type issuerRegistry struct {
 	url    string // the server's URL; "" before it starts
 	byName map[string]*Issuer
 	keys   map[string]*rsa.PrivateKey // from Config.SigningKeys, for issuers not made yet
+	closed atomic.Bool                // the server has closed: keys not begun are not made
 }
+
+// keygenSlots bounds the background key generation of every server of the process (prepare)
+// to one core fewer than the process may use, at least one, so that a request always has a
+// core and a test suite that starts many servers does not pile up key generations; a request
+// that needs a key before its turn makes it itself.
+var keygenSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))
+
+// keygenDelay is how long a server waits before making its keys in the background: a server a
+// test starts and closes at once makes none (Go's RSA key generation cannot be stopped once
+// begun, and a suite may start hundreds of servers), while a client started after the
+// server (a process reading its export lines, a test's first login a few milliseconds later)
+// still finds most of the key made.
+const keygenDelay = 10 * time.Millisecond
+
+// prepare starts making iss's key in the background, if it has none, so that the first token
+// or JWKS waits only for what is left of it (Issuer.signer waits on the same sync.Once).
+func (r *issuerRegistry) prepare(iss *Issuer) {
+	if iss.made.Load() {
+		return
+	}
+	go func() {
+		time.Sleep(keygenDelay)
+		if r.closed.Load() {
+			return
+		}
+		keygenSlots <- struct{}{}
+		defer func() { <-keygenSlots }()
+		if !r.closed.Load() {
+			iss.signer()
+		}
+	}()
+}
+
+// close stops the background key generation that has not begun.
+func (r *issuerRegistry) close() { r.closed.Store(true) }
 
 // useKeys makes the keys of a Config's SigningKeys (validated) those of the issuers they
 // name, now or when they are made.
@@ -466,6 +518,9 @@ func (r *issuerRegistry) add(iss *Issuer) *Issuer {
 		delete(r.keys, iss.name)
 	}
 	r.byName[iss.name] = iss
+	if r.url != "" { // added while the server runs: a pool created by CreateUserPool
+		r.prepare(iss)
+	}
 	return iss
 }
 
@@ -493,7 +548,8 @@ func (r *issuerRegistry) cognitoIdentity() *Issuer {
 	return r.add(iss)
 }
 
-// start gives every hosted issuer its URL below the server's.
+// start gives every hosted issuer its URL below the server's, and starts making the keys the
+// issuers have not been given, in keygenRank's order (but the identity pools' issuer's).
 func (r *issuerRegistry) start(serverURL string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -503,6 +559,28 @@ func (r *issuerRegistry) start(serverURL string) {
 			iss.URL = serverURL + "/" + name
 		}
 	}
+	names := sortedKeys(r.byName)
+	sort.SliceStable(names, func(a, b int) bool { return keygenRank(r.byName[names[a]]) < keygenRank(r.byName[names[b]]) })
+	for _, name := range names {
+		if iss := r.byName[name]; iss.kind != kindCognitoIdentity { // only an identity pool's flow needs it: made on first use
+			r.prepare(iss)
+		}
+	}
+}
+
+// keygenRank orders the background key generation: the user pools' issuers (a first login
+// needs one), the default issuer (DemoRole's tokens, --token-file), the extra issuers; the
+// identity pools' issuer, which only an identity pool's flow uses, is left to its first use.
+func keygenRank(iss *Issuer) int {
+	switch {
+	case iss.kind == kindCognito:
+		return 0
+	case iss.name == strings.TrimPrefix(issuerPath, "/"):
+		return 1
+	case iss.kind == kindCognitoIdentity:
+		return 3
+	}
+	return 2
 }
 
 // lookup returns the issuer named name.

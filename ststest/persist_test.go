@@ -76,8 +76,14 @@ func TestSnapshotKeepsSigningKeys(t *testing.T) {
 	}
 	snap := srv.Snapshot()
 	srv.Close()
-	if len(snap.SigningKeys) != 1 || snap.SigningKeys[0].Issuer != "oidc" || !strings.HasPrefix(snap.SigningKeys[0].PrivateKey, "-----BEGIN PRIVATE KEY-----") {
-		t.Fatalf("Snapshot().SigningKeys = %+v; want the key of oidc, the one issuer that made one", snap.SigningKeys)
+	var oidcKey *ststest.SigningKey // the pool's issuer may have made its key in the background too
+	for i, k := range snap.SigningKeys {
+		if k.Issuer == "oidc" {
+			oidcKey = &snap.SigningKeys[i]
+		}
+	}
+	if oidcKey == nil || !strings.HasPrefix(oidcKey.PrivateKey, "-----BEGIN PRIVATE KEY-----") {
+		t.Fatalf("Snapshot().SigningKeys = %+v; want the key of oidc, which minted a token", snap.SigningKeys)
 	}
 	again := ststest.NewServer(ststest.WithConfig(snap))
 	defer again.Close()
@@ -95,7 +101,7 @@ func TestSnapshotKeepsSigningKeys(t *testing.T) {
 		key  ststest.SigningKey
 		path string
 	}{
-		{"no issuer", ststest.SigningKey{PrivateKey: snap.SigningKeys[0].PrivateKey}, "SigningKeys[0].Issuer"},
+		{"no issuer", ststest.SigningKey{PrivateKey: oidcKey.PrivateKey}, "SigningKeys[0].Issuer"},
 		{"not PEM", ststest.SigningKey{Issuer: "oidc", PrivateKey: "hello"}, "SigningKeys[0].PrivateKey"},
 		{"not a key", ststest.SigningKey{Issuer: "oidc", PrivateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}, "SigningKeys[0].PrivateKey"},
 	} {
@@ -105,6 +111,60 @@ func TestSnapshotKeepsSigningKeys(t *testing.T) {
 			var ce *ststest.ConfigError
 			if err := c.Validate(); !errors.As(err, &ce) || ce.Path != tt.path {
 				t.Errorf("Validate() = %v; want a ConfigError at %s", err, tt.path)
+			}
+		})
+	}
+}
+
+// TestSnapshotKeepsCA: a TLS server's snapshot holds its CA, and a server started from it with
+// StartTLS presents a certificate of the same CA, which a client trusting the first server's
+// CA accepts; a plain-http run of that state keeps the CA for the next; a CA that cannot be
+// used is a ConfigError.
+func TestSnapshotKeepsCA(t *testing.T) {
+	first := ststest.NewTLSServer()
+	snap := first.Snapshot()
+	trusted := first.Client() // trusts the first server's CA only
+	first.Close()
+	if snap.CertificateAuthority == nil || !strings.HasPrefix(snap.CertificateAuthority.Certificate, "-----BEGIN CERTIFICATE-----") {
+		t.Fatalf("Snapshot().CertificateAuthority = %+v; want the CA in PEM", snap.CertificateAuthority)
+	}
+	again := ststest.NewTLSServer(ststest.WithConfig(snap))
+	defer again.Close()
+	if !again.CACertificate().Equal(first.CACertificate()) {
+		t.Errorf("the restarted server's CA differs from the snapshot's")
+	}
+	resp, err := trusted.Get(again.URL + "/oidc/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatalf("a client trusting the first server's CA, against the restarted server: %v", err)
+	}
+	resp.Body.Close()
+
+	plain := ststest.NewServer(ststest.WithConfig(snap))
+	defer plain.Close()
+	if got := plain.Snapshot().CertificateAuthority; got == nil || got.Certificate != snap.CertificateAuthority.Certificate {
+		t.Errorf("a plain-http server's snapshot lost the CA it was given")
+	}
+	if ststest.NewServer().Snapshot().CertificateAuthority != nil {
+		t.Errorf("a plain-http server made a CA")
+	}
+
+	other := ststest.NewTLSServer()
+	otherCA := other.Snapshot().CertificateAuthority
+	other.Close()
+	for _, tt := range []struct {
+		name string
+		ca   ststest.CertificateAuthority
+	}{
+		{"not PEM", ststest.CertificateAuthority{Certificate: "hello", PrivateKey: snap.CertificateAuthority.PrivateKey}},
+		{"another CA's key", ststest.CertificateAuthority{Certificate: snap.CertificateAuthority.Certificate, PrivateKey: otherCA.PrivateKey}},
+		{"no key", ststest.CertificateAuthority{Certificate: snap.CertificateAuthority.Certificate}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ststest.DefaultConfig()
+			c.CertificateAuthority = &tt.ca
+			var ce *ststest.ConfigError
+			if err := c.Validate(); !errors.As(err, &ce) || ce.Path != "CertificateAuthority" {
+				t.Errorf("Validate() = %v; want a ConfigError at CertificateAuthority", err)
 			}
 		})
 	}

@@ -479,20 +479,22 @@ func TestVirtualHostedS3(t *testing.T) {
 func TestResourceEvents(t *testing.T) {
 	_, _, log, do := resourceSetup(t, nil)
 	tests := []struct {
-		call                                              call
-		service, action, principal, decision, code, check string
+		call                                                        call
+		service, action, resource, principal, decision, code, check string
 	}{
-		{call{service: "s3", target: listBuckets, creds: testRole}, "s3", "ListBuckets", "arn:aws:sts::123456789012:assumed-role/TestRole/demo", "allow", "", ""},
-		{call{service: "s3", target: listObjects, creds: bobCreds}, "s3", "ListObjectsV2", "arn:aws:iam::123456789012:user/Bob", "deny", "AccessDenied", "permissions"},
-		{call{service: "ec2", form: describe, creds: testRole}, "ec2", "DescribeInstances", "arn:aws:sts::123456789012:assumed-role/TestRole/demo", "deny", "UnauthorizedOperation", "permissions"},
-		{call{service: "ec2", form: describe, creds: &sigv4.Credentials{AccessKeyID: ststest.UserAccessKeyID, SecretAccessKey: "x"}}, "ec2", "DescribeInstances", "anonymous", "deny", "SignatureDoesNotMatch", "signature"},
-		{call{service: "s3", target: listBuckets}, "s3", "ListBuckets", "anonymous", "deny", "AccessDenied", "permissions"},
+		{call{service: "s3", target: listBuckets, creds: testRole}, "s3", "ListBuckets", "*", "arn:aws:sts::123456789012:assumed-role/TestRole/demo", "allow", "", ""},
+		{call{service: "s3", target: listObjects, creds: bobCreds}, "s3", "ListObjectsV2", "amzn-s3-demo-bucket", "arn:aws:iam::123456789012:user/Bob", "deny", "AccessDenied", "permissions"},
+		{call{service: "ec2", form: describe, creds: testRole}, "ec2", "DescribeInstances", "*", "arn:aws:sts::123456789012:assumed-role/TestRole/demo", "deny", "UnauthorizedOperation", "permissions"},
+		{call{service: "ec2", form: "Action=StartInstances&Version=2016-11-15&InstanceId.1=i-1234567890abcdef0", creds: testRole}, "ec2", "StartInstances", "instance/i-1234567890abcdef0",
+			"arn:aws:sts::123456789012:assumed-role/TestRole/demo", "deny", "UnauthorizedOperation", "permissions"},
+		{call{service: "ec2", form: describe, creds: &sigv4.Credentials{AccessKeyID: ststest.UserAccessKeyID, SecretAccessKey: "x"}}, "ec2", "DescribeInstances", "", "anonymous", "deny", "SignatureDoesNotMatch", "signature"},
+		{call{service: "s3", target: listBuckets}, "s3", "ListBuckets", "*", "anonymous", "deny", "AccessDenied", "permissions"},
 	}
 	for _, tt := range tests {
 		do(tt.call)
 		e := log.last()
-		if e.Service != tt.service || e.Action != tt.action || e.Principal != tt.principal || e.Decision != tt.decision || e.Code != tt.code || e.Check != tt.check || e.Detail == "" {
-			t.Errorf("event = %+v; want %s %s %s %s %s %s with a detail", e, tt.service, tt.action, tt.principal, tt.decision, tt.code, tt.check)
+		if e.Service != tt.service || e.Action != tt.action || e.Resource != tt.resource || e.Principal != tt.principal || e.Decision != tt.decision || e.Code != tt.code || e.Check != tt.check || e.Detail == "" {
+			t.Errorf("event = %+v; want %s %s %q %s %s %s %s with a detail", e, tt.service, tt.action, tt.resource, tt.principal, tt.decision, tt.code, tt.check)
 		}
 	}
 	text := log.text()

@@ -67,6 +67,7 @@ type s3Call struct {
 	now         time.Time
 	operation   string // ListBuckets, ListObjectsV2, or the method and path
 	principal   string // the caller's ARN, "anonymous" before authentication
+	resource    string // what the log names: the bucket, or "*" for ListBuckets
 }
 
 func (s *s3Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +79,10 @@ func (s *s3Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	bucket, key := s3Target(r)
+	c.resource = bucket
+	if bucket == "" {
+		c.resource = "*" // ListBuckets: s3:ListAllMyBuckets has no resource type
+	}
 	q := r.URL.Query()
 	switch {
 	case r.Method == http.MethodGet && bucket == "":
@@ -254,7 +259,7 @@ func (s *s3Emulator) s3Authorize(c *s3Call, caller identity, req request, onReso
 	}
 	ctx, a := s.authorize(c.r, caller, req)
 	if a.Decision == trustpolicy.Allow {
-		s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Principal: caller.arn, Decision: "allow", Detail: a.Reason(ctx)})
+		s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Resource: c.resource, Principal: caller.arn, Decision: "allow", Detail: a.Reason(ctx)})
 		return true
 	}
 	if onResource != "" {
@@ -541,7 +546,7 @@ func s3Send(c *s3Call, status int, body []byte) {
 // s3Error answers S3's Error document — Code, Message, the code's own elements (extra: name,
 // value pairs, in order), RequestId, HostId; no namespace — and logs the refusal.
 func (s *s3Emulator) s3Error(c *s3Call, status int, code, msg, check, detail string, extra ...string) {
-	s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Principal: c.principal, Decision: "deny", Code: code, Check: check, Detail: detail, Evidence: c.evidence})
+	s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Resource: c.resource, Principal: c.principal, Decision: "deny", Code: code, Check: check, Detail: detail, Evidence: c.evidence})
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString("<Error>")

@@ -45,6 +45,7 @@ type Server struct {
 	log      *eventLog       // from WithLog
 	onChange func()          // from WithOnChange
 	certs    *certificates   // made by StartTLS
+	keptCA   *authority      // the config's CertificateAuthority, for StartTLS to reuse
 	client   *http.Client    // made at start, for Client
 	issuers  *issuerRegistry
 	svc      *services
@@ -226,6 +227,9 @@ func NewUnstartedServer(opts ...Option) *Server {
 	if s.log != nil {
 		s.log.hold(cfg)
 	}
+	if cfg.CertificateAuthority != nil {
+		s.keptCA, _ = parseCA(cfg.CertificateAuthority) // Validate read it
+	}
 	s.issuers = newIssuerRegistry(s.clock)
 	s.issuers.useKeys(cfg.SigningKeys)
 	s.Issuer = s.issuers.add(newIssuer(strings.TrimPrefix(issuerPath, "/"), kindGeneric, s.clock))
@@ -305,8 +309,9 @@ func (e serverErrors) Write(p []byte) (int, error) {
 // route sends a request to the protocol it speaks: a JSON request (X-Amz-Target) to the
 // handler of its target's prefix (Cognito user pools); an unsigned request for an issuer's
 // path to that issuer; a signed request to the handler of its credential scope's service; an
-// unsigned EC2 Query call (EC2's Version) to EC2 and an unsigned request that is no Query call
-// (a GET without Action, …) to S3, which refuse them; anything else — the unsigned
+// unsigned Query call of EC2 or IAM (by its Version: 2016-11-15, 2010-05-08) to that service
+// and an unsigned request that is no Query call (a GET without Action, …) to S3, which refuse
+// them; anything else — the unsigned
 // AssumeRoleWithWebIdentity, a request for a service nothing answers — to STS.
 // With WithHandler, everything but the issuers goes to the handler.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
@@ -331,11 +336,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		return
 	}
-	// Unsigned calls of the resource services, to be refused as those services refuse them.
+	// Unsigned calls of the other services, to be refused as those services refuse them.
 	if s.handler == nil && s.replay == nil && signingService(r) == "" {
-		switch {
-		case isEC2Request(r):
+		switch v := queryVersion(r); {
+		case v == ec2Version:
 			s.routes["ec2"].ServeHTTP(w, r)
+			return
+		case v == iamVersion:
+			s.routes["iam"].ServeHTTP(w, r)
 			return
 		case isS3Request(r):
 			s.routes["s3"].ServeHTTP(w, r)
@@ -357,8 +365,9 @@ func (s *Server) Start() {
 }
 
 // StartTLS starts a server from NewUnstartedServer on HTTPS, as httptest's StartTLS does, with
-// a certificate of its own: it makes a CA for this server alone and a certificate it issues
-// for localhost, 127.0.0.1 and ::1 (and the listener's address when [WithListener] gave one of
+// a certificate of its own: it makes a CA for this server alone (or takes the config's
+// CertificateAuthority, kept by a [Server.Snapshot], while it has half a year of validity
+// left) and a certificate it issues for localhost, 127.0.0.1 and ::1 (and the listener's address when [WithListener] gave one of
 // the LAN; every address of the machine's interfaces for 0.0.0.0 or ::), both ECDSA P-256. URL and the issuers' URLs are then https://, so the tokens'
 // iss is https://127.0.0.1:PORT/POOL_ID as a Cognito pool's is https:// — no plain-http
 // exception applies. Clients must trust [Server.CACertificate]; [Server.Client] does. It
@@ -377,7 +386,7 @@ func (s *Server) StartTLS() {
 			}
 		}
 	}
-	certs, err := newCertificates(s.clock(), extra)
+	certs, err := newCertificates(s.clock(), extra, s.keptCA)
 	if err != nil {
 		panic(err)
 	}
@@ -424,6 +433,7 @@ func (s *Server) CACertificate() *x509.Certificate {
 
 // Close shuts the server down and blocks until all outstanding requests have completed.
 func (s *Server) Close() {
+	s.issuers.close()
 	s.ts.Close()
 	if s.client != nil {
 		s.client.CloseIdleConnections()
@@ -505,19 +515,28 @@ func (s *Server) AddIssuer(ic IssuerConfig) (*Issuer, error) {
 // (roles and providers added, passwords changed), the refresh tokens its user pools issued,
 // the STS sessions it handed out and the keys its issuers sign with. [WithConfig] of a
 // snapshot starts a server where this one stands: its sessions, refresh tokens and the tokens
-// its issuers minted work there too (on another port only where they do not name the URL).
-// A snapshot holds secrets; write it only where the keys it holds may be.
+// its issuers minted work there too (on another port only where they do not name the URL),
+// and a TLS server's CA, so that a server started from it with StartTLS presents a certificate
+// clients already trust. A snapshot holds secrets; write it only where the keys it holds may
+// be.
 func (s *Server) Snapshot() Config {
 	c := s.svc.state.snapshot()
 	c.Sessions = s.svc.keys.sessions()
 	c.SigningKeys = s.issuers.signingKeys()
+	switch {
+	case s.certs != nil:
+		c.CertificateAuthority = s.certs.authority.config()
+	case s.keptCA != nil: // a plain-http run of a TLS server's state keeps its CA for the next
+		c.CertificateAuthority = s.keptCA.config()
+	}
 	return c
 }
 
 // Restore replaces the server's whole state with c — a [Server.Snapshot], or any config — while
 // it runs: IAM, user pools, refresh tokens and sessions. The issuers keep their keys (an
 // issuer c no longer names stays served; c's SigningKeys are used only by issuers that have
-// no key yet). An invalid c is a [*ConfigError] and changes nothing.
+// no key yet), and a TLS server its certificate (c's CertificateAuthority is not used). An
+// invalid c is a [*ConfigError] and changes nothing.
 func (s *Server) Restore(c Config) error {
 	if err := c.Validate(); err != nil {
 		return err

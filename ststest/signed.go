@@ -61,7 +61,10 @@ func (e *emulator) getCallerIdentity(w http.ResponseWriter, _ *http.Request, cal
 // duration fits the role's MaxSessionDuration and, for a role session, the one-hour cap on
 // role chaining. A refusal is AccessDenied "User: CALLER is not authorized to perform:
 // ACTION on resource: ROLE" (403), for a role that does not exist as well: STS does not tell
-// them apart. The caller's own identity policies are not evaluated (see policiesOf).
+// them apart. The caller's own identity policies (policiesOf) must allow the action on the
+// role too when the trust policy trusts only the account (trustpolicy.NamesCaller), and must
+// not deny it explicitly: "… because no identity-based policy allows the sts:AssumeRole
+// action" (deniedMessage).
 func (e *emulator) assumeRole(w http.ResponseWriter, r *http.Request, caller identity, reqID string) {
 	now := e.now().UTC()
 	form := r.Form
@@ -105,8 +108,19 @@ func (e *emulator) assumeRole(w http.ResponseWriter, r *http.Request, caller ide
 	}
 	for _, a := range actions {
 		ctx.Action = a
-		if trustpolicy.Evaluate(role.trustPolicy, ctx).Decision != trustpolicy.Allow {
+		trust := trustpolicy.Evaluate(role.trustPolicy, ctx)
+		if trust.Decision != trustpolicy.Allow {
 			denied(a)
+			return
+		}
+		// The caller's own identity policies (STS API Reference, AssumeRole; IAM User Guide,
+		// "Policy evaluation logic"): a trust policy that names the caller is enough on its own
+		// within the account; one that trusts only the account needs an identity-policy allow
+		// of the action on the role as well; an explicit deny refuses either way.
+		ic, auth := e.authorize(r, caller, request{action: a, resource: role.arn, region: signingRegion(r)})
+		if auth.Decision == trustpolicy.ExplicitDeny || (auth.Decision != trustpolicy.Allow && !trustpolicy.NamesCaller(role.trustPolicy, trust, ctx)) {
+			e.refuseOn(w, reqID, now, "AssumeRole", roleResource(in.RoleArn), caller.arn, &diagnose.STSError{Code: "AccessDenied", StatusCode: http.StatusForbidden,
+				Check: checkPermissions, Message: deniedMessage(caller.arn, a, in.RoleArn, auth)}, "the trust policy trusts the account only, and "+auth.Reason(ic))
 			return
 		}
 	}

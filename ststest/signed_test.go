@@ -257,3 +257,53 @@ func TestExpiredSessionForgotten(t *testing.T) {
 		}
 	}
 }
+
+// TestAssumeRoleIdentityPolicies: within the account, a trust policy that names the caller (its
+// ARN, its role's) is enough on its own; one that trusts the account only needs the caller's
+// identity policies to allow sts:AssumeRole on the role too; an explicit deny in them (here a
+// session policy) refuses either way (STS API Reference, AssumeRole; IAM User Guide, "Policy
+// evaluation logic").
+func TestAssumeRoleIdentityPolicies(t *testing.T) {
+	srv, _, client := signedSetup(t)
+	ctx := context.Background()
+	web := func(role, policy string) *sigv4.Credentials {
+		t.Helper()
+		tok, err := srv.Issuer.Mint(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := client(nil).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+			RoleArn: role, RoleSessionName: "web", WebIdentityToken: tok, Policy: policy})
+		if err != nil {
+			t.Fatalf("AssumeRoleWithWebIdentity(%s) = %v", role, err)
+		}
+		return session(out.Credentials)
+	}
+	const denyAssume = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},` +
+		`{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]}`
+	alice := &sigv4.Credentials{AccessKeyID: ststest.UserAccessKeyID, SecretAccessKey: ststest.UserSecretAccessKey}
+	for _, tt := range []struct {
+		name   string
+		caller *sigv4.Credentials
+		role   string
+		want   string // "" for an allow, else words of the AccessDenied message
+	}{
+		{"named by its role's ARN, no identity policy needed", web(ststest.DemoRoleArn, ""), "arn:aws:iam::123456789012:role/Deploy", ""},
+		{"account trust, no identity policy allows", web(ststest.DemoRoleArn, ""), "arn:aws:iam::123456789012:role/demo",
+			"is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/demo because no identity-based policy allows the sts:AssumeRole action"},
+		{"account trust, the role's policy allows", web("arn:aws:iam::123456789012:role/GitHubActionsDeploy", ""), "arn:aws:iam::123456789012:role/demo", ""},
+		{"account trust, the user's policy allows", alice, "arn:aws:iam::123456789012:role/demo", ""},
+		{"named, but a session policy denies", web(ststest.DemoRoleArn, denyAssume), "arn:aws:iam::123456789012:role/Deploy",
+			"sts:AssumeRole on resource: arn:aws:iam::123456789012:role/Deploy with an explicit deny in a session policy"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := client(tt.caller).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: tt.role, RoleSessionName: "next", DurationSeconds: 900})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("AssumeRole(%s) = %v; want credentials", tt.role, err)
+			case tt.want != "" && (apiCode(err) != "AccessDenied" || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("AssumeRole(%s) = %v; want AccessDenied %q", tt.role, err, tt.want)
+			}
+		})
+	}
+}

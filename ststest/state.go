@@ -110,8 +110,9 @@ func (st *state) restore(cfg Config) {
 		}
 		p.RefreshTokens = nil
 	}
-	cfg.Sessions = nil    // the keyring holds them
-	cfg.SigningKeys = nil // the issuers hold them
+	cfg.Sessions = nil             // the keyring holds them
+	cfg.SigningKeys = nil          // the issuers hold them
+	cfg.CertificateAuthority = nil // the server holds it
 	st.identities.restore(cfg.IdentityPools)
 	for i := range cfg.IdentityPools {
 		cfg.IdentityPools[i].Identities = nil // the identity book holds them

@@ -163,6 +163,16 @@ func (e *emulator) refuseOn(w http.ResponseWriter, reqID string, now time.Time, 
 	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
 }
 
+// arnResource is the resource part of an ARN, what the log names: role/NAME,
+// userpool/POOL_ID, instance/ID, a bucket's name; the text as given when it is not an ARN
+// ("*" for an action without a resource type).
+func arnResource(arn string) string {
+	if p := strings.SplitN(arn, ":", 6); len(p) == 6 && p[0] == "arn" && p[5] != "" {
+		return p[5]
+	}
+	return arn
+}
+
 // webIdentityRequest is an AssumeRoleWithWebIdentity to decide: one sent to STS, or one a
 // Cognito identity pool makes on its caller's behalf (the enhanced flow).
 type webIdentityRequest struct {

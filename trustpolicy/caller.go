@@ -86,3 +86,43 @@ func nonEmpty(s string) []string {
 	}
 	return []string{s}
 }
+
+// NamesCaller reports whether the allow of r — the [Result] of [Evaluate] on p for the
+// context c of a signed call ([ContextFromCaller]) — names the caller itself: whether an Allow
+// statement that matched lists, in Principal.AWS, the caller's own ARN (a user's, a role
+// session's), the ARN of its role (aws:PrincipalArn) or "*", and not only its account (the
+// 12-digit id or arn:PARTITION:iam::ACCOUNT:root).
+//
+// The difference decides whether the caller's identity policies must allow the action too.
+// The STS API Reference for AssumeRole and the IAM User Guide's "Policy evaluation logic"
+// (identity-based and resource-based policies within one account): a trust policy is a
+// resource-based policy, so within the account naming the user or role in it is enough on its
+// own, while a trust policy that names the account delegates to the account's identity
+// policies, which must then allow sts:AssumeRole on the role as well. An explicit deny in any
+// of them refuses either way. Whether "*" counts as naming the caller is not documented for
+// trust policies; it is taken to, as a wildcard principal grants every principal in other
+// resource-based policies.
+func NamesCaller(p *Policy, r Result, c *Context) bool {
+	if p == nil || c == nil || r.Decision != Allow {
+		return false
+	}
+	roleARN, _ := c.Lookup("aws:PrincipalArn")
+	for _, sr := range r.Statements {
+		if sr.Effect != "Allow" || sr.Outcome != Match || sr.Index < 0 || sr.Index >= len(p.Statements) {
+			continue
+		}
+		pr := p.Statements[sr.Index].Principal
+		if pr == nil {
+			continue
+		}
+		if pr.All || contains(pr.AWS, "*") {
+			return true
+		}
+		for _, e := range pr.AWS {
+			if e == c.Principal || (len(roleARN) == 1 && e == roleARN[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -8,7 +8,9 @@ import (
 )
 
 // TestAssumeRolePrincipals: the forms of Principal.AWS the IAM User Guide's "AWS JSON policy
-// elements: Principal" documents, matched against a user and a role session calling AssumeRole.
+// elements: Principal" documents, matched against a user and a role session calling AssumeRole,
+// and whether the match names the caller (enough on its own) or only its account (the
+// caller's identity policies must allow too).
 func TestAssumeRolePrincipals(t *testing.T) {
 	const (
 		user    = "arn:aws:iam::123456789012:user/Alice"
@@ -18,18 +20,20 @@ func TestAssumeRolePrincipals(t *testing.T) {
 	for _, tt := range []struct {
 		name, principal, caller string
 		want                    trustpolicy.Decision
+		named                   bool // NamesCaller: the caller is named, not only its account
 	}{
-		{"account id trusts its user", `"123456789012"`, user, trustpolicy.Allow},
-		{"account root trusts its role session", `"arn:aws:iam::123456789012:root"`, session, trustpolicy.Allow},
-		{"another account's root", `"arn:aws:iam::111122223333:root"`, user, trustpolicy.ImplicitDeny},
-		{"the user's ARN", `"` + user + `"`, user, trustpolicy.Allow},
-		{"another user", `"arn:aws:iam::123456789012:user/Bob"`, user, trustpolicy.ImplicitDeny},
-		{"the role's ARN trusts its sessions", `"` + role + `"`, session, trustpolicy.Allow},
-		{"the role's ARN does not trust a user", `"` + role + `"`, user, trustpolicy.ImplicitDeny},
-		{"the session's own ARN", `"` + session + `"`, session, trustpolicy.Allow},
-		{"a list, one matches", `["arn:aws:iam::123456789012:user/Bob", "` + role + `"]`, session, trustpolicy.Allow},
-		{"everyone", `"*"`, user, trustpolicy.Allow},
-		{"Federated only", `{"Federated": "accounts.google.com"}`, user, trustpolicy.ImplicitDeny},
+		{"account id trusts its user", `"123456789012"`, user, trustpolicy.Allow, false},
+		{"account root trusts its role session", `"arn:aws:iam::123456789012:root"`, session, trustpolicy.Allow, false},
+		{"another account's root", `"arn:aws:iam::111122223333:root"`, user, trustpolicy.ImplicitDeny, false},
+		{"the user's ARN", `"` + user + `"`, user, trustpolicy.Allow, true},
+		{"another user", `"arn:aws:iam::123456789012:user/Bob"`, user, trustpolicy.ImplicitDeny, false},
+		{"the role's ARN trusts its sessions", `"` + role + `"`, session, trustpolicy.Allow, true},
+		{"the role's ARN does not trust a user", `"` + role + `"`, user, trustpolicy.ImplicitDeny, false},
+		{"the session's own ARN", `"` + session + `"`, session, trustpolicy.Allow, true},
+		{"a list, one matches", `["arn:aws:iam::123456789012:user/Bob", "` + role + `"]`, session, trustpolicy.Allow, true},
+		{"everyone", `"*"`, user, trustpolicy.Allow, true},
+		{"Federated only", `{"Federated": "accounts.google.com"}`, user, trustpolicy.ImplicitDeny, false},
+		{"account and user: the user is named", `["123456789012", "` + user + `"]`, user, trustpolicy.Allow, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			principal := tt.principal
@@ -45,8 +49,12 @@ func TestAssumeRolePrincipals(t *testing.T) {
 				pa = role
 			}
 			c := trustpolicy.ContextFromCaller(tt.caller, trustpolicy.CallerContextOptions{PrincipalArn: pa, RoleSessionName: "next", Now: time.Unix(0, 0)})
-			if got := trustpolicy.Evaluate(p, c).Decision; got != tt.want {
+			r := trustpolicy.Evaluate(p, c)
+			if got := r.Decision; got != tt.want {
 				t.Errorf("Evaluate(Principal %s, caller %s) = %s; want %s", principal, tt.caller, got, tt.want)
+			}
+			if got := trustpolicy.NamesCaller(p, r, c); got != tt.named {
+				t.Errorf("NamesCaller(Principal %s, caller %s) = %v; want %v", principal, tt.caller, got, tt.named)
 			}
 		})
 	}

@@ -493,6 +493,10 @@ func canaryCases() map[string][]canaryCase {
 	cases["cognito"] = append(cases["cognito"], identityCanaryCases()...)
 	cases["eks"] = eksCanaryCases()
 	cases["ui"] = []canaryCase{{name: "ui", run: runUICanary}}
+	// The demo's job is to print the credentials it obtains (its step 5, the export lines): on
+	// standard output, and only the emulator's, never a canary it was given (the user's password,
+	// the admin's secret key), which it sends; standard error shows none. runDemoCanary drives it.
+	cases["demo"] = []canaryCase{{name: "demo", run: runDemoCanary}}
 	return cases
 }
 
@@ -1572,5 +1576,36 @@ func runEmulatorCanary(t *testing.T, tc canaryCase) {
 				checkNoCanary(t, "the emulator's file "+e.Name(), string(b), canaries, nil)
 			}
 		})
+	}
+}
+
+// runDemoCanary runs `rawsts demo --emulator` against an emulator whose user's password and
+// admin's secret key are canaries, read from the export lines in the environment, as the demo
+// reads them: every step sends them (the admin login, the SRP login, the signed IAM calls of
+// the wrong role, diagnose --fetch), and no output may show them: the curl lines show the
+// password as <PASSWORD: N chars> and the keys as variables. The credentials the demo obtains
+// (the emulator's, on standard output: its job) are no canary.
+func runDemoCanary(t *testing.T, tc canaryCase) {
+	cfg := ststest.DefaultConfig()
+	cfg.Users[0].AccessKeys[0] = ststest.AccessKey{AccessKeyID: canaryKeyID, SecretAccessKey: canarySecretKey}
+	cfg.UserPools[0].Users[0].Password = canaryPassword
+	srv := ststest.NewServer(ststest.WithNow(func() time.Time { return fixedNow }), ststest.WithConfig(cfg))
+	defer srv.Close()
+	env := map[string]string{}
+	for _, v := range exportsOf(srv, srv.Snapshot(), nil, "").vars {
+		env[v[0]] = v[1]
+	}
+	if env["RAWSTS_PASSWORD"] != canaryPassword || env["RAWSTS_ADMIN_SECRET_ACCESS_KEY"] != canarySecretKey {
+		t.Fatalf("the emulator's exports do not carry the canaries: %v", env)
+	}
+	for _, args := range [][]string{{"demo", "--emulator", srv.URL}, {"demo", "--emulator", srv.URL, "--step"}} {
+		r := runCLI(t, env, "", srv.Client().Transport, args...)
+		if r.code != exitOK {
+			t.Errorf("rawsts %s: exit %d; want 0\nstderr:\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		canaries := staticCanaries()
+		checkNoCanary(t, "stdout of rawsts demo", r.stdout, canaries, tc.stdoutMay)
+		checkNoCanary(t, "stderr of rawsts demo", r.stderr, canaries, nil)
+		checkStderrLines(t, r.stderr, false)
 	}
 }

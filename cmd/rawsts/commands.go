@@ -8,6 +8,7 @@ func commands() []*command {
 		cmdAssumeRole,
 		cmdCognito,
 		cmdDecodeAuth,
+		cmdDemo,
 		cmdDiagnose,
 		cmdEKS,
 		cmdEmulator,

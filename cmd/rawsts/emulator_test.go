@@ -307,6 +307,56 @@ func TestCABundleUnusable(t *testing.T) {
 	}
 }
 
+// TestProfileCABundle: without AWS_CA_BUNDLE, the ca_bundle of the profile in use (--profile,
+// else AWS_PROFILE) names the CAs to trust, as botocore resolves it; AWS_CA_BUNDLE wins over it.
+func TestProfileCABundle(t *testing.T) {
+	dir := t.TempDir()
+	caFile, config := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "config")
+	e := startEmulator(t, nil, "emulator", "--tls", "--ca-out", caFile)
+	keys := "aws_access_key_id = " + ststest.UserAccessKeyID + "\naws_secret_access_key = " + ststest.UserSecretAccessKey + "\n"
+	profiles := "[profile emu]\nca_bundle = " + caFile + "\n" + keys +
+		"[profile nobundle]\n" + keys +
+		"[profile broken]\nca_bundle = " + filepath.Join(dir, "missing.pem") + "\n" + keys
+	if err := os.WriteFile(config, []byte(profiles), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]string{"AWS_ENDPOINT_URL": e.url, "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none")}
+	with := func(kv ...string) map[string]string {
+		env := map[string]string{}
+		for k, v := range base {
+			env[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			env[kv[i]] = kv[i+1]
+		}
+		return env
+	}
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string // in stdout for 0, in stderr otherwise
+	}{
+		{"--profile with ca_bundle", base, []string{"whoami", "--profile", "emu"}, exitOK, ststest.UserArn},
+		{"AWS_PROFILE with ca_bundle", with("AWS_PROFILE", "emu"), []string{"whoami"}, exitOK, ststest.UserArn},
+		{"a profile without ca_bundle", base, []string{"whoami", "--profile", "nobundle"}, exitTransport, "TLS certificate"},
+		{"an unusable ca_bundle", base, []string{"whoami", "--profile", "broken"}, exitUsage, "profile [broken] ca_bundle"},
+		{"AWS_CA_BUNDLE wins", with(envCABundle, filepath.Join(dir, "missing.pem")), []string{"whoami", "--profile", "emu"}, exitUsage, "AWS_CA_BUNDLE"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.env, "", nil, tt.args...)
+			out := r.stdout
+			if tt.code != exitOK {
+				out = r.stderr
+			}
+			if r.code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d and %q", strings.Join(tt.args, " "), r.code, r.stdout, r.stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
+
 // TestEmulatorInit: --init writes the commented example, which loads back to the default
 // account; --init FILE never overwrites; --config FILE starts from it.
 func TestEmulatorInit(t *testing.T) {
@@ -447,6 +497,27 @@ func TestEmulatorStateRestart(t *testing.T) {
 	}
 	if r := runCLI(t, session, "", nil, "whoami"); r.code != exitOK || !strings.Contains(r.stdout, "assumed-role/DemoRole/") {
 		t.Errorf("whoami with the session of before the restart: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestEmulatorStateKeepsCA: with --tls and --state, the CA is kept in the state file, so the
+// CA file of the first run (what AWS_CA_BUNDLE or a profile's ca_bundle names) is still the one
+// to trust after a restart.
+func TestEmulatorStateKeepsCA(t *testing.T) {
+	dir := t.TempDir()
+	state, ca1, ca2 := filepath.Join(dir, "state.json"), filepath.Join(dir, "ca1.pem"), filepath.Join(dir, "ca2.pem")
+	e := startEmulator(t, nil, "emulator", "--tls", "--ca-out", ca1, "--state", state)
+	if code := e.stop(); code != exitOK {
+		t.Fatalf("emulator: exit %d, stderr %s", code, e.stderr)
+	}
+	e2 := startEmulator(t, nil, "emulator", "--tls", "--ca-out", ca2, "--state", state)
+	if a, b := mustRead(t, ca1), mustRead(t, ca2); string(a) != string(b) {
+		t.Errorf("the CA after the restart differs from the first run's:\n%s\n%s", a, b)
+	}
+	env := map[string]string{"AWS_ENDPOINT_URL": e2.url, "AWS_CA_BUNDLE": ca1}
+	if r := runCLI(t, env, ststest.DefaultPassword+"\n", nil, "cognito", "login", "--flow", "password", "--pool-id", ststest.DefaultPoolID,
+		"--client-id", ststest.DefaultClientID, "--username", ststest.DefaultUsername, "--password-stdin"); r.code != exitOK {
+		t.Errorf("login trusting the first run's CA file: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
 

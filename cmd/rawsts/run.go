@@ -46,8 +46,11 @@ type streams struct {
 	// onEmulator, when set, is given the server `rawsts emulator` started (tests change its
 	// state at run time with it, as an admin API would).
 	onEmulator func(*ststest.Server)
-	// ca is AWS_CA_BUNDLE, read once (caRoots).
+	// ca is AWS_CA_BUNDLE, else the profile's ca_bundle, read once (caRoots).
 	ca caBundle
+	// profile is the command's --profile, when given (parseFlags sets it): the profile whose
+	// ca_bundle applies when AWS_CA_BUNDLE is not set.
+	profile string
 	// secrets holds every secret the command handled — the token, password, client secret,
 	// refresh token and codes it read, the credentials it signs with, and what replies carried —
 	// and what --trace learns from each request. run scrubs them from everything written to
@@ -209,6 +212,9 @@ func parseFlags(s *streams, fs *flag.FlagSet, name string, args []string) ([]str
 		if len(rest) == 0 || (len(args) > len(rest) && args[len(args)-len(rest)-1] == "--") {
 			if err := checkTimeout(fs); err != nil {
 				return nil, usageError(s, name, "%v", err), false
+			}
+			if f := fs.Lookup("profile"); f != nil && flagGiven(fs, "profile") {
+				s.profile = f.Value.String()
 			}
 			return append(positional, rest...), exitOK, true
 		}

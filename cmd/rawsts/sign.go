@@ -24,6 +24,7 @@ var cmdSign = &command{
 type signOptions struct {
 	method                string
 	headers, data, binary stringList
+	urlencode             stringList
 	region, service, at   string
 	profile               string
 	dryRun, verbose       bool
@@ -46,6 +47,7 @@ func runSign(ctx context.Context, s *streams, args []string) int {
 		fs.Var(&o.data, n, "")
 	}
 	fs.Var(&o.binary, "data-binary", "")
+	fs.Var(&o.urlencode, "data-urlencode", "")
 	for _, n := range []string{"i", "include"} {
 		fs.BoolVar(&o.include, n, false, "")
 	}
@@ -137,8 +139,8 @@ func (o *signOptions) request(s *streams, rawURL string) (*http.Request, []byte,
 	if u.Path == "" && u.Opaque == "" {
 		u.Path = "/"
 	}
-	if len(o.data) > 0 && len(o.binary) > 0 {
-		return nil, nil, errors.New("give the body with -d or with --data-binary, not both")
+	if (len(o.data) > 0 || len(o.urlencode) > 0) && len(o.binary) > 0 {
+		return nil, nil, errors.New("give the body with -d and --data-urlencode, or with --data-binary, not both")
 	}
 	var parts []string
 	for _, d := range o.data {
@@ -147,6 +149,13 @@ func (o *signOptions) request(s *streams, rawURL string) (*http.Request, []byte,
 			return nil, nil, err
 		}
 		parts = append(parts, string(b))
+	}
+	for _, d := range o.urlencode {
+		p, err := urlencodeData(s, d)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, p)
 	}
 	for _, d := range o.binary {
 		b, err := readData(s, d, false)
@@ -206,6 +215,28 @@ func readData(s *streams, v string, strip bool) ([]byte, error) {
 		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r"), nil), []byte("\n"), nil)
 	}
 	return b, nil
+}
+
+// urlencodeData returns the form field of --data-urlencode, as curl's: NAME=TEXT and
+// NAME@FILE give NAME= and the text (or the file's bytes, every one kept) URL-encoded as a
+// form value; TEXT, =TEXT and @FILE the encoded value alone. It is the way to send a JSON
+// document (a trust policy) in a Query call without encoding it by hand.
+func urlencodeData(s *streams, v string) (string, error) {
+	name, value, file := "", v, false
+	if i := strings.IndexAny(v, "=@"); i >= 0 {
+		name, value, file = v[:i], v[i+1:], v[i] == '@'
+	}
+	if file {
+		b, err := readData(s, "@"+value, false)
+		if err != nil {
+			return "", err
+		}
+		value = string(b)
+	}
+	if name == "" {
+		return url.QueryEscape(value), nil
+	}
+	return name + "=" + url.QueryEscape(value), nil
 }
 
 // scope returns the service and region to sign for: the flags, else what the host says.

@@ -169,6 +169,8 @@ func signServer(t *testing.T, status int) *httptest.Server {
 func TestSignSendsToServer(t *testing.T) {
 	dataFile := filepath.Join(t.TempDir(), "body")
 	writeFile(t, dataFile, "Action=GetCallerIdentity&\r\nVersion=2011-06-15\n")
+	policyFile := filepath.Join(t.TempDir(), "policy.json")
+	writeFile(t, policyFile, "{\"Version\": \"2012-10-17\"}\n")
 	for _, tt := range []struct {
 		name   string
 		status int
@@ -183,6 +185,9 @@ func TestSignSendsToServer(t *testing.T) {
 			"POST / application/x-www-form-urlencoded Action=GetCallerIdentity&Version=2011-06-15\n"},
 		{"data-binary from stdin", 200, []string{"--data-binary", "@-", "-H", "Content-Type: application/json"}, "{\"a\":1}\n", exitOK,
 			"POST / application/json {\"a\":1}\n\n"},
+		{"data-urlencode: name=text, name@file, =text", 200, []string{"-d", "Action=UpdateAssumeRolePolicy", "--data-urlencode", "RoleName=a b&c",
+			"--data-urlencode", "PolicyDocument@" + policyFile, "--data-urlencode", "=x/y"}, "", exitOK,
+			"POST / application/x-www-form-urlencoded Action=UpdateAssumeRolePolicy&RoleName=a+b%26c&PolicyDocument=%7B%22Version%22%3A+%222012-10-17%22%7D%0A&x%2Fy\n"},
 		{"GET with a query", 200, []string{"--request", "get"}, "", exitOK, "GET /?x=1  \n"},
 		{"include", 200, []string{"-i", "-X", "DELETE"}, "", exitOK, "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Type: text/plain; charset=utf-8\nDate: *\nX-Test: yes\n\nDELETE /?x=1  \n"},
 		{"refused: body printed, exit 1", 403, []string{"-d", "x=1"}, "", exitRefused, "POST / application/x-www-form-urlencoded x=1\n"},
@@ -234,6 +239,8 @@ func TestSignUsageErrorsSendNothing(t *testing.T) {
 		{"expires too long", exampleEnv(), []string{"--presign", "--expires", "604801", srv.URL}, "--expires"},
 		{"presign and dry-run", exampleEnv(), []string{"--presign", "--dry-run", srv.URL}, "--presign"},
 		{"missing data file", exampleEnv(), []string{"-d", "@" + creds + ".absent", "--service", "s", "--region", "r", srv.URL}, "reading the body"},
+		{"missing data-urlencode file", exampleEnv(), []string{"--data-urlencode", "P@" + creds + ".absent", "--service", "s", "--region", "r", srv.URL}, "reading the body"},
+		{"data-urlencode and data-binary", exampleEnv(), []string{"--data-urlencode", "a=b", "--data-binary", "c", "--service", "s", "--region", "r", srv.URL}, "not both"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runCLI(t, tt.env, "", nil, append([]string{"sign"}, tt.args...)...)

@@ -72,6 +72,7 @@ var timeoutCases = map[string][]string{
 	"thumbprint":                    {"thumbprint"},
 	"token":                         {"token", "--from", "github"},
 	"whoami":                        {"whoami"},
+	"demo":                          {"demo"},
 }
 
 // TestTimeoutMustBePositive: a --timeout of zero or less would turn the timeout off, so that a

@@ -152,6 +152,14 @@ func TestRedact(t *testing.T) {
 			secrets:     []string{`abc\u00e9def`},
 		},
 		{
+			name:        "Cognito admin and user calls: passwords and codes",
+			contentType: "application/x-amz-json-1.1",
+			body: `{"UserPoolId":"us-east-1_EXAMPLE","Username":"newcomer","TemporaryPassword":"Temp-Passw0rd1!","Password":"Chosen-1!",` +
+				`"PreviousPassword":"Old-Passw0rd1!","ProposedPassword":"New-Passw0rd1!","ConfirmationCode":"123456","ClientSecret":"cs-value-1"}`,
+			secrets: []string{"Temp-Passw0rd1!", "Chosen-1!", "Old-Passw0rd1!", "New-Passw0rd1!", "123456", "cs-value-1"},
+			keep:    []string{`"Username":"newcomer"`, `"UserPoolId":"us-east-1_EXAMPLE"`},
+		},
+		{
 			name:        "GitHub OIDC reply",
 			contentType: "application/json",
 			body:        `{"count":1,"value":"` + sampleJWT + `"}`,

@@ -28,9 +28,14 @@ var (
 	}
 	// jsonSecretKeys are secret JSON keys as jsonKey spells them: PASSWORD, SECRET_HASH,
 	// IdToken, idToken, id_token and secretAccessKey are password, secrethash, idtoken and
-	// secretaccesskey. SecretKey is Cognito Identity's name for the secret access key.
+	// secretaccesskey. Cognito's admin and user calls carry TemporaryPassword
+	// (AdminCreateUser), Password (AdminSetUserPassword, SignUp), PreviousPassword and
+	// ProposedPassword (ChangePassword), ConfirmationCode (ConfirmSignUp, ConfirmForgotPassword)
+	// and, in replies, ClientSecret (CreateUserPoolClient);
+	// SecretKey is Cognito Identity's name for the secret access key.
 	jsonSecretKeys = map[string]bool{
 		"password": true, "newpassword": true, "devicepassword": true, "secrethash": true,
+		"temporarypassword": true, "proposedpassword": true, "previouspassword": true, "confirmationcode": true,
 		"passwordclaimsignature": true, "passwordclaimsecretblock": true, "secretblock": true,
 		"refreshtoken": true, "idtoken": true, "accesstoken": true, "session": true,
 		"smsmfacode": true, "softwaretokenmfacode": true, "emailotpcode": true, "smsotpcode": true,

@@ -106,6 +106,29 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readRole(res)
+}
+
+// CreateRole creates the role name with the trust policy trustPolicy (a JSON document) and
+// returns it as IAM answers. IAM refuses a name the account has (EntityAlreadyExists).
+func (c *Client) CreateRole(ctx context.Context, name, trustPolicy string) (*Role, error) {
+	res, err := c.do(ctx, "CreateRole", url.Values{"RoleName": {name}, "AssumeRolePolicyDocument": {trustPolicy}})
+	if err != nil {
+		return nil, err
+	}
+	return readRole(res)
+}
+
+// UpdateAssumeRolePolicy replaces the trust policy of the role name with trustPolicy (a JSON
+// document).
+func (c *Client) UpdateAssumeRolePolicy(ctx context.Context, name, trustPolicy string) error {
+	_, err := c.do(ctx, "UpdateAssumeRolePolicy", url.Values{"RoleName": {name}, "PolicyDocument": {trustPolicy}})
+	return err
+}
+
+// readRole reads the Role element of a GetRole or CreateRole result.
+func readRole(res *awsquery.Result) (*Role, error) {
+	var err error
 	r := &Role{}
 	if r.Arn, err = res.Shaped("Role/Arn", awsquery.IsARN, "an ARN"); err != nil {
 		return nil, err
