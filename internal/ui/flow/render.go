@@ -190,7 +190,7 @@ svg.flow-diagram { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Dej
 `
 
 // Render writes steps as a standalone SVG document: [Diagram] with a style sheet of its own,
-// light or dark as the viewer prefers. It is what `rawsts demo --diagram FILE.svg` is to write and
+// light or dark as the viewer prefers. It is what `rawsts demo --diagram FILE.svg` writes and
 // what the README shows.
 func Render(steps []Step) []byte {
 	d := Diagram(steps)
