@@ -16,8 +16,8 @@ import (
 
 	"github.com/rawsts/rawsts/cognitoauth"
 	"github.com/rawsts/rawsts/internal/httpx"
-	"github.com/rawsts/rawsts/internal/ui/flow"
 	"github.com/rawsts/rawsts/internal/textsafe"
+	"github.com/rawsts/rawsts/internal/ui/flow"
 	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/sts"
 	"github.com/rawsts/rawsts/ststest"
