@@ -20,9 +20,10 @@ type services struct {
 	keys     *keyring
 	issuers  *issuerRegistry
 	verifier *jwtinspect.Verifier
-	logEvent func(Event) // WithEventLog's function, or nil
-	messages messageBox  // seals the encoded authorization messages of refusals (authmsg.go)
-	started  time.Time   // when the server was made: the time of config objects that name none
+	logEvent func(Event)    // WithEventLog's function, or nil
+	exchange *exchangeState // collects the events of the request at hand for WithExchanges, or nil
+	messages messageBox     // seals the encoded authorization messages of refusals (authmsg.go)
+	started  time.Time      // when the server was made: the time of config objects that name none
 }
 
 // errSessionExpired is authenticate's error for a session past its expiry.

@@ -31,7 +31,8 @@
 // [NewTLSServer] (or [Server.StartTLS]) serves HTTPS with a CA made for the server
 // ([Server.CACertificate]; [Server.Client] trusts it and never follows a redirect): its URL and
 // its issuers are then https://127.0.0.1:PORT/…, as Cognito's are. [WithLog] writes one line per
-// decision, secrets scrubbed; [WithEventLog] hands the same events to a function.
+// decision, secrets scrubbed; [WithEventLog] hands the same events to a function; [WithExchanges]
+// hands each request with its answer and its events (the live view of rawsts emulator --ui).
 //
 // # The issuers
 //

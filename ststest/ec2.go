@@ -57,6 +57,7 @@ type ec2Call struct {
 	principal, region string
 	resource          string // what the log names: instance/ID, or "*" for all (arnResource)
 	now               time.Time
+	evidence          []string // of a refusal by the policies: the evaluator's explanation
 }
 
 // ec2Actions are the EC2 operations the emulator answers.
@@ -188,6 +189,7 @@ func (e *ec2Emulator) ec2Authorize(c *ec2Call, caller identity, action, resource
 	if encoded {
 		msg += ". Encoded authorization failure message: " + e.messages.seal(newAuthzDocument(caller, c.action, ctx, a))
 	}
+	c.evidence = authorizationEvidence(a)
 	e.ec2Error(c, http.StatusForbidden, "UnauthorizedOperation", msg, checkPermissions, a.Reason(ctx))
 	return false
 }
@@ -215,7 +217,7 @@ func (e *ec2Emulator) ec2Error(c *ec2Call, status int, code, msg, check, detail 
 	if code == "DryRunOperation" {
 		decision = "allow"
 	}
-	e.log(Event{Time: c.now, Service: "ec2", Action: action, Resource: c.resource, Principal: c.principal, Decision: decision, Code: code, Check: check, Detail: detail})
+	e.log(Event{Time: c.now, Service: "ec2", Action: action, Resource: c.resource, Principal: c.principal, Decision: decision, Code: code, Check: check, Detail: detail, Evidence: c.evidence})
 	b, _ := xml.Marshal(&ec2ErrorResponse{Errors: []ec2ErrItem{{Code: code, Message: msg}}, RequestID: c.reqID}) // fixed types
 	body := append([]byte(xml.Header), awsEntities(b)...)
 	h := c.w.Header()

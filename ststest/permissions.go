@@ -99,6 +99,17 @@ func (sv *services) requestContext(r *http.Request, caller identity, req request
 	return c
 }
 
+// authorizationEvidence is the evidence of a refusal by the policies: the evaluator's own
+// explanation of every policy and statement (trustpolicy.Authorization.String), its decision
+// line left out (the event's Detail says it), one line per element.
+func authorizationEvidence(a trustpolicy.Authorization) []string {
+	lines := strings.Split(strings.TrimRight(a.String(), "\n"), "\n")
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "decision: ") {
+		lines = lines[1:]
+	}
+	return lines
+}
+
 // nonEmpty returns s as a one-value list, or nil when it is empty (the key is then absent).
 func nonEmpty(s string) []string {
 	if s == "" {

@@ -59,6 +59,8 @@ type s3Emulator struct{ *services }
 
 // s3Call is one S3 request being answered.
 type s3Call struct {
+	evidence []string // of a refusal by the policies: the evaluator's explanation
+
 	w           http.ResponseWriter
 	r           *http.Request
 	reqID, host string // x-amz-request-id and x-amz-id-2
@@ -264,6 +266,7 @@ func (s *s3Emulator) s3Authorize(c *s3Call, caller identity, req request, onReso
 		onResource = `"` + onResource + `"`
 	}
 	msg := deniedMessage(caller.arn, req.action, onResource, a)
+	c.evidence = authorizationEvidence(a)
 	s.s3Error(c, http.StatusForbidden, "AccessDenied", msg, checkPermissions, a.Reason(ctx))
 	return false
 }
@@ -543,7 +546,7 @@ func s3Send(c *s3Call, status int, body []byte) {
 // s3Error answers S3's Error document — Code, Message, the code's own elements (extra: name,
 // value pairs, in order), RequestId, HostId; no namespace — and logs the refusal.
 func (s *s3Emulator) s3Error(c *s3Call, status int, code, msg, check, detail string, extra ...string) {
-	s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Resource: c.resource, Principal: c.principal, Decision: "deny", Code: code, Check: check, Detail: detail})
+	s.log(Event{Time: c.now, Service: "s3", Action: c.operation, Resource: c.resource, Principal: c.principal, Decision: "deny", Code: code, Check: check, Detail: detail, Evidence: c.evidence})
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString("<Error>")

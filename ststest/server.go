@@ -49,6 +49,9 @@ type Server struct {
 	client   *http.Client    // made at start, for Client
 	issuers  *issuerRegistry
 	svc      *services
+
+	exchanges func(Exchange) // from WithExchanges
+
 	// routes are the handlers of signed requests by the service of their credential scope
 	// (sts, iam, ec2, s3 …) and of JSON requests by their X-Amz-Target prefix.
 	routes  map[string]http.Handler
@@ -144,6 +147,14 @@ type Event struct {
 	Code, Check string
 	// Detail says why, in one line.
 	Detail string
+	// Evidence and Fix are, for a refusal decided by an internal/diagnose check, that check's
+	// evidence (the values it compared, one per line) and what to change, in the words
+	// `rawsts diagnose` prints them; for a call refused by the caller's policies (Check
+	// "permissions"), Evidence is the policy evaluator's explanation of each policy and
+	// statement (trustpolicy.Authorization.String) and Fix is empty. The log line
+	// ([Event.String]) leaves them out.
+	Evidence []string
+	Fix      string
 }
 
 // WithEventLog calls log with every decision the emulator makes, as it makes it (from the
@@ -171,8 +182,17 @@ func (s *Server) notify(configChanged bool) {
 	}
 }
 
-// log reports an event to the WithEventLog function, if any.
+// log reports an event of the request being handled to the WithEventLog function, if any,
+// and to its Exchange (WithExchanges).
 func (sv *services) log(e Event) {
+	if sv.exchange != nil {
+		sv.exchange.add(e)
+	}
+	sv.logOutside(e)
+}
+
+// logOutside reports an event made outside any request (what net/http says of a connection).
+func (sv *services) logOutside(e Event) {
 	if sv.logEvent != nil {
 		sv.logEvent(e)
 	}
@@ -218,9 +238,15 @@ func NewUnstartedServer(opts ...Option) *Server {
 	if s.log != nil {
 		logf = s.log.add(logf)
 	}
+	if logf == nil && s.exchanges != nil {
+		logf = func(Event) {} // the handlers make their events only for a log
+	}
 	s.svc = &services{now: s.clock, state: newState(cfg, s.issuers), keys: &keyring{}, issuers: s.issuers, logEvent: logf,
 		started: s.clock().UTC().Truncate(time.Second)}
 	s.svc.verifier = s.Verifier()
+	if s.exchanges != nil {
+		s.svc.exchange = &exchangeState{}
+	}
 	s.svc.keys.restore(cfg.Sessions, s.svc.state.view().account, s.clock())
 	s.svc.state.changed = s.notify
 	s.svc.keys.issued = func() { s.notify(false) }
@@ -276,7 +302,7 @@ func (e serverErrors) Write(p []byte) (int, error) {
 			ev.Detail += " (the client does not trust the emulator's CA: give it AWS_CA_BUNDLE)"
 		}
 	}
-	e.sv.log(ev)
+	e.sv.logOutside(ev)
 	return len(p), nil
 }
 
@@ -590,6 +616,10 @@ func (s *Server) record(h http.Handler) http.Handler {
 			s.oldest = (s.oldest + 1) % requestsKept
 		}
 		s.mu.Unlock()
+		if s.exchanges != nil {
+			s.serveExchange(w, r, rec, h)
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -110,6 +110,10 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	g, se, detail := e.webIdentitySession(r.Context(), webIdentityRequest{token: in.WebIdentityToken, roleARN: in.RoleArn,
 		sessionName: in.RoleSessionName, duration: in.DurationSeconds, policy: in.Policy, policyArns: in.PolicyArns, sourceIP: remoteIP(r)})
 	if se != nil {
+		if g.failed != nil {
+			e.refuseFailed(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, g.failed)
+			return
+		}
 		e.refuseOn(w, reqID, now, "AssumeRoleWithWebIdentity", resource, g.who, se, detail)
 		return
 	}
@@ -138,6 +142,14 @@ func (e *emulator) assumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Requ
 	writeXML(w, http.StatusOK, reqID, now, &assumeRoleWithWebIdentityResponse{
 		Xmlns: namespace, Result: res, RequestID: reqID,
 	})
+}
+
+// refuseFailed is refuseOn (below) for a refusal of a diagnose check, failed: the event
+// carries its detail, evidence and fix.
+func (e *emulator) refuseFailed(w http.ResponseWriter, reqID string, now time.Time, action, resource, who string, se *diagnose.STSError, failed *diagnose.Check) {
+	e.log(Event{Time: now, Service: "sts", Action: action, Resource: resource, Principal: who, Decision: "deny", Code: se.Code, Check: se.Check,
+		Detail: failed.Detail, Evidence: failed.Evidence, Fix: failed.Fix})
+	writeError(w, se.StatusCode, "Sender", se.Code, se.Message, reqID, now)
 }
 
 // refuse answers an STS error and logs the decision.
@@ -177,6 +189,7 @@ type webIdentityGrant struct {
 	session identity
 	token   *jwtinspect.Token
 	who     string
+	failed  *diagnose.Check // the check a refusal failed on, nil when none did
 }
 
 // webIdentitySession decides req with the code `rawsts diagnose` runs: internal/diagnose
@@ -208,7 +221,7 @@ func (sv *services) webIdentitySession(ctx context.Context, req webIdentityReque
 	if se := rep.STSError(); se != nil {
 		detail := ""
 		if c := rep.Check(se.Check); c != nil {
-			detail = c.Detail
+			detail, g.failed = c.Detail, c
 		}
 		return g, se, detail
 	}

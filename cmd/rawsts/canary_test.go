@@ -1360,6 +1360,7 @@ var emulatorVariants = []struct {
 	{"defaults", func(dir string) []string { return nil }},
 	{"--token-file", func(dir string) []string { return []string{"--token-file", filepath.Join(dir, "token")} }},
 	{"--log", func(dir string) []string { return []string{"--log"} }},
+	{"--ui", func(dir string) []string { return []string{"--ui"} }},
 	// The walkthrough's config with a canary secret key for its IAM user, which the exports
 	// print as RAWSTS_ADMIN_SECRET_ACCESS_KEY and calls signed with it use: never in the log.
 	{"--config with a canary admin key, --log", func(dir string) []string {

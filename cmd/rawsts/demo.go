@@ -17,6 +17,7 @@ import (
 	"github.com/rawsts/rawsts/cognitoauth"
 	"github.com/rawsts/rawsts/internal/httpx"
 	"github.com/rawsts/rawsts/internal/textsafe"
+	"github.com/rawsts/rawsts/internal/ui/flow"
 	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/sts"
 	"github.com/rawsts/rawsts/ststest"
@@ -31,6 +32,7 @@ var cmdDemo = &command{
 // demoOptions are the flags of `rawsts demo`.
 type demoOptions struct {
 	emulator string
+	diagram  string
 	step     bool
 	timeout  time.Duration
 }
@@ -40,13 +42,14 @@ type demoOptions struct {
 var demoEnv = []string{"RAWSTS_POOL_ID", "RAWSTS_CLIENT_ID", "RAWSTS_USERNAME", "RAWSTS_PASSWORD", "RAWSTS_ROLE_ARN",
 	"RAWSTS_ADMIN_ACCESS_KEY_ID", "RAWSTS_ADMIN_SECRET_ACCESS_KEY", "AWS_REGION"}
 
-func runDemo(ctx context.Context, s *streams, args []string) int {
+func runDemo(ctx context.Context, s *streams, args []string) (code int) {
 	const name = "demo"
 	var o demoOptions
 	fs := newFlagSet(s, name)
 	fs.StringVar(&o.emulator, "emulator", "", "")
 	fs.BoolVar(&o.step, "step", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
+	fs.StringVar(&o.diagram, "diagram", "", "")
 	pos, code, ok := parseFlags(s, fs, name, args)
 	if !ok {
 		return code
@@ -54,13 +57,36 @@ func runDemo(ctx context.Context, s *streams, args []string) int {
 	if len(pos) > 0 {
 		return usageError(s, name, "unexpected argument %s", describeArg(pos[0]))
 	}
+	if o.diagram != "" && o.emulator != "" {
+		return usageError(s, name, "--diagram draws the run in this process; with --emulator, the emulator's page draws it (rawsts emulator --ui, then \"save as SVG\")")
+	}
+	if o.diagram != "" {
+		if fi, err := os.Stat(filepath.Dir(o.diagram)); err != nil || !fi.IsDir() {
+			return usageError(s, name, "--diagram %s: its directory does not exist", o.diagram)
+		}
+	}
 	d := &demoRun{s: s, timeout: o.timeout, env: map[string]string{}, files: map[string]string{}}
 	if o.emulator != "" {
 		if code := d.useRunning(o.emulator); code != exitOK {
 			return code
 		}
 	} else {
-		srv := ststest.NewServer(ststest.WithNow(s.now), ststest.WithEventLog(func(ststest.Event) {}))
+		opts := []ststest.Option{ststest.WithNow(s.now), ststest.WithEventLog(func(ststest.Event) {})}
+		if o.diagram != "" {
+			rec := flow.NewRecorder()
+			opts = append(opts, ststest.WithExchanges(rec.Record))
+			// Written whatever the run's end, as far as it went; a file that cannot be written
+			// is exit 2 when the run itself succeeded.
+			defer func() {
+				if err := writeFileAtomic(o.diagram, flow.Render(rec.Steps()), 0o644); err != nil {
+					errorf(s, "cannot write --diagram %s: %s", o.diagram, writeProblem(o.diagram, err))
+					if code == exitOK {
+						code = exitUsage
+					}
+				}
+			}()
+		}
+		srv := ststest.NewServer(opts...)
 		defer srv.Close()
 		d.useServer(srv)
 	}

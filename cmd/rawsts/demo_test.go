@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +137,40 @@ func TestDemoStep(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "== 4.") {
 		t.Errorf("rawsts demo --step went on to step 4 after its input ended")
+	}
+}
+
+// TestDemoDiagram: --diagram writes the run's sequence diagram (internal/ui/flow's renderer):
+// an arrow per request the demo sent, EC2 refused, S3 allowed, the wrong role refused; with
+// --emulator it is a usage error, as is a file in a directory that does not exist.
+func TestDemoDiagram(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "walk.svg")
+	r := runCLI(t, nil, "", nil, "demo", "--diagram", file)
+	if r.code != exitOK {
+		t.Fatalf("rawsts demo --diagram: exit %d; want 0\nstderr:\n%s", r.code, r.stderr)
+	}
+	svg, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrows := regexp.MustCompile(`<g class="arrow (allow|deny)" data-id="\d+" data-decision="\w+" data-service="([a-z0-9-]+)" data-operation="(\w+)"`).FindAllStringSubmatch(string(svg), -1)
+	var got []string
+	for _, a := range arrows {
+		got = append(got, a[2]+" "+a[3]+" "+a[1])
+	}
+	requests := strings.Count(r.stdout, "request:\n")
+	if len(arrows) != requests || requests == 0 {
+		t.Errorf("the diagram has %d arrows; want one per request the demo showed, %d\n%s", len(arrows), requests, strings.Join(got, "\n"))
+	}
+	for _, want := range []string{"ec2 DescribeInstances deny", "s3 ListBuckets allow", "sts AssumeRoleWithWebIdentity deny", "iam UpdateAssumeRolePolicy allow"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("the diagram lacks the arrow %q; it has\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+	if r := runCLI(t, nil, "", nil, "demo", "--diagram", file, "--emulator", "http://127.0.0.1:1"); r.code != exitUsage || !strings.Contains(r.stderr, "--diagram draws the run in this process") {
+		t.Errorf("rawsts demo --diagram --emulator: exit %d %s; want 2 naming --diagram", r.code, r.stderr)
+	}
+	if r := runCLI(t, nil, "", nil, "demo", "--diagram", filepath.Join(t.TempDir(), "no", "walk.svg")); r.code != exitUsage {
+		t.Errorf("rawsts demo --diagram in a missing directory: exit %d; want 2", r.code)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/rawsts/rawsts/internal/bounded"
+	"github.com/rawsts/rawsts/internal/ui"
+	"github.com/rawsts/rawsts/internal/ui/flow"
 	"github.com/rawsts/rawsts/ststest"
 )
 
@@ -25,7 +27,7 @@ var cmdEmulator = &command{
 // emulatorOptions are the flags of `rawsts emulator`.
 type emulatorOptions struct {
 	addr, caOut, configFile, stateFile string
-	tls, log, init                     bool
+	tls, log, init, ui                 bool
 	urlFile, tokenFile, sub, aud       string
 	users                              stringList
 }
@@ -38,6 +40,7 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	fs.BoolVar(&o.tls, "tls", false, "")
 	fs.StringVar(&o.caOut, "ca-out", "", "")
 	fs.BoolVar(&o.log, "log", false, "")
+	fs.BoolVar(&o.ui, "ui", false, "")
 	fs.BoolVar(&o.init, "init", false, "")
 	fs.StringVar(&o.configFile, "config", "", "")
 	fs.StringVar(&o.stateFile, "state", "", "")
@@ -111,6 +114,11 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 		// handshake) is dropped too, instead of reaching standard error unscrubbed.
 		opts = append(opts, ststest.WithEventLog(func(ststest.Event) {}))
 	}
+	var rec *flow.Recorder
+	if o.ui {
+		rec = flow.NewRecorder()
+		opts = append(opts, ststest.WithExchanges(rec.Record))
+	}
 	var saver *stateSaver
 	if o.stateFile != "" {
 		saver = newStateSaver(s, o.stateFile)
@@ -140,6 +148,16 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 	}
 	snap := srv.Snapshot()
 	addConfigSecrets(s, snap)
+	var page *emulatorPage
+	if rec != nil {
+		rec.Hold(configSecrets(snap)...)
+		var code int
+		if page, code = startPage(ctx, s, rec); code != exitOK {
+			srv.Close()
+			return code
+		}
+		defer page.stop()
+	}
 	if saver != nil {
 		saver.start(srv)
 		defer saver.stop()
@@ -168,6 +186,10 @@ func runEmulator(ctx context.Context, s *streams, args []string) int {
 		saver.changed() // a first save: the keys made at start are kept even if the process is killed
 	}
 	ex := exportsOf(srv, snap, o.users, caFile)
+	if page != nil {
+		ex.vars = append(ex.vars, [2]string{"RAWSTS_UI_URL", page.srv.URL()})
+		ex.page = page.addr
+	}
 	s.stdout.Write([]byte(ex.text())) // one Write: a reader of a file sees all of it or nothing
 	writeBanner(s, srv, &o, ex, caFile)
 	// The URL file is written last: a script waiting for it may use everything else at once.
@@ -249,19 +271,66 @@ func newEmulatorServer(opts []ststest.Option) (srv *ststest.Server, err error) {
 // secret keys, passwords and client secrets. Standard output (the export lines) prints the
 // first user's; stderr (the banner, the log) never does.
 func addConfigSecrets(s *streams, c ststest.Config) {
+	s.addSecrets(configSecrets(c)...)
+}
+
+// configSecrets returns the secrets of the emulator's state: the users' secret keys, the
+// pools' client secrets and users' passwords.
+func configSecrets(c ststest.Config) []string {
+	var out []string
 	for _, u := range c.Users {
 		for _, k := range u.AccessKeys {
-			s.addSecrets(k.SecretAccessKey)
+			out = append(out, k.SecretAccessKey)
 		}
 	}
 	for _, p := range c.UserPools {
 		for _, cl := range p.Clients {
-			s.addSecrets(cl.ClientSecret)
+			out = append(out, cl.ClientSecret)
 		}
 		for _, u := range p.Users {
-			s.addSecrets(u.Password)
+			out = append(out, u.Password)
 		}
 	}
+	return out
+}
+
+// emulatorPage is the page of --ui: the live view of the emulator's requests and the
+// playground, on a loopback port of its own.
+type emulatorPage struct {
+	srv  *ui.Server
+	addr string
+	done chan struct{}
+	stop func()
+}
+
+// startPage serves internal/ui's page with rec's live view on a free loopback port, until ctx
+// ends or stop is called. The page's session key is kept off standard error.
+func startPage(ctx context.Context, s *streams, rec *flow.Recorder) (*emulatorPage, int) {
+	ln, err := ui.Listen("127.0.0.1:0")
+	if err != nil {
+		errorf(s, "--ui: cannot listen on loopback for the page: %s", netProblem(err))
+		return nil, exitTransport
+	}
+	srv, err := ui.New(ui.Options{Addr: ln.Addr().String(), Now: s.now, Sections: []ui.Section{rec.Section()}, Log: s.stderr})
+	if err != nil {
+		ln.Close()
+		errorf(s, "--ui: %s", plain(err))
+		return nil, exitTransport
+	}
+	s.addSecrets(srv.Key())
+	pctx, cancel := context.WithCancel(ctx)
+	p := &emulatorPage{srv: srv, addr: ln.Addr().String(), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		if err := srv.Serve(pctx, ln); err != nil {
+			errorf(s, "--ui: serving the page: %s", plain(err))
+		}
+	}()
+	p.stop = func() {
+		cancel()
+		<-p.done
+	}
+	return p, exitOK
 }
 
 // writeCA writes the CA of a TLS emulator as PEM to path, or to a new temporary directory when

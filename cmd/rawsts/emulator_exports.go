@@ -18,6 +18,7 @@ type exports struct {
 	// what the names stand for, for the banner: "" when the config has none
 	poolID, clientID, username, roleArn, adminKey string
 	identityPoolID                                string
+	page                                          string // the --ui page's address, "" without it
 }
 
 // exportsOf chooses the values from the running state c: the first user pool and its first
@@ -145,6 +146,9 @@ func writeBanner(s *streams, srv *ststest.Server, o *emulatorOptions, ex exports
 		t.add("config", o.configFile)
 	default:
 		t.add("config", "the walkthrough's setup (rawsts emulator --init shows it)")
+	}
+	if ex.page != "" {
+		t.add("page", "http://"+ex.page+"/  (--ui: the live view of every request and the playground; open RAWSTS_UI_URL, which carries its session key)")
 	}
 	if o.tokenFile != "" {
 		t.add("ID token", fmt.Sprintf("%s  (from the OIDC issuer, sub %q, aud %q)", o.tokenFile, o.sub, o.aud))

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rawsts/rawsts/sigv4"
 	"github.com/rawsts/rawsts/ststest"
 )
 
@@ -621,4 +623,64 @@ func TestEmulatorAddr(t *testing.T) {
 		!strings.Contains(errText, "not a security boundary") || !strings.Contains(errText, "add --tls") {
 		t.Errorf("--addr 0.0.0.0:0: stderr %q; want the warnings", errText)
 	}
+}
+
+// TestEmulatorUI: with --ui the emulator exports RAWSTS_UI_URL, the page at it draws the
+// requests sent to the emulator (its API, with the URL's session key), and refuses a request
+// without the key or for another Host. Standard error names the page but never its key.
+func TestEmulatorUI(t *testing.T) {
+	e := startEmulator(t, nil, "emulator", "--ui", "--token-file", filepath.Join(t.TempDir(), "token"))
+	env := exportsOfRun(t, e.stdout.String())
+	page := env["RAWSTS_UI_URL"]
+	base, key, ok := strings.Cut(page, "/?key=")
+	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") || len(key) < 40 {
+		t.Fatalf("RAWSTS_UI_URL = %q; want http://127.0.0.1:PORT/?key=KEY", page)
+	}
+	if strings.Contains(e.stderr.String(), key) || !strings.Contains(e.stderr.String(), base+"/  (--ui: the live view") {
+		t.Errorf("standard error shows the key, or not the page:\n%s", e.stderr)
+	}
+	if code := aliceCall(t, e.url, "ec2", "Action=DescribeInstances&Version=2016-11-15"); code != http.StatusOK {
+		t.Fatalf("EC2 DescribeInstances with Alice's key = %d; want 200", code)
+	}
+	get := func(host, key string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, base+"/api/flow/steps", nil)
+		if host != "" {
+			req.Host = host
+		}
+		if key != "" {
+			req.Header.Set("X-Rawsts-Key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("", key); code != 200 || !strings.Contains(body, `"operation":"DescribeInstances"`) || !strings.Contains(body, `"decision":"allow"`) {
+		t.Errorf("GET /api/flow/steps = %d %s; want the DescribeInstances arrow", code, body)
+	}
+	if code, _ := get("", ""); code != http.StatusForbidden {
+		t.Errorf("GET /api/flow/steps without the key = %d; want 403", code)
+	}
+	if code, _ := get("rebind.example:80", key); code != http.StatusForbidden {
+		t.Errorf("GET /api/flow/steps for another Host = %d; want 403", code)
+	}
+}
+
+// aliceCall sends a call signed with the default account's IAM user key to the emulator and
+// returns its status.
+func aliceCall(t *testing.T, endpoint, service, form string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, endpoint+"/", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	(&sigv4.Signer{}).SignHTTP(req, sigv4.Credentials{AccessKeyID: ststest.UserAccessKeyID, SecretAccessKey: ststest.UserSecretAccessKey},
+		sigv4.HashPayload([]byte(form)), service, "us-east-1", fixedNow)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rawsts/rawsts/internal/browsertest"
 )
@@ -52,5 +54,30 @@ func TestBrowser(t *testing.T) {
 	}
 	if png, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Errorf("Screenshot wrote %d bytes (%v); want a PNG", len(png), err)
+	}
+}
+
+// TestClick clicks a button as a person does and reads what the page's handler wrote; a page
+// whose handler does nothing leaves the element waited for absent, and Click says so.
+func TestClick(t *testing.T) {
+	b := browsertest.New(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<!doctype html><html><body><button id="b" style="margin-top:900px">go</button><p id="p"></p>
+<script>document.getElementById('b').addEventListener('click', function (e) {
+  if (e.isTrusted) { var p = document.getElementById('p'); p.textContent = 'clicked'; p.className = 'done'; }
+});</script></body></html>`))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dom, err := b.Click(srv.URL+"/", "#b", "p.done", browsertest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := browsertest.ByID(dom, "p", "p"); p.Text != "clicked" {
+		t.Errorf("Click: <p id=p> = %q; want the handler's text\n%s", p.Text, dom)
+	}
+	if _, err := b.Click(srv.URL+"/", "#b", "p.never", browsertest.Options{Budget: time.Second}); err == nil || !strings.Contains(err.Error(), "after the click, no element p.never") {
+		t.Errorf("Click waiting for an element that never comes = %v; want an error naming it", err)
 	}
 }

@@ -3,7 +3,9 @@
 // screenshot. It is for tests only, and uses the standard library alone: Chromium runs as
 // `chromium --headless --dump-dom URL` (or --screenshot) with a virtual time budget, within
 // which the page's scripts and their fetches run before the DOM is taken. A page tested this
-// way draws what it has to show from its URL without waiting for a person.
+// way draws what it has to show from its URL without waiting for a person; [Browser.Click]
+// also clicks an element as a person does (Chromium's DevTools protocol on a pipe, no port)
+// and returns the DOM the click led to.
 //
 // Without Chromium the test is skipped with a line saying so, except under CI=true, where it
 // fails (.ci/run installs Chromium). Every run has a fresh profile and the flags that keep
@@ -127,28 +129,41 @@ func (b *Browser) Screenshot(url, file string, o Options) error {
 
 // run runs Chromium with a fresh profile and returns its standard output.
 func (b *Browser) run(o Options, args ...string) (string, error) {
+	cmd, done, err := b.command(o, args...)
+	if err != nil {
+		return "", err
+	}
+	defer done()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("chromium %s: %v\n%s", strings.Join(args, " "), err, tail(stderr.String(), 20))
+	}
+	return stdout.String(), nil
+}
+
+// command returns the command that runs Chromium with args and a fresh profile, in a process
+// group of its own, ended when o.Timeout (a minute when zero) passes; done removes the
+// profile.
+func (b *Browser) command(o Options, args ...string) (cmd *exec.Cmd, done func(), err error) {
 	timeout := o.Timeout
 	if timeout == 0 {
 		timeout = time.Minute
 	}
 	profile, err := os.MkdirTemp("", "rawsts-chromium-")
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
-	// Chromium's helper processes may still write there for a moment after it exits.
-	defer removeSoon(profile)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, b.path, append([]string{"--user-data-dir=" + profile}, args...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd = exec.CommandContext(ctx, b.path, append([]string{"--user-data-dir=" + profile}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+profile)
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("chromium %s: %v\n%s", strings.Join(args, " "), err, tail(stderr.String(), 20))
-	}
-	return stdout.String(), nil
+	return cmd, func() {
+		cancel()
+		// Chromium's helper processes may still write there for a moment after it exits.
+		removeSoon(profile)
+	}, nil
 }
 
 func removeSoon(dir string) {

@@ -78,19 +78,10 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		buf.WriteByte('\n')
 	}
 	uri := req.URL.EscapedPath()
-	if uri == "" {
-		uri = "/"
-	}
 	if req.URL.RawQuery != "" {
-		uri += "?" + RedactForm(req.URL.RawQuery)
+		uri += "?" + req.URL.RawQuery
 	}
-	line("> ", req.Method+" "+uri+" HTTP/1.1")
-	line("> ", "Host: "+req.URL.Host)
-	for _, l := range sortedHeaderLines(RedactHeader(req.Header)) {
-		line("> ", l)
-	}
-	buf.WriteString(">\n")
-	t.writeBody(&buf, "> ", reqType, reqBody, false)
+	writeRequest(&buf, secrets, "> ", req.Method, uri, req.URL.Host, req.Header, reqBody, false)
 
 	start := time.Now()
 	resp, err := base.RoundTrip(req)
@@ -118,15 +109,7 @@ func (t *TraceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// Learn what the reply carries before printing any of it: a header may echo the body.
 	secrets.AddHeader(resp.Header)
 	secrets.AddBody(respType, shown)
-	line("< ", fmt.Sprintf("%s %s (%v)", resp.Proto, resp.Status, elapsed))
-	for _, l := range sortedHeaderLines(RedactHeader(resp.Header)) {
-		line("< ", l)
-	}
-	buf.WriteString("<\n")
-	// A reply may end in the middle of a secret even when it was read whole (a server that cuts
-	// its own message, a page that echoes half a token): hide a secret's start at its end, as
-	// Snippet does for errors.
-	t.writeBody(&buf, "< ", respType, shown, true)
+	writeResponse(&buf, secrets, "< ", fmt.Sprintf("%s %s (%v)", resp.Proto, resp.Status, elapsed), resp.Header, shown)
 	if over {
 		line("< ", fmt.Sprintf("(the body goes on past the %d-byte cap; the rest was not read)", MaxBodySize))
 	}
@@ -144,23 +127,98 @@ func (t *TraceTransport) flush(b []byte) {
 	t.W.Write(b)
 }
 
-// writeBody writes body, its secrets hidden by name and by value (as cut text when cut), one
-// "prefix" line per line of the body.
-func (t *TraceTransport) writeBody(buf *bytes.Buffer, prefix, contentType string, body []byte, cut bool) {
+// writeRequest writes a request as the trace shows it, each line after prefix: the request
+// line (target is the path and query as sent), Host, the headers and the body, secrets hidden
+// by name (RedactForm, RedactHeader, Redact) and by value with secrets — or, with secrets nil,
+// as they were (control characters escaped all the same). cut says the body was cut short:
+// a secret's start at its end is hidden too.
+func writeRequest(buf *bytes.Buffer, secrets *Secrets, prefix, method, target, host string, h http.Header, body []byte, cut bool) {
+	if target == "" || target[0] == '?' {
+		target = "/" + target
+	}
+	if path, query, ok := strings.Cut(target, "?"); ok && secrets != nil {
+		target = path + "?" + RedactForm(query)
+	}
+	writeLine(buf, secrets, prefix, method+" "+target+" HTTP/1.1")
+	writeLine(buf, secrets, prefix, "Host: "+host)
+	writeHead(buf, secrets, prefix, h)
+	writeBody(buf, secrets, prefix, h.Get("Content-Type"), body, cut)
+}
+
+// writeResponse writes a reply as the trace shows it, each line after prefix: status (the
+// status line's text), the headers and the body, hidden as writeRequest hides them. A reply
+// may end in the middle of a secret even when it was read whole (a server that cuts its own
+// message, a page that echoes half a token): a secret's start at its end is hidden, as
+// Snippet does for errors.
+func writeResponse(buf *bytes.Buffer, secrets *Secrets, prefix, status string, h http.Header, body []byte) {
+	writeLine(buf, secrets, prefix, status)
+	writeHead(buf, secrets, prefix, h)
+	writeBody(buf, secrets, prefix, h.Get("Content-Type"), body, true)
+}
+
+// writeHead writes the headers in name order, then the line that ends them.
+func writeHead(buf *bytes.Buffer, secrets *Secrets, prefix string, h http.Header) {
+	if secrets != nil {
+		h = RedactHeader(h)
+	}
+	for _, l := range sortedHeaderLines(h) {
+		writeLine(buf, secrets, prefix, l)
+	}
+	buf.WriteString(strings.TrimRight(prefix, " ") + "\n")
+}
+
+// writeLine writes one line, scrubbed with secrets unless nil, its control characters escaped.
+func writeLine(buf *bytes.Buffer, secrets *Secrets, prefix, s string) {
+	if secrets != nil {
+		s = secrets.Scrub(s)
+	}
+	buf.WriteString(prefix)
+	buf.WriteString(textsafe.Line(s))
+	buf.WriteByte('\n')
+}
+
+// writeBody writes body, its secrets hidden by name and by value (as cut text when cut) unless
+// secrets is nil, one "prefix" line per line of the body.
+func writeBody(buf *bytes.Buffer, secrets *Secrets, prefix, contentType string, body []byte, cut bool) {
 	if len(body) == 0 {
 		return
 	}
-	text := string(Redact(contentType, body))
-	if cut {
-		text = t.secrets().ScrubCut(text)
-	} else {
-		text = t.secrets().Scrub(text)
+	text := string(body)
+	if secrets != nil {
+		text = string(Redact(contentType, body))
+		if cut {
+			text = secrets.ScrubCut(text)
+		} else {
+			text = secrets.Scrub(text)
+		}
 	}
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		buf.WriteString(prefix)
 		buf.WriteString(textsafe.Line(strings.TrimSuffix(l, "\r")))
 		buf.WriteByte('\n')
 	}
+}
+
+// TraceRequest returns a request as [TraceTransport] shows it, without its "> " marks: the
+// request line (target is the path and query as received), Host, the headers in name order,
+// an empty line and the body, every secret hidden by name and by value with s, control
+// characters escaped; cut says the body was cut short (a secret's start at its end is hidden
+// too). Add the secrets the exchange carries to s first (AddForm, AddHeader,
+// AddBody of the request and of the reply), as the transport does. A nil s shows the request
+// as it was, secrets and all: for a page whose reader asked to see them.
+func (s *Secrets) TraceRequest(method, target, host string, h http.Header, body []byte, cut bool) string {
+	var buf bytes.Buffer
+	writeRequest(&buf, s, "", method, target, host, h, body, cut)
+	return buf.String()
+}
+
+// TraceResponse returns a reply as [TraceTransport] shows it, without its "< " marks: the
+// status line (status, such as "HTTP/1.1 403 Forbidden"), the headers, an empty line and the
+// body, hidden as [Secrets.TraceRequest] hides a request. A nil s shows it as it was.
+func (s *Secrets) TraceResponse(status string, h http.Header, body []byte) string {
+	var buf bytes.Buffer
+	writeResponse(&buf, s, "", status, h, body)
+	return buf.String()
 }
 
 // errReader fails every Read with err.

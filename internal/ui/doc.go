@@ -34,9 +34,8 @@
 // Another part of the page is a [Section] given in Options.Sections: its HTML (trusted, from
 // the program's own files), its static files (served at /static/ID/), the scripts the page
 // loads from them, and its API handler, mounted at /api/ID/ behind the same guards. The live
-// view of the emulator's requests is meant to be one: an events API (for example GET
-// /api/flow/events, polled or streamed) fed by the emulator's event log, and a script that
-// draws each event as an arrow of an SVG sequence diagram. [Server] is a plain http.Handler
+// view of the emulator's requests is one (internal/ui/flow: GET /api/flow/steps, polled, fed
+// by the emulator's exchanges, and a script that draws the server's SVG sequence diagram). [Server] is a plain http.Handler
 // with its options, no globals, so the emulator serves it on a listener of its own from
 // [Listen].
 package ui
