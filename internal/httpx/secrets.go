@@ -190,11 +190,13 @@ func (s *Secrets) Scrub(text string) string { return s.scrub(text, false) }
 // stopped): a secret's beginning, of 4 bytes or more, at the very end is hidden too — at the
 // end before any blanks and line ends, which a server or proxy may add after its own cut.
 func (s *Secrets) ScrubCut(text string) string {
-	// A secret may itself hold blanks (a password "… "): the whole text is scrubbed first,
-	// whole secrets and a cut one at its very end, then a cut one before the trailing blanks.
-	text = s.scrub(text, true)
-	body := strings.TrimRight(text, " \t\r\n")
-	return s.scrub(body, true) + text[len(body):]
+	// A secret may itself hold blanks (a password "… "), so a cut secret is looked for at the
+	// very end and before the trailing blanks, in one pass over the text.
+	spans := s.spans(text, true)
+	if body := strings.TrimRight(text, " \t\r\n"); body != text {
+		spans = append(spans, s.spans(body, true)...)
+	}
+	return hide(text, spans)
 }
 
 // ScrubError returns err with its text scrubbed: err itself when there is nothing to hide,
@@ -252,7 +254,11 @@ var (
 // span is a piece of text to hide.
 type span struct{ start, end, n int }
 
-func (s *Secrets) scrub(text string, cut bool) string {
+func (s *Secrets) scrub(text string, cut bool) string { return hide(text, s.spans(text, cut)) }
+
+// spans finds what scrub hides in text: the set's secrets in any encoding, and JWTs (with cut,
+// their beginnings at the end of text too).
+func (s *Secrets) spans(text string, cut bool) []span {
 	var spans []span
 	if s != nil {
 		pats, byFirst := s.compile()
@@ -266,6 +272,12 @@ func (s *Secrets) scrub(text string, cut bool) string {
 			spans = append(spans, span{m[0], m[1], m[1] - m[0]})
 		}
 	}
+	return spans
+}
+
+// hide returns text with every byte any of spans covers replaced by [Redacted], overlapping
+// spans merged into one.
+func hide(text string, spans []span) string {
 	if len(spans) == 0 {
 		return text
 	}
