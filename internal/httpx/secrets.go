@@ -61,7 +61,7 @@ type Secrets struct {
 type pattern struct {
 	text   string
 	n      int  // length of the secret, for the marker
-	digits bool // text is all digits (an MFA code): it must not sit inside a longer number
+	digits bool // the secret itself is all digits (an MFA code): it must not sit inside a longer number
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
@@ -310,7 +310,7 @@ func (s *Secrets) compile() ([]pattern, map[rune][]int32) {
 	pats := append([]pattern(nil), s.pats...)
 	for _, v := range s.values[s.compiled:] {
 		for _, text := range encodedForms(v) {
-			pats = append(pats, pattern{text: text, n: len(v), digits: allDigits(text)})
+			pats = append(pats, pattern{text: text, n: len(v), digits: text == v && allDigits(v)}) // a numeric code itself, not a base64 form that happens to be digits
 		}
 	}
 	s.compiled = len(s.values)
