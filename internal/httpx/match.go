@@ -114,7 +114,8 @@ func firstRunes(t string, buf *[4]rune) []rune {
 // itself or any escape of it (see matchRune), each step taken from *budget (it stops when that
 // runs out). Where a character can be read more than one way
 // (a '\' of the secret against `\\` in the text: an escaped backslash, or two), every reading
-// is followed, up to maxReadings at a time. It returns where the match ended in text and how
+// is followed, up to maxReadings at a time (beyond that it gives up as when the budget runs
+// out: everything from i on is hidden). It returns where the match ended in text and how
 // many bytes of pat it covered: all of them for a match; fewer, with end == len(text), when
 // the text ran out first; end == -1 for a mismatch.
 func matchAt(text string, i int, pat string, budget *int) (end, done int) {
@@ -136,8 +137,12 @@ func matchAt(text string, i int, pat string, budget *int) (end, done int) {
 			lens, sh := matchRune(text[p:], r, pat[j:j+size])
 			short = short || sh
 			for _, l := range lens {
-				if l > 0 {
-					next.add(p + l)
+				if l > 0 && !next.add(p+l) {
+					// More readings than the set holds (a secret with a long run of characters
+					// that read two ways, such as backslashes): the right one may be lost, so
+					// spend the budget, and findSpans hides the rest of the text.
+					*budget = -1
+					return -1, j
 				}
 			}
 		}
@@ -165,16 +170,19 @@ type readings struct {
 	n  int
 }
 
-func (r *readings) add(p int) {
+// add adds p to the set; it reports false when p is new and the set is full.
+func (r *readings) add(p int) bool {
 	for _, q := range r.at[:r.n] {
 		if q == p {
-			return
+			return true
 		}
 	}
-	if r.n < maxReadings {
-		r.at[r.n] = p
-		r.n++
+	if r.n == maxReadings {
+		return false
 	}
+	r.at[r.n] = p
+	r.n++
+	return true
 }
 
 // matchRune reports how many bytes at the start of t may stand for the character r (whose
